@@ -1,0 +1,85 @@
+"""HTTP plumbing shared by every client: sessions, retry policy, Retry-After."""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import requests
+
+from . import __version__
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = f"OSDataHubLoader/{__version__} python-requests/{requests.__version__}"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How to reach the network. The QGIS side fills it from QGIS's own network settings.
+
+    `proxies` None means requests' usual environment variables; `verify` is True (system CAs)
+    or the path of a CA bundle. Switching TLS verification off is not offered.
+    """
+
+    timeout: float = 60.0
+    proxies: Mapping[str, str] | None = None
+    verify: bool | str = True
+    user_agent: str = USER_AGENT
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.verify is False:
+            raise ValueError("TLS verification cannot be switched off; give a CA bundle instead.")
+
+
+def make_session(settings: HttpSettings) -> requests.Session:
+    """A pooled session that carries the settings (one per worker thread)."""
+    session = requests.Session()
+    session.headers["User-Agent"] = settings.user_agent
+    session.headers.update(settings.extra_headers)
+    session.verify = settings.verify
+    if settings.proxies is not None:
+        session.trust_env = False
+        session.proxies.update(settings.proxies)
+    return session
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, honouring the server's Retry-After.
+
+    `attempts` counts every try, the first included.
+    """
+
+    attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait after failed try number `attempt` (1-based)."""
+        ceiling = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
+        wait = random.uniform(ceiling / 2, ceiling)
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, self.max_delay * 5))
+        return wait
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date), None if absent/garbled."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

@@ -1,0 +1,37 @@
+"""Test set-up shared by every test folder.
+
+The repo root is the plugin package, deployed as `os_data_hub_loader`. To import it under that
+name whatever the checkout folder is called (`fresh-ci` included), link a temporary folder of
+that name to the repo root and put its parent on sys.path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_OS_API = REPO_ROOT.parent / "shared" / "os-api"
+RECORDINGS = SHARED_OS_API / "recordings"
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _make_plugin_importable() -> None:
+    link_parent = Path(tempfile.mkdtemp(prefix="osdh-plugin-"))
+    (link_parent / "os_data_hub_loader").symlink_to(REPO_ROOT, target_is_directory=True)
+    sys.path.insert(0, str(link_parent))
+
+
+_make_plugin_importable()
+
+
+@pytest.fixture(scope="session")
+def recordings() -> Path:
+    if not RECORDINGS.is_dir():
+        pytest.skip(f"the recorded OS API responses are missing: {RECORDINGS}")
+    return RECORDINGS
