@@ -1,0 +1,61 @@
+# OS Data Hub Loader — developer commands. `make help` lists them.
+PLUGIN      := os_data_hub_loader
+VENV        := .venv
+PYTHON      := $(VENV)/bin/python
+VERSION     := $(shell sed -n 's/^version=//p' metadata.txt)
+QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
+PYTEST_ARGS ?=
+
+.PHONY: help setup test test-fast demo bench lint package deploy undeploy clean transup transcompile
+
+help:
+	@echo "make test       install what is missing, then run all tests headless"
+	@echo "make test-fast  only the fast tests that need neither QGIS nor the local server"
+	@echo "make demo       local OS API server + QGIS with the plugin (Xvfb + screenshots if no display)"
+	@echo "make bench      speed and memory benchmarks"
+	@echo "make lint       ruff"
+	@echo "make package    the installable plugin zip in dist/"
+	@echo "make deploy     copy the plugin into QGIS_PROFILE=$(QGIS_PROFILE)"
+	@echo "make transup / transcompile   update / compile the translations in i18n/"
+	@echo "make clean"
+
+setup:
+	@bash scripts/setup.sh
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PYTHON) -m pytest tests/api $(PYTEST_ARGS)
+
+demo: setup
+	bash scripts/demo.sh
+
+bench: setup
+	$(PYTHON) tests/bench/bench_download.py
+	$(PYTHON) tests/bench/bench_unpack.py
+
+lint: setup
+	$(PYTHON) -m ruff check .
+
+package:
+	python3 scripts/package.py --output dist/$(PLUGIN)-$(VERSION).zip
+
+deploy: package
+	rm -rf "$(QGIS_PROFILE)/python/plugins/$(PLUGIN)"
+	mkdir -p "$(QGIS_PROFILE)/python/plugins"
+	cd "$(QGIS_PROFILE)/python/plugins" && python3 -m zipfile -e "$(CURDIR)/dist/$(PLUGIN)-$(VERSION).zip" .
+	@echo "deployed to $(QGIS_PROFILE)/python/plugins/$(PLUGIN): restart QGIS or use Plugin Reloader"
+
+undeploy:
+	rm -rf "$(QGIS_PROFILE)/python/plugins/$(PLUGIN)"
+
+transup:
+	pylupdate5 -noobsolete $$(git ls-files '*.py' | grep -v -E '^(tests|local_os_api|scripts)/') -ts i18n/$(PLUGIN)_fr.ts
+
+transcompile:
+	for ts in i18n/*.ts; do lrelease "$$ts"; done
+
+clean:
+	rm -rf build dist .cache demo-shots
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

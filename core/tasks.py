@@ -1,0 +1,106 @@
+"""Background work as QgsTasks that run `api` calls off the main thread.
+
+Rules kept here once, so that every task follows them:
+- `run()` never touches widgets, layers or QgsProject, never raises, and returns True/False;
+- results and errors are handed over in `finished()`, on the main thread;
+- cancelling the task raises the `api` CancelToken so HTTP loops stop promptly;
+- every running task is held by `TaskRegistry` (a QgsTask without a live Python reference never
+  gets its `finished()` called) and cancelled when the plugin unloads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from qgis.core import QgsApplication, QgsTask
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..api.cancel import CancelToken
+from ..api.errors import Cancelled, OSAPIError
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("OSDataHubLoader", text)
+
+
+class ApiTask(QgsTask):
+    """Runs `work(task)` in the background; calls `on_done(result)` or `on_error(message)`.
+
+    `work` receives this task: it may call `task.setProgress()`, read `task.cancel_token` and
+    must return a value (never a Qt object bound to the main thread).
+    """
+
+    def __init__(
+        self,
+        description: str,
+        work: Callable[[ApiTask], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        flags: QgsTask.Flags = QgsTask.CanCancel,
+    ) -> None:
+        super().__init__(description, flags)
+        self._work = work
+        self._on_done = on_done
+        self._on_error = on_error
+        self.cancel_token = CancelToken()
+        self.result: Any = None
+        self.error_message = ""
+        self.was_cancelled = False
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+        super().cancel()
+
+    def run(self) -> bool:
+        try:
+            self.result = self._work(self)
+            return True
+        except Cancelled:
+            self.was_cancelled = True
+            return False
+        except OSAPIError as error:
+            self.error_message = str(error)
+            return False
+        except Exception as error:  # a bug must not take QGIS down; report it instead
+            self.error_message = tr("Unexpected error: {0}").format(
+                f"{type(error).__name__}: {error}"
+            )
+            return False
+
+    def finished(self, result: bool) -> None:
+        if result:
+            if self._on_done is not None:
+                self._on_done(self.result)
+            return
+        if self.was_cancelled or self.isCanceled():
+            self.error_message = self.error_message or tr("Cancelled.")
+        if self._on_error is not None:
+            self._on_error(self.error_message or tr("Cancelled."))
+
+
+class TaskRegistry:
+    """Holds a Python reference to every running task until it ends."""
+
+    def __init__(self) -> None:
+        self._tasks: set[QgsTask] = set()
+
+    def start(self, task: QgsTask) -> QgsTask:
+        self._tasks.add(task)
+        task.taskCompleted.connect(lambda: self._tasks.discard(task))
+        task.taskTerminated.connect(lambda: self._tasks.discard(task))
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    @property
+    def running(self) -> list[QgsTask]:
+        return list(self._tasks)
+
+    def cancel_all(self, wait_ms: int = 5000) -> None:
+        """Cancel every task and wait (bounded) for them to stop: used on unload."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            if task.status() in (QgsTask.Queued, QgsTask.OnHold, QgsTask.Running):
+                task.waitForFinished(wait_ms)
+        self._tasks.clear()

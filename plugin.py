@@ -1,0 +1,88 @@
+"""The QGIS plugin class: a Web menu entry and a toolbar button that show or hide the dock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTranslator
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .core.tasks import TaskRegistry
+
+PLUGIN_DIR = Path(__file__).resolve().parent
+MENU = "&OS Data Hub Loader"
+
+
+class OSDataHubLoaderPlugin:
+    """Created by `classFactory`; QGIS calls `initGui()` and, on unload, `unload()`."""
+
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.tasks = TaskRegistry()
+        self.dock = None
+        self.toggle_action: QAction | None = None
+        self.translator: QTranslator | None = None
+        self._install_translator()
+
+    @staticmethod
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("OSDataHubLoader", text)
+
+    def _install_translator(self) -> None:
+        locale = (QSettings().value("locale/userLocale", "") or QLocale().name())[:2]
+        qm = PLUGIN_DIR / "i18n" / f"os_data_hub_loader_{locale}.qm"
+        if qm.exists():
+            self.translator = QTranslator()
+            if self.translator.load(str(qm)):
+                QCoreApplication.installTranslator(self.translator)
+
+    def initGui(self) -> None:  # noqa: N802 - QGIS API
+        from .ui.dock import OSDataHubDock
+
+        self.dock = OSDataHubDock(self.iface, self.tasks, self.iface.mainWindow())
+        self.dock.setObjectName("OSDataHubLoaderDock")
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+
+        self.toggle_action = QAction(
+            QIcon(str(PLUGIN_DIR / "icon.png")), self.tr("OS Data Hub"), self.iface.mainWindow()
+        )
+        self.toggle_action.setObjectName("OSDataHubLoaderToggleDock")
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.setToolTip(self.tr("Show or hide the OS Data Hub panel"))
+        self.toggle_action.toggled.connect(self._set_dock_visible)
+        self.dock.visibilityChanged.connect(self._sync_action)
+        self.iface.addPluginToWebMenu(MENU, self.toggle_action)
+        self.iface.addWebToolBarIcon(self.toggle_action)
+
+    def _set_dock_visible(self, visible: bool) -> None:
+        if self.dock is None:
+            return
+        self.dock.setVisible(visible)
+        if visible:
+            self.dock.raise_()
+
+    def _sync_action(self, visible: bool) -> None:
+        if self.toggle_action is not None and self.toggle_action.isChecked() != visible:
+            self.toggle_action.blockSignals(True)
+            self.toggle_action.setChecked(visible)
+            self.toggle_action.blockSignals(False)
+
+    def unload(self) -> None:
+        """Remove everything initGui() added and stop running work."""
+        self.tasks.cancel_all()
+        if self.toggle_action is not None:
+            self.iface.removePluginWebMenu(MENU, self.toggle_action)
+            self.iface.removeWebToolBarIcon(self.toggle_action)
+            self.toggle_action.deleteLater()
+            self.toggle_action = None
+        if self.dock is not None:
+            self.dock.close_down()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
+

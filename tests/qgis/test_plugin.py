@@ -1,0 +1,47 @@
+"""The plugin loads in QGIS through classFactory, adds its action and dock, and unloads cleanly."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import QAction, QDockWidget
+
+
+@pytest.fixture()
+def plugin(qgis_iface):
+    package = importlib.import_module("os_data_hub_loader")
+    instance = package.classFactory(qgis_iface)
+    instance.initGui()
+    yield instance
+    if instance.toggle_action is not None:
+        instance.unload()
+
+
+def test_init_gui_adds_the_toggle_action_and_a_hidden_dock(plugin, qgis_iface):
+    assert isinstance(plugin.toggle_action, QAction)
+    assert plugin.toggle_action.isCheckable()
+    assert plugin.toggle_action.text() == "OS Data Hub"
+    assert plugin.dock is not None
+    assert plugin.dock.objectName() == "OSDataHubLoaderDock"
+    assert plugin.dock.isHidden()
+
+
+def test_toggle_action_shows_and_hides_the_dock(plugin):
+    plugin.toggle_action.setChecked(True)
+    assert not plugin.dock.isHidden()
+    plugin.toggle_action.setChecked(False)
+    assert plugin.dock.isHidden()
+
+
+def test_unload_removes_everything(plugin, qgis_iface):
+    main_window = qgis_iface.mainWindow()
+    assert main_window.findChild(QAction, "OSDataHubLoaderToggleDock") is not None
+    plugin.unload()
+    assert plugin.toggle_action is None
+    assert plugin.dock is None
+    assert plugin.tasks.running == []
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    assert main_window.findChild(QAction, "OSDataHubLoaderToggleDock") is None
+    assert main_window.findChild(QDockWidget, "OSDataHubLoaderDock") is None

@@ -1,0 +1,1 @@
+"""Widgets only: they show state and call into `core`; no HTTP, no zip files here."""
