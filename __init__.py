@@ -5,7 +5,7 @@ without a running QGIS.
 """
 
 
-def classFactory(iface):  # noqa: N802 - name required by QGIS
+def classFactory(iface):
     from .plugin import OSDataHubLoaderPlugin
 
     return OSDataHubLoaderPlugin(iface)

@@ -37,7 +37,7 @@ class OSDataHubLoaderPlugin:
             if self.translator.load(str(qm)):
                 QCoreApplication.installTranslator(self.translator)
 
-    def initGui(self) -> None:  # noqa: N802 - QGIS API
+    def initGui(self) -> None:
         from .ui.dock import OSDataHubDock
 
         self.dock = OSDataHubDock(self.iface, self.tasks, self.iface.mainWindow())

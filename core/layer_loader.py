@@ -1,0 +1,91 @@
+"""Turn `LayerSpec`s into QGIS layers and add them to the project (main thread only)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsLayerTreeGroup,
+    QgsMapLayer,
+    QgsProject,
+    QgsRasterLayer,
+    QgsVectorLayer,
+    QgsVectorTileLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .layer_plan import LayerSpec
+
+ATTRIBUTION = "Contains OS data © Crown copyright and database right {year}"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("OSDataHubLoader", text)
+
+
+def attribution_for(version: str | None) -> str:
+    """The OS attribution with the data's year (`2021-04`, `E37 December 2015 Update`), else
+    this year."""
+    match = re.search(r"\b((?:19|20)\d{2})\b", version or "")
+    return ATTRIBUTION.format(year=match.group(1) if match else date.today().year)
+
+
+def make_layer(spec: LayerSpec) -> QgsMapLayer | None:
+    if spec.kind == "raster":
+        layer: QgsMapLayer = QgsRasterLayer(spec.uri, spec.name, spec.provider)
+    elif spec.kind == "vectortile":
+        layer = QgsVectorTileLayer(spec.uri, spec.name)
+    else:
+        layer = QgsVectorLayer(spec.uri, spec.name, spec.provider)
+    if not layer.isValid():
+        return None
+    if not layer.crs().isValid():
+        layer.setCrs(QgsCoordinateReferenceSystem(spec.default_crs))
+    return layer
+
+
+def set_attribution(layer: QgsMapLayer, attribution: str, abstract: str = "") -> None:
+    """Put the OS attribution where print layouts and QGIS Server find it."""
+    metadata = layer.metadata()
+    rights = [r for r in metadata.rights() if r != attribution]
+    metadata.setRights([attribution, *rights])
+    if abstract and not metadata.abstract():
+        metadata.setAbstract(abstract)
+    layer.setMetadata(metadata)
+    if hasattr(layer, "setAttribution"):
+        layer.setAttribution(attribution)
+
+
+def add_layers(
+    specs: list[LayerSpec],
+    group_name: str,
+    version: str | None,
+    project: QgsProject | None = None,
+) -> tuple[list[QgsMapLayer], list[str]]:
+    """Create the layers, put them in a group named `group_name` at the top of the layer tree.
+
+    Returns the layers added and the names of the specs that did not make a valid layer.
+    """
+    project = project or QgsProject.instance()
+    attribution = attribution_for(version)
+    layers: list[QgsMapLayer] = []
+    failed: list[str] = []
+    for spec in specs:
+        layer = make_layer(spec)
+        if layer is None:
+            failed.append(spec.name)
+            continue
+        set_attribution(layer, attribution)
+        layers.append(layer)
+    if not layers:
+        return layers, failed
+    root = project.layerTreeRoot()
+    group = root.findGroup(group_name)
+    if not isinstance(group, QgsLayerTreeGroup):
+        group = root.insertGroup(0, group_name)
+    for layer in layers:
+        project.addMapLayer(layer, False)
+        group.addLayer(layer)
+    return layers, failed
