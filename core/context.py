@@ -3,7 +3,11 @@ and QGIS's network settings); the objects it returns are then used inside tasks.
 
 from __future__ import annotations
 
+from ..api.auth import Auth, NoAuth
+from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
+from ..api.download import DownloadEngine
+from ..api.http import RetryPolicy
 from ..api.ratelimit import RateLimiter
 from .network import qgis_http_settings
 from .settings import PluginSettings
@@ -15,6 +19,7 @@ class ApiContext:
 
     def __init__(self, settings: PluginSettings | None = None) -> None:
         self.settings = settings or PluginSettings()
+        self.retry = RetryPolicy()
         self._limiter: RateLimiter | None = None
 
     @property
@@ -24,9 +29,24 @@ class ApiContext:
             self._limiter = RateLimiter(rpm)
         return self._limiter
 
-    def downloads_client(self) -> DownloadsClient:
+    def downloads_client(
+        self, cancel: CancelToken | None = None, auth: Auth | None = None
+    ) -> DownloadsClient:
         return DownloadsClient(
             base_url=self.settings.base_url,
+            auth=auth or NoAuth(),
             http=qgis_http_settings(),
+            retry=self.retry,
             rate_limiter=self.rate_limiter,
+            cancel=cancel,
+        )
+
+    def download_engine(self, auth: Auth | None = None) -> DownloadEngine:
+        return DownloadEngine(
+            api_origin=self.settings.base_url,
+            auth=auth or NoAuth(),
+            http=qgis_http_settings(),
+            retry=self.retry,
+            rate_limiter=self.rate_limiter,
+            workers=self.settings.workers,
         )

@@ -36,13 +36,14 @@ class ApiTask(QgsTask):
         work: Callable[[ApiTask], Any],
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        cancel_token: CancelToken | None = None,
         flags: QgsTask.Flags = QgsTask.CanCancel,
     ) -> None:
         super().__init__(description, flags)
         self._work = work
         self._on_done = on_done
         self._on_error = on_error
-        self.cancel_token = CancelToken()
+        self.cancel_token = cancel_token or CancelToken()
         self.result: Any = None
         self.error_message = ""
         self.was_cancelled = False

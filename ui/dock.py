@@ -12,7 +12,8 @@ from .opendata_tab import OpenDataTab
 
 class OSDataHubDock(QgsDockWidget):
     def __init__(self, iface, tasks: TaskRegistry, parent=None) -> None:
-        super().__init__(self.tr("OS Data Hub"), parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("OS Data Hub"))
         self.iface = iface
         self.tasks = tasks
         self.context = ApiContext()

@@ -18,6 +18,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..api.cancel import CancelToken
 from ..core.context import ApiContext
 from ..core.tasks import ApiTask, TaskRegistry
 
@@ -83,7 +84,8 @@ class OpenDataTab(QWidget):
     def refresh(self) -> None:
         if self._load_task is not None:
             return
-        client = self.context.downloads_client()
+        token = CancelToken()
+        client = self.context.downloads_client(cancel=token)
         self.status.setText(self.tr("Loading the OS OpenData products…"))
         self.refresh_button.setEnabled(False)
         self._load_task = ApiTask(
@@ -91,6 +93,7 @@ class OpenDataTab(QWidget):
             lambda task: client.products(expanded=True),
             on_done=self._loaded,
             on_error=self._failed,
+            cancel_token=token,
         )
         self.tasks.start(self._load_task)
 

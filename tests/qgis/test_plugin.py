@@ -10,16 +10,16 @@ from qgis.PyQt.QtWidgets import QAction, QDockWidget
 
 
 @pytest.fixture()
-def plugin(qgis_iface):
+def plugin(iface):
     package = importlib.import_module("os_data_hub_loader")
-    instance = package.classFactory(qgis_iface)
+    instance = package.classFactory(iface)
     instance.initGui()
     yield instance
     if instance.toggle_action is not None:
         instance.unload()
 
 
-def test_init_gui_adds_the_toggle_action_and_a_hidden_dock(plugin, qgis_iface):
+def test_init_gui_adds_the_toggle_action_and_a_hidden_dock(plugin, iface):
     assert isinstance(plugin.toggle_action, QAction)
     assert plugin.toggle_action.isCheckable()
     assert plugin.toggle_action.text() == "OS Data Hub"
@@ -35,10 +35,13 @@ def test_toggle_action_shows_and_hides_the_dock(plugin):
     assert plugin.dock.isHidden()
 
 
-def test_unload_removes_everything(plugin, qgis_iface):
-    main_window = qgis_iface.mainWindow()
-    assert main_window.findChild(QAction, "OSDataHubLoaderToggleDock") is not None
+def test_unload_removes_everything(plugin, iface):
+    main_window = iface.mainWindow()
+    assert plugin.toggle_action in iface.webToolBar().actions()
+    assert [a.text() for a in iface.webMenu().actions()] == ["&OS Data Hub Loader"]
     plugin.unload()
+    assert iface.webToolBar().actions() == []
+    assert iface.webMenu().actions() == []
     assert plugin.toggle_action is None
     assert plugin.dock is None
     assert plugin.tasks.running == []

@@ -1,0 +1,144 @@
+"""Download, verify, unpack and plan layers in one QgsTask; add the layers when it finishes.
+
+`run()` does the slow work off the main thread (the `api` engine and unpacker, GDAL file
+inspection). `finished()`, on the main thread, creates the layers and reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from qgis.core import QgsTask
+from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+
+from ..api.cancel import CancelToken
+from ..api.download import DownloadEngine, DownloadItem, Progress
+from ..api.errors import Cancelled, OSAPIError
+from ..api.unpack import safe_unpack
+from .layer_loader import add_layers
+from .layer_plan import LayerSpec, plan_layers
+
+DOWNLOAD_SHARE = 90.0  # percent of the task's progress bar given to downloading
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("OSDataHubLoader", text)
+
+
+@dataclass
+class DownloadRequest:
+    """What to fetch and what to do with it. `title` and `version` name the layer group."""
+
+    title: str
+    version: str | None
+    items: list[DownloadItem]
+    folder: Path
+    unpack: bool = True
+    load: bool = True
+
+
+@dataclass
+class DownloadOutcome:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    specs: list[LayerSpec] = field(default_factory=list)
+    layers: list = field(default_factory=list)
+    failed_layers: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+
+class DownloadTask(QgsTask):
+    """One download request. Per-file progress goes out through `fileProgress` (queued to the
+    main thread by Qt, since the task object lives there)."""
+
+    fileProgress = pyqtSignal(str, int, int, str)  # file name, bytes done, bytes total, state
+
+    def __init__(
+        self,
+        request: DownloadRequest,
+        engine: DownloadEngine,
+        on_finished: Callable[[DownloadTask], None] | None = None,
+    ) -> None:
+        super().__init__(tr("Downloading {0}").format(request.title), QgsTask.CanCancel)
+        self.request = request
+        self.engine = engine
+        self.on_finished = on_finished
+        self.cancel_token = CancelToken()
+        self.outcome = DownloadOutcome()
+        self.group_name = (
+            f"{request.title} ({request.version})" if request.version else request.title
+        )
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+        super().cancel()
+
+    # -- worker thread -----------------------------------------------------------------------
+    def run(self) -> bool:
+        try:
+            self._download()
+            if self.request.unpack or self.request.load:
+                self._unpack_and_plan()
+        except (Cancelled, InterruptedError):
+            self.outcome.cancelled = True
+        except OSAPIError as error:
+            self.outcome.errors.append(str(error))
+        except Exception as error:  # a bug must not take QGIS down; report it instead
+            self.outcome.errors.append(
+                tr("Unexpected error: {0}").format(f"{type(error).__name__}: {error}")
+            )
+        self.outcome.cancelled = self.outcome.cancelled or self.cancel_token.cancelled
+        return not self.outcome.cancelled and not self.outcome.errors
+
+    def _on_progress(self, progress: Progress) -> None:
+        if progress.bytes_total:
+            self.setProgress(DOWNLOAD_SHARE * progress.bytes_done / progress.bytes_total)
+        file = progress.file
+        self.fileProgress.emit(file.file_name, file.bytes_done, file.bytes_total or 0, file.state)
+
+    def _download(self) -> None:
+        self.request.folder.mkdir(parents=True, exist_ok=True)
+        results = self.engine.download(
+            self.request.items, self.request.folder, progress=self._on_progress,
+            cancel=self.cancel_token,
+        )
+        for result in results:
+            if result.path is not None:
+                (self.outcome.skipped if result.skipped else self.outcome.files).append(
+                    result.path
+                )
+            elif isinstance(result.error, Cancelled):
+                self.outcome.cancelled = True
+            elif result.error is not None:
+                self.outcome.errors.append(f"{result.item.file_name}: {result.error}")
+
+    def _unpack_and_plan(self) -> None:
+        paths = self.outcome.files + self.outcome.skipped
+        for number, path in enumerate(paths):
+            self.cancel_token.raise_if_cancelled()
+            if path.suffix.lower() == ".zip" and self.request.unpack:
+                target = path.with_suffix("")
+                safe_unpack(path, target, cancel=self.cancel_token)
+                files = None
+                folder = target
+            else:
+                files, folder = [path], path.parent
+            if self.request.load:
+                self.outcome.specs += plan_layers(
+                    folder, self.request.title, lambda: self.cancel_token.cancelled, files=files
+                )
+            self.setProgress(DOWNLOAD_SHARE + (100 - DOWNLOAD_SHARE) * (number + 1) / len(paths))
+
+    # -- main thread -------------------------------------------------------------------------
+    def finished(self, result: bool) -> None:
+        if self.request.load and self.outcome.specs and not self.outcome.cancelled:
+            layers, failed = add_layers(
+                self.outcome.specs, self.group_name, self.request.version
+            )
+            self.outcome.layers = layers
+            self.outcome.failed_layers = failed
+        if self.on_finished is not None:
+            self.on_finished(self)

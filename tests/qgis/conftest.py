@@ -1,0 +1,46 @@
+"""pytest-qgis's stub QgisInterface lacks the Web menu, Web toolbar and removeDockWidget calls
+that the real one has:
+add them, backed by a real QMenu and QToolBar on the stub's main window, so tests can check
+what the plugin adds and removes."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.PyQt.QtWidgets import QMenu, QToolBar
+
+
+@pytest.fixture()
+def iface(qgis_iface):
+    window = qgis_iface.mainWindow()
+    web_menu = window.findChild(QMenu, "mWebMenu")
+    if web_menu is None:
+        web_menu = window.menuBar().addMenu("&Web")
+        web_menu.setObjectName("mWebMenu")
+        toolbar = QToolBar("Web Toolbar", window)
+        toolbar.setObjectName("mWebToolBar")
+        window.addToolBar(toolbar)
+    toolbar = window.findChild(QToolBar, "mWebToolBar")
+    submenus: dict[str, QMenu] = {}
+
+    def add_to_web_menu(name, action):
+        if name not in submenus:
+            submenus[name] = web_menu.addMenu(name)
+        submenus[name].addAction(action)
+
+    def remove_from_web_menu(name, action):
+        menu = submenus.get(name)
+        if menu is not None:
+            menu.removeAction(action)
+            if menu.isEmpty():
+                web_menu.removeAction(menu.menuAction())
+                del submenus[name]
+
+    qgis_iface.addPluginToWebMenu = add_to_web_menu
+    qgis_iface.removePluginWebMenu = remove_from_web_menu
+    qgis_iface.addWebToolBarIcon = toolbar.addAction
+    qgis_iface.removeWebToolBarIcon = toolbar.removeAction
+    if not hasattr(qgis_iface, "removeDockWidget"):
+        qgis_iface.removeDockWidget = window.removeDockWidget
+    qgis_iface.webMenu = lambda: web_menu
+    qgis_iface.webToolBar = lambda: toolbar
+    return qgis_iface
