@@ -1,17 +1,23 @@
-"""The OpenData tab: OS OpenData products, searchable, with their details."""
+"""The OpenData tab: browse OS OpenData products, pick files (by format and National Grid
+square, on the map too) and download them into layers."""
 
 from __future__ import annotations
 
 import html
 
-from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt, QTimer
-from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
+from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt, QTimer, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QPixmap, QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
+    QProgressBar,
+    QScrollArea,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -19,11 +25,45 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..api.cancel import CancelToken
+from ..api.models import Product
+from ..core import cache
 from ..core.context import ApiContext
 from ..core.tasks import ApiTask, TaskRegistry
+from .downloads_panel import DownloadsPanel
 
 PRODUCT_ROLE = Qt.UserRole + 1
 SEARCH_ROLE = Qt.UserRole + 2
+ALL = "__all__"
+
+
+class ProductFilter(QSortFilterProxyModel):
+    """Search text (name, id, description) plus category and data-structure filters."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.category = ALL
+        self.structure = ALL
+
+    def set_filters(self, text: str, category: str, structure: str) -> None:
+        self.text, self.category, self.structure = text.lower().split(), category, structure
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:
+        index = self.sourceModel().index(row, 0, parent)
+        product: Product = index.data(PRODUCT_ROLE)
+        if product is None:
+            return False
+        haystack = (index.data(SEARCH_ROLE) or "").lower()
+        if any(word not in haystack for word in self.text):
+            return False
+        if self.category != ALL and self.category not in _categories(product):
+            return False
+        return self.structure == ALL or self.structure in product.data_structures
+
+
+def _categories(product: Product) -> list[str]:
+    return [c for c in [product.category, *product.categories] if c]
 
 
 class OpenDataTab(QWidget):
@@ -32,62 +72,127 @@ class OpenDataTab(QWidget):
         self.context = context
         self.tasks = tasks
         self.iface = iface
-        self.products: list = []
+        self.products: list[Product] = []
+        self.current: Product | None = None
         self._load_task: ApiTask | None = None
+        self._detail_tasks: list[ApiTask] = []
 
+        # -- products ------------------------------------------------------------------------
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search OS OpenData products…"))
         self.search.setClearButtonEnabled(True)
+        self.category = QComboBox(self)
+        self.category.setToolTip(self.tr("Show only products of this category"))
+        self.structure = QComboBox(self)
+        self.structure.addItem(self.tr("Vector and raster"), ALL)
+        self.structure.addItem(self.tr("Vector"), "Vector")
+        self.structure.addItem(self.tr("Raster"), "Raster")
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText(self.tr("Refresh"))
         self.refresh_button.setToolTip(self.tr("Load the product list again from the OS Data Hub"))
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumHeight(6)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
         self.status = QLabel(self)
         self.status.setWordWrap(True)
 
-        self.model = QStandardItemModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.model = QStandardItemModel(0, 4, self)
+        self.model.setHorizontalHeaderLabels(
+            [self.tr("Product"), self.tr("Version"), self.tr("Category"), self.tr("Type")]
+        )
+        self.proxy = ProductFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterRole(SEARCH_ROLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseInsensitive)
-        self.list = QListView(self)
-        self.list.setModel(self.proxy)
-        self.list.setEditTriggers(QListView.NoEditTriggers)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        for column in (1, 2, 3):
+            self.table.horizontalHeader().setSectionResizeMode(column,
+                                                               QHeaderView.ResizeToContents)
+
+        # -- details -------------------------------------------------------------------------
         self.details = QTextBrowser(self)
-        self.details.setOpenExternalLinks(True)
+        self.details.setOpenLinks(False)
+        self.details.anchorClicked.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.thumbnails = QWidget(self)
+        self.thumbnail_layout = QHBoxLayout(self.thumbnails)
+        self.thumbnail_layout.setContentsMargins(0, 0, 0, 0)
+        self.thumbnail_layout.addStretch()
+        thumbs = QScrollArea(self)
+        thumbs.setWidget(self.thumbnails)
+        thumbs.setWidgetResizable(True)
+        thumbs.setFixedHeight(110)
+        thumbs.setFrameShape(QScrollArea.NoFrame)
+
+        # -- downloads -----------------------------------------------------------------------
+        self.downloads = DownloadsPanel(context, tasks, iface, self)
 
         # Debounce: filter once typing pauses, not on every key.
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)
-        self._search_timer.timeout.connect(self._apply_search)
+        self._search_timer.timeout.connect(self._apply_filters)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.category.currentIndexChanged.connect(self._apply_filters)
+        self.structure.currentIndexChanged.connect(self._apply_filters)
         self.refresh_button.clicked.connect(self.refresh)
-        self.list.selectionModel().currentChanged.connect(self._show_current)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search)
-        top.addWidget(self.refresh_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.category, 1)
+        filters.addWidget(self.structure)
+        filters.addWidget(self.refresh_button)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.search)
+        top_layout.addLayout(filters)
+        top_layout.addWidget(self.busy)
+        top_layout.addWidget(self.status)
+        top_layout.addWidget(self.table)
+        middle = QWidget(self)
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.details)
+        middle_layout.addWidget(thumbs)
         splitter = QSplitter(Qt.Vertical, self)
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.details)
+        splitter.addWidget(top)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.downloads)
+        splitter.setStretchFactor(2, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.status)
         layout.addWidget(splitter)
+        self._set_categories([])
 
-    # -- loading ---------------------------------------------------------------------------
+    # -- loading the catalogue -----------------------------------------------------------------
     def ensure_loaded(self) -> None:
-        if not self.products and self._load_task is None:
-            self.refresh()
+        """First show: the cached catalogue at once, and a refresh in the background."""
+        if self.products or self._load_task is not None:
+            return
+        cached = cache.load_json("products", self.context.settings.base_url)
+        if isinstance(cached, list):
+            try:
+                self._show_products([Product.from_json(item) for item in cached], cached=True)
+            except Exception:  # a stale or damaged cache is ignored, never an error
+                self.products = []
+        self.refresh()
 
     def refresh(self) -> None:
         if self._load_task is not None:
             return
         token = CancelToken()
         client = self.context.downloads_client(cancel=token)
-        self.status.setText(self.tr("Loading the OS OpenData products…"))
+        self.busy.show()
         self.refresh_button.setEnabled(False)
+        if not self.products:
+            self.status.setText(self.tr("Loading the OS OpenData products…"))
         self._load_task = ApiTask(
             self.tr("Loading OS OpenData products"),
             lambda task: client.products(expanded=True),
@@ -97,55 +202,166 @@ class OpenDataTab(QWidget):
         )
         self.tasks.start(self._load_task)
 
-    def _loaded(self, products) -> None:
+    def _loaded(self, products: list[Product]) -> None:
         self._load_task = None
+        self.busy.hide()
         self.refresh_button.setEnabled(True)
-        self.products = sorted(products, key=lambda p: p.name.lower())
-        self.model.clear()
-        for product in self.products:
-            item = QStandardItem(f"{product.name}  ({product.version})")
-            item.setData(product, PRODUCT_ROLE)
-            item.setData(" ".join([product.id, product.name, product.description]), SEARCH_ROLE)
-            item.setToolTip(product.id)
-            self.model.appendRow(item)
-        self.status.setText(self.tr("{0} products").format(len(self.products)))
+        cache.save_json("products", self.context.settings.base_url, [p.raw for p in products])
+        self._show_products(products, cached=False)
 
     def _failed(self, message: str) -> None:
         self._load_task = None
+        self.busy.hide()
         self.refresh_button.setEnabled(True)
+        if self.products:
+            message = self.tr("Showing the saved list: {0}").format(message)
         self.status.setText(message)
+        self.iface.messageBar().pushWarning(self.tr("OS Data Hub"), message)
 
-    # -- search and details ----------------------------------------------------------------
-    def _apply_search(self) -> None:
-        self.proxy.setFilterFixedString(self.search.text().strip())
-
-    def _show_current(self, current, _previous) -> None:
-        product = current.data(PRODUCT_ROLE) if current.isValid() else None
-        if product is None:
-            self.details.clear()
-            return
-        parts = [f"<h3>{html.escape(product.name)}</h3>"]
-        parts.append(f"<p>{html.escape(product.description)}</p>")
-        parts.append(
-            "<p><b>{0}</b> {1}</p>".format(self.tr("Version:"), html.escape(product.version))
-        )
-        if product.formats:
-            names = ", ".join(
-                html.escape(f.format + (f" {f.subformat}" if f.subformat else ""))
-                for f in product.formats
+    def _show_products(self, products: list[Product], cached: bool) -> None:
+        selected = self.current.id if self.current is not None else None
+        self.products = sorted(products, key=lambda p: p.name.lower())
+        self.model.removeRows(0, self.model.rowCount())
+        for product in self.products:
+            name = QStandardItem(product.name)
+            name.setData(product, PRODUCT_ROLE)
+            name.setData(
+                " ".join([product.id, product.name, product.description, *_categories(product)]),
+                SEARCH_ROLE,
             )
-            parts.append("<p><b>{0}</b> {1}</p>".format(self.tr("Formats:"), names))
-        if product.documentation_url:
+            name.setToolTip(f"{product.id}\n{product.description}")
+            row = [
+                name,
+                QStandardItem(product.version or ""),
+                QStandardItem(", ".join(_categories(product))),
+                QStandardItem(", ".join(product.data_structures)),
+            ]
+            self.model.appendRow(row)
+        self._set_categories(sorted({c for p in self.products for c in _categories(p)}))
+        self.status.setText(
+            self.tr("{0} products (saved list; refreshing…)").format(len(self.products))
+            if cached else self.tr("{0} products").format(len(self.products))
+        )
+        if selected:
+            self.select_product(selected)
+
+    def _set_categories(self, categories: list[str]) -> None:
+        current = self.category.currentData()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem(self.tr("All categories"), ALL)
+        for category in categories:
+            self.category.addItem(category, category)
+        index = self.category.findData(current)
+        self.category.setCurrentIndex(max(0, index))
+        self.category.blockSignals(False)
+
+    # -- filters and selection -----------------------------------------------------------------
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(
+            self.search.text(), self.category.currentData() or ALL,
+            self.structure.currentData() or ALL,
+        )
+
+    def select_product(self, product_id: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(PRODUCT_ROLE).id == product_id:
+                self.table.setCurrentIndex(index)
+                return True
+        return False
+
+    def _current_changed(self, current, _previous) -> None:
+        product = current.siblingAtColumn(0).data(PRODUCT_ROLE) if current.isValid() else None
+        if product is None or product is self.current:
+            return
+        self.current = product
+        self._show_details(product)
+        self._load_thumbnails(product)
+        self.downloads.show_product(product)
+
+    def _show_details(self, product: Product) -> None:
+        parts = [f"<h3>{html.escape(product.name)}</h3>"]
+        if product.end_of_life:
             parts.append(
-                '<p><a href="{0}">{1}</a></p>'.format(
-                    html.escape(product.documentation_url, quote=True),
-                    self.tr("Product documentation"),
+                '<p style="color:#b00020"><b>{0}</b></p>'.format(
+                    html.escape(self.tr("End of life: {0}").format(product.end_of_life))
                 )
             )
+        if product.warning:
+            parts.append(f'<p style="color:#b00020">{html.escape(product.warning)}</p>')
+        for paragraph in product.description_paragraphs or [product.description]:
+            parts.append(f"<p>{html.escape(paragraph)}</p>")
+        facts = [(self.tr("Version"), product.version or "")]
+        if product.formats:
+            facts.append((
+                self.tr("Formats"),
+                ", ".join(f.format + (f" {f.subformat}" if f.subformat else "")
+                          for f in product.formats),
+            ))
+        if product.areas:
+            facts.append((self.tr("Areas"), ", ".join(product.areas)))
+        facts.append((self.tr("Product id"), product.id))
+        parts.append("<table>" + "".join(
+            f"<tr><td><b>{html.escape(k)}</b>&nbsp;</td><td>{html.escape(v)}</td></tr>"
+            for k, v in facts) + "</table>")
+        if product.documentation_url:
+            parts.append('<p><a href="{0}">{1}</a></p>'.format(
+                html.escape(product.documentation_url, quote=True),
+                html.escape(self.tr("Product documentation (opens in the browser)")),
+            ))
         self.details.setHtml("".join(parts))
+
+    # -- thumbnails ------------------------------------------------------------------------------
+    def _clear_thumbnails(self) -> None:
+        while self.thumbnail_layout.count() > 1:
+            item = self.thumbnail_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    def _load_thumbnails(self, product: Product) -> None:
+        self._clear_thumbnails()
+        for task in self._detail_tasks:
+            task.cancel()
+        self._detail_tasks = []
+        base_url = self.context.settings.base_url
+        for index in range(1, (product.image_count or 0) + 1):
+            path = cache.image_path(base_url, product.id, product.version, index)
+            if path.exists():
+                self._add_thumbnail(product, path.read_bytes())
+                continue
+            token = CancelToken()
+            client = self.context.downloads_client(cancel=token)
+
+            def fetch(task, index=index, path=path, client=client):
+                data = client.product_image(product.id, index)
+                cache.save_image(path, data)
+                return data
+
+            task = ApiTask(
+                self.tr("Loading a picture of {0}").format(product.name), fetch,
+                on_done=lambda data, p=product: self._add_thumbnail(p, data),
+                cancel_token=token,
+            )
+            self._detail_tasks.append(task)
+            self.tasks.start(task)
+
+    def _add_thumbnail(self, product: Product, data: bytes) -> None:
+        if product is not self.current:
+            return
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(data):
+            return
+        label = QLabel(self.thumbnails)
+        label.setPixmap(pixmap.scaledToHeight(96, Qt.SmoothTransformation))
+        label.setToolTip(product.name)
+        self.thumbnail_layout.insertWidget(self.thumbnail_layout.count() - 1, label)
 
     def close_down(self) -> None:
         self._search_timer.stop()
-        if self._load_task is not None:
-            self._load_task.cancel()
-            self._load_task = None
+        for task in [self._load_task, *self._detail_tasks]:
+            if task is not None:
+                task.cancel()
+        self._load_task = None
+        self._detail_tasks = []
+        self.downloads.close_down()

@@ -1,0 +1,56 @@
+"""A small disk cache in the plugin's data folder: the product catalogue (shown at once on the
+next open while a refresh runs) and product thumbnails. Written atomically; a damaged cache
+file is ignored, never an error."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .settings import plugin_data_dir
+
+
+def cache_dir() -> Path:
+    path = plugin_data_dir() / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
+
+
+def save_json(name: str, base_url: str, data: Any) -> None:
+    """Cache `data` under `name` for the API at `base_url` (the demo server has its own)."""
+    payload = {"base_url": base_url, "data": data}
+    _write_atomically(cache_dir() / f"{_key(name)}.json",
+                      json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+
+
+def load_json(name: str, base_url: str) -> Any | None:
+    path = cache_dir() / f"{_key(name)}.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(payload, dict) or payload.get("base_url") != base_url:
+        return None
+    return payload.get("data")
+
+
+def image_path(base_url: str, product_id: str, version: str | None, index: int) -> Path:
+    folder = cache_dir() / "images" / _key(base_url)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{_key(product_id)}_{_key(version or '')}_{int(index)}.jpg"
+
+
+def save_image(path: Path, data: bytes) -> None:
+    _write_atomically(path, data)

@@ -1,0 +1,259 @@
+"""The OpenData tab as a user meets it, against the local OS API server: list, search, filter,
+details, files, areas on the map, download into layers, cancel and resume."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from os_data_hub_loader.core import cache
+from os_data_hub_loader.core.context import ApiContext
+from os_data_hub_loader.core.tasks import TaskRegistry
+from os_data_hub_loader.ui.opendata_tab import OpenDataTab
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsTask
+from qgis.PyQt.QtCore import QCoreApplication
+
+
+def wait_until(predicate, timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        if predicate():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture()
+def tab(os_api, iface, monkeypatch, tmp_path):
+    monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
+    context = ApiContext()
+    context.settings.download_folder = tmp_path / "downloads"
+    tasks = TaskRegistry()
+    widget = OpenDataTab(context, tasks, iface)
+    widget.resize(500, 900)
+    yield widget
+    widget.close_down()
+    tasks.cancel_all()
+    QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().layerTreeRoot().removeAllChildren()
+
+
+def loaded(tab: OpenDataTab) -> OpenDataTab:
+    tab.ensure_loaded()
+    wait_until(lambda: tab._load_task is None and tab.products, what="the product list")
+    return tab
+
+
+def names(tab: OpenDataTab) -> list[str]:
+    return [tab.proxy.index(r, 0).data() for r in range(tab.proxy.rowCount())]
+
+
+def choose(tab: OpenDataTab, product_id: str) -> None:
+    assert tab.select_product(product_id)
+    wait_until(lambda: tab.downloads._list_task is None and tab.downloads.downloads,
+               what=f"the files of {product_id}")
+
+
+def test_products_are_listed_with_version_category_and_type(tab, os_api):
+    loaded(tab)
+    assert tab.model.rowCount() == len(os_api.catalogue.products)
+    row = names(tab).index("OS Open Greenspace")
+    assert tab.proxy.index(row, 1).data() == "2020-10"
+    assert tab.proxy.index(row, 2).data() == "Greenspace"
+    assert tab.proxy.index(row, 3).data() == "Vector"
+    assert "products" in tab.status.text()
+
+
+def test_search_filters_after_typing_pauses(tab):
+    loaded(tab)
+    total = tab.proxy.rowCount()
+    tab.search.setText("greenspace")
+    assert tab.proxy.rowCount() == total  # not yet: debounced
+    wait_until(lambda: tab.proxy.rowCount() < total, what="the search filter")
+    assert names(tab) == ["OS Open Greenspace"]
+
+
+def test_category_and_structure_filters(tab):
+    loaded(tab)
+    tab.structure.setCurrentIndex(tab.structure.findData("Raster"))
+    rasters = names(tab)
+    assert rasters and "OS Open Greenspace" not in rasters
+    tab.structure.setCurrentIndex(0)
+    tab.category.setCurrentIndex(tab.category.findData("Greenspace"))
+    assert names(tab) == ["OS Open Greenspace"]
+
+
+def test_the_list_is_cached_and_shown_at_once_next_time(tab, os_api, iface):
+    loaded(tab)
+    again = OpenDataTab(tab.context, TaskRegistry(), iface)
+    cached = cache.load_json("products", os_api.url)
+    assert cached and len(cached) == len(tab.products)
+    again.ensure_loaded()  # shows the saved list before the refresh finishes
+    assert again.model.rowCount() == len(tab.products)
+    assert "refreshing" in again.status.text()
+    wait_until(lambda: again._load_task is None, what="the refresh")
+    again.close_down()
+
+
+def test_a_failed_refresh_says_so_and_keeps_the_list(tab, os_api):
+    loaded(tab)
+    os_api.faults.fail_next(503, times=20, target="api")
+    tab.context.retry = type(tab.context.retry)(attempts=2, base_delay=0.01, max_delay=0.02)
+    tab.refresh()
+    wait_until(lambda: tab._load_task is None, what="the failed refresh")
+    assert "503" in tab.status.text()
+    assert tab.model.rowCount() == len(tab.products)
+
+
+def test_details_show_description_formats_and_documentation_link(tab):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    text = tab.details.toHtml()
+    assert "OS Open Greenspace" in text
+    assert "ESRI® Shapefile" in text and "GeoPackage" in text
+    assert "open-map-greenspace" in text  # the documentation link
+
+
+def test_thumbnails_load_in_the_background(tab):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    wait_until(lambda: tab.thumbnail_layout.count() > 1, what="a thumbnail")
+    label = tab.thumbnail_layout.itemAt(0).widget()
+    assert label.pixmap() is not None and not label.pixmap().isNull()
+
+
+def test_files_filter_by_format_and_area(tab):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    total = panel.proxy.rowCount()
+    assert total == len(panel.downloads) > 3
+    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
+    assert {panel.proxy.index(r, 1).data() for r in range(panel.proxy.rowCount())} == {
+        "GeoPackage"}
+    panel.areas.setText("su, TQ")
+    panel._areas_edited()
+    shown = {panel.proxy.index(r, 3).data() for r in range(panel.proxy.rowCount())}
+    assert shown == {"SU", "TQ"} & set(panel.available_areas)
+    panel.areas.setText("SU, XX")
+    panel._areas_edited()
+    assert "XX" in panel.status.text()
+
+
+def test_picking_squares_on_the_map_syncs_with_the_area_filter(tab, iface):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    panel.grid_button.setChecked(True)
+    layer = panel.grid_layer
+    assert layer is not None and layer.featureCount() == len(
+        [a for a in panel.available_areas if a != "GB"])
+    assert layer.labelsEnabled()
+    panel.toggle_square("SU")
+    panel.toggle_square("TQ")
+    assert panel.selected_areas() == {"SU", "TQ"}
+    assert sorted(f["code"] for f in layer.selectedFeatures()) == ["SU", "TQ"]
+    panel.toggle_square("TQ")
+    assert panel.areas.text() == "SU"
+    layer_id = layer.id()
+    assert QgsProject.instance().mapLayer(layer_id) is not None
+    panel.grid_button.setChecked(False)
+    assert panel.grid_layer is None
+    assert QgsProject.instance().mapLayer(layer_id) is None
+
+
+def test_squares_in_view_work_in_any_crs(tab, iface):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    canvas = iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    canvas.setExtent(QgsRectangle(-1.6, 50.8, -1.2, 51.0))  # around Southampton
+    panel.pick_squares_in_view()
+    assert panel.selected_areas() == {"SU"}
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    canvas.setExtent(QgsRectangle(440_000, 110_000, 540_000, 180_000))
+    panel.pick_squares_in_view()
+    assert panel.selected_areas() == {"SU", "TQ"} & set(panel.available_areas)
+
+
+def _download(panel, timeout=60.0):
+    panel.start_download()
+    assert panel.download_task is not None
+    task = panel.download_task
+    wait_until(lambda: panel.download_task is None, timeout, what="the download task")
+    return task
+
+
+def test_download_verifies_unpacks_and_loads_layers(tab, os_api):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
+    panel.set_areas({"SU"})
+    panel._tick_shown(True)
+    assert panel.chosen() and "1 files ticked" in panel.total.text()
+    task = _download(panel)
+    assert task.outcome.errors == [] and not task.outcome.cancelled
+    file = task.outcome.files[0]
+    assert file.exists() and not Path(str(file) + ".part").exists()
+    assert file.parent == panel.destination()
+    group = QgsProject.instance().layerTreeRoot().findGroup("OS Open Greenspace (2020-10)")
+    assert group is not None and group.findLayers()
+    for node in group.findLayers():
+        layer = node.layer()
+        assert layer.isValid()
+        assert any("Crown copyright" in r for r in layer.metadata().rights())
+    status = panel.model.item(panel._rows[file.name], 5).text()
+    assert status == "done"
+
+    # Again: already there and verified, so nothing is fetched from the storage host.
+    os_api.clear_requests()
+    task = _download(panel)
+    assert task.outcome.skipped and not task.outcome.files
+    assert not [r for r in os_api.requests if r.server == "storage"]
+
+
+def test_cancel_keeps_the_part_file_and_a_later_download_resumes(tab, os_api):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    panel.add_to_map.setChecked(False)
+    panel.set_areas({"GB"})
+    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
+    panel._tick_shown(True)
+    os_api.faults.slow(20_000)
+    panel.start_download()
+    task = panel.download_task
+    wait_until(lambda: any(p.suffix == ".part" and p.stat().st_size > 0
+                           for p in panel.destination().glob("*.part")), what="a part file")
+    panel.cancel_download()
+    wait_until(lambda: panel.download_task is None, what="the cancelled task")
+    assert task.outcome.cancelled
+    parts = list(panel.destination().glob("*.part"))
+    assert parts and parts[0].stat().st_size > 0
+    os_api.faults.reset()
+    task = _download(panel)
+    assert task.outcome.files and not task.outcome.errors
+    assert not list(panel.destination().glob("*.part"))
+    ranges = [r.headers.get("Range") for r in os_api.requests if r.server == "storage"]
+    assert any(r and r.startswith("bytes=") and not r.startswith("bytes=0-") for r in ranges)
+
+
+def test_unload_cancels_a_running_download(tab, os_api):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    panel.set_areas({"GB"})
+    panel._tick_shown(True)
+    os_api.faults.slow(10_000)
+    panel.start_download()
+    task = panel.download_task
+    wait_until(lambda: task.status() == task.Running, what="the task to run")
+    tab.close_down()
+    tab.tasks.cancel_all()
+    assert task.isCanceled()
+    wait_until(lambda: task.status() == QgsTask.Terminated, what="the task to stop")
+    assert list(panel.destination().glob("*.part"))

@@ -1,0 +1,501 @@
+"""The files of the selected product: filter by format and area (typed, or picked as National
+Grid squares on the map), tick, and download into layers in a background task."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from qgis.core import Qgis, QgsProject
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
+from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..api.cancel import CancelToken
+from ..api.cli import human_size
+from ..api.download import DownloadItem
+from ..api.models import Product, ProductDownload
+from ..api.national_grid import is_area_code
+from ..core.context import ApiContext
+from ..core.download_task import DownloadRequest, DownloadTask
+from ..core.grid_layer import SquarePickerTool, create_grid_layer, select_codes, squares_in_extent
+from ..core.tasks import ApiTask, TaskRegistry
+
+DOWNLOAD_ROLE = Qt.UserRole + 1
+ALL = "__all__"
+STATUS_COLUMN = 5
+
+
+def format_key(download: ProductDownload) -> str:
+    return f"{download.format or ''}\x1f{download.subformat or ''}"
+
+
+def parse_areas(text: str) -> tuple[set[str], list[str]]:
+    """Area codes typed by the user ("SU, TQ" or "su tq"): (valid codes, invalid words)."""
+    words = [w.upper() for w in re.split(r"[\s,;]+", text.strip()) if w]
+    return {w for w in words if is_area_code(w)}, [w for w in words if not is_area_code(w)]
+
+
+class DownloadFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.format = ALL
+        self.areas: set[str] = set()
+
+    def set_filters(self, format_: str, areas: set[str]) -> None:
+        self.format, self.areas = format_, set(areas)
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:
+        download: ProductDownload = self.sourceModel().index(row, 0, parent).data(DOWNLOAD_ROLE)
+        if download is None:
+            return False
+        if self.format != ALL and format_key(download) != self.format:
+            return False
+        return not self.areas or (download.area or "").upper() in self.areas
+
+
+class DownloadsPanel(QWidget):
+    def __init__(self, context: ApiContext, tasks: TaskRegistry, iface, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.tasks = tasks
+        self.iface = iface
+        self.product: Product | None = None
+        self.downloads: list[ProductDownload] = []
+        self._list_task: ApiTask | None = None
+        self.download_task: DownloadTask | None = None
+        self.grid_layer = None
+        self.picker: SquarePickerTool | None = None
+        self._rows: dict[str, int] = {}
+
+        self.format = QComboBox(self)
+        self.format.setToolTip(self.tr("Show only files of this format"))
+        self.areas = QLineEdit(self)
+        self.areas.setPlaceholderText(self.tr("All areas — or type squares: SU, TQ (or GB)"))
+        self.areas.setClearButtonEnabled(True)
+        self.areas.setToolTip(
+            self.tr("100 km National Grid squares, separated by commas; pick them on the map "
+                    "with the buttons below. Empty: all areas.")
+        )
+        self.grid_button = QToolButton(self)
+        self.grid_button.setText(self.tr("Grid on map"))
+        self.grid_button.setCheckable(True)
+        self.grid_button.setToolTip(self.tr("Show the 100 km National Grid squares on the map"))
+        self.pick_button = QToolButton(self)
+        self.pick_button.setText(self.tr("Pick squares"))
+        self.pick_button.setCheckable(True)
+        self.pick_button.setToolTip(self.tr("Click squares on the map to add or remove them"))
+        self.view_button = QToolButton(self)
+        self.view_button.setText(self.tr("Squares in view"))
+        self.view_button.setToolTip(self.tr("Pick the squares that the current map view covers"))
+
+        self.model = QStandardItemModel(0, STATUS_COLUMN + 1, self)
+        self.model.setHorizontalHeaderLabels([
+            self.tr("File"), self.tr("Format"), self.tr("Subformat"), self.tr("Area"),
+            self.tr("Size"), self.tr("Status"),
+        ])
+        self.proxy = DownloadFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tick_all = QToolButton(self)
+        self.tick_all.setText(self.tr("Tick all shown"))
+        self.tick_none = QToolButton(self)
+        self.tick_none.setText(self.tr("Untick all"))
+        self.total = QLabel(self)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+
+        self.folder = QgsFileWidget(self)
+        self.folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder.setFilePath(str(context.settings.download_folder))
+        self.folder.setToolTip(self.tr("Downloads go into a folder per product and version here"))
+        self.unpack = QCheckBox(self.tr("Unpack"), self)
+        self.unpack.setChecked(context.settings.unpack)
+        self.add_to_map = QCheckBox(self.tr("Add to map"), self)
+        self.add_to_map.setChecked(context.settings.add_to_map)
+        self.download_button = QPushButton(self.tr("Download"), self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+
+        self.format.currentIndexChanged.connect(self._apply_filters)
+        self.areas.editingFinished.connect(self._areas_edited)
+        self.areas.textChanged.connect(lambda text: self._areas_edited() if not text else None)
+        self.grid_button.toggled.connect(self._show_grid)
+        self.pick_button.toggled.connect(self._pick_on_map)
+        self.view_button.clicked.connect(self.pick_squares_in_view)
+        self.model.itemChanged.connect(lambda _item: self._update_total())
+        self.tick_all.clicked.connect(lambda: self._tick_shown(True))
+        self.tick_none.clicked.connect(lambda: self._tick_shown(False))
+        self.folder.fileChanged.connect(self._folder_changed)
+        self.unpack.toggled.connect(self._options_changed)
+        self.add_to_map.toggled.connect(self._options_changed)
+        self.download_button.clicked.connect(self.start_download)
+        self.cancel_button.clicked.connect(self.cancel_download)
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(self.tr("Format"), self))
+        filters.addWidget(self.format, 1)
+        areas = QHBoxLayout()
+        areas.addWidget(QLabel(self.tr("Areas"), self))
+        areas.addWidget(self.areas, 1)
+        map_buttons = QHBoxLayout()
+        for button in (self.grid_button, self.pick_button, self.view_button):
+            map_buttons.addWidget(button)
+        map_buttons.addStretch()
+        ticks = QHBoxLayout()
+        ticks.addWidget(self.tick_all)
+        ticks.addWidget(self.tick_none)
+        ticks.addStretch()
+        ticks.addWidget(self.total)
+        options = QHBoxLayout()
+        options.addWidget(self.unpack)
+        options.addWidget(self.add_to_map)
+        options.addStretch()
+        options.addWidget(self.cancel_button)
+        options.addWidget(self.download_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addLayout(areas)
+        layout.addLayout(map_buttons)
+        layout.addWidget(self.table)
+        layout.addLayout(ticks)
+        layout.addWidget(self.folder)
+        layout.addLayout(options)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        self._update_total()
+
+    # -- the product's files -------------------------------------------------------------------
+    def show_product(self, product: Product) -> None:
+        if self._list_task is not None:
+            self._list_task.cancel()
+        self.product = product
+        self.downloads = []
+        self.model.removeRows(0, self.model.rowCount())
+        self._update_total()
+        self.status.setText(self.tr("Loading the files of {0}…").format(product.name))
+        token = CancelToken()
+        client = self.context.downloads_client(cancel=token)
+        task = ApiTask(
+            self.tr("Loading the files of {0}").format(product.name),
+            lambda _task: client.product_downloads(product.id),
+            on_done=lambda downloads, p=product: self._listed(p, downloads),
+            on_error=lambda message, p=product: self._list_failed(p, message),
+            cancel_token=token,
+        )
+        self._list_task = task
+        self.tasks.start(task)
+
+    def _listed(self, product: Product, downloads: list[ProductDownload]) -> None:
+        if product is not self.product:
+            return
+        self._list_task = None
+        self.downloads = downloads
+        self._rows = {}
+        self.table.setSortingEnabled(False)
+        for download in downloads:
+            name = QStandardItem(download.file_name)
+            name.setData(download, DOWNLOAD_ROLE)
+            name.setCheckable(True)
+            size = QStandardItem(human_size(download.size))
+            size.setData(download.size or 0, Qt.UserRole + 2)
+            self.model.appendRow([
+                name, QStandardItem(download.format or ""), QStandardItem(download.subformat or ""),
+                QStandardItem(download.area or ""), size, QStandardItem(""),
+            ])
+            self._rows[download.file_name] = self.model.rowCount() - 1
+        self.table.setSortingEnabled(True)
+        self._fill_formats()
+        self._apply_filters()
+        self.status.setText(self.tr("{0} files").format(len(downloads)))
+        if self.grid_layer is not None:
+            self._refresh_grid()
+
+    def _list_failed(self, product: Product, message: str) -> None:
+        if product is self.product:
+            self._list_task = None
+            self.status.setText(message)
+
+    def _fill_formats(self) -> None:
+        self.format.blockSignals(True)
+        self.format.clear()
+        self.format.addItem(self.tr("All formats"), ALL)
+        seen = []
+        for download in self.downloads:
+            key = format_key(download)
+            if key not in seen:
+                seen.append(key)
+                label = download.format or ""
+                if download.subformat:
+                    label += f" — {download.subformat}"
+                self.format.addItem(label, key)
+        self.format.blockSignals(False)
+
+    @property
+    def available_areas(self) -> list[str]:
+        return sorted({(d.area or "").upper() for d in self.downloads if d.area})
+
+    # -- filters -------------------------------------------------------------------------------
+    def selected_areas(self) -> set[str]:
+        return parse_areas(self.areas.text())[0]
+
+    def set_areas(self, codes: set[str]) -> None:
+        self.areas.setText(", ".join(sorted(codes)))
+        self._areas_edited()
+
+    def _areas_edited(self) -> None:
+        codes, invalid = parse_areas(self.areas.text())
+        if invalid:
+            self.status.setText(
+                self.tr("Not National Grid squares: {0}. Use two letters such as SU or TQ, or "
+                        "GB for all of Great Britain.").format(", ".join(invalid))
+            )
+        self._apply_filters()
+        if self.grid_layer is not None:
+            select_codes(self.grid_layer, codes)
+
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(self.format.currentData() or ALL, self.selected_areas())
+        self._update_total()
+
+    # -- ticking -------------------------------------------------------------------------------
+    def _tick_shown(self, ticked: bool) -> None:
+        state = Qt.Checked if ticked else Qt.Unchecked
+        rows = (
+            [self.proxy.mapToSource(self.proxy.index(r, 0)).row()
+             for r in range(self.proxy.rowCount())]
+            if ticked else range(self.model.rowCount())
+        )
+        self.model.blockSignals(True)
+        for row in rows:
+            self.model.item(row, 0).setCheckState(state)
+        self.model.blockSignals(False)
+        self.model.layoutChanged.emit()
+        self._update_total()
+
+    def chosen(self) -> list[ProductDownload]:
+        """The ticked files that the filters show: what Download will fetch."""
+        chosen = []
+        for r in range(self.proxy.rowCount()):
+            item = self.model.item(self.proxy.mapToSource(self.proxy.index(r, 0)).row(), 0)
+            if item.checkState() == Qt.Checked:
+                chosen.append(item.data(DOWNLOAD_ROLE))
+        return chosen
+
+    def _update_total(self) -> None:
+        chosen = self.chosen()
+        size = sum(d.size or 0 for d in chosen)
+        self.total.setText(self.tr("{0} files ticked, {1}").format(len(chosen), human_size(size)))
+        running = self.download_task is not None
+        self.download_button.setEnabled(bool(chosen) and not running)
+
+    # -- the map -------------------------------------------------------------------------------
+    def _canvas(self):
+        return self.iface.mapCanvas()
+
+    def _show_grid(self, visible: bool) -> None:
+        if visible and self.grid_layer is None:
+            self._refresh_grid()
+        elif not visible:
+            self._remove_grid()
+
+    def _refresh_grid(self) -> None:
+        self._remove_grid()
+        codes = self.available_areas or None
+        self.grid_layer = create_grid_layer([c for c in codes if c != "GB"] if codes else None)
+        QgsProject.instance().addMapLayer(self.grid_layer)
+        self.grid_layer.willBeDeleted.connect(self._grid_deleted)
+        select_codes(self.grid_layer, self.selected_areas())
+        if not self.grid_button.isChecked():
+            self.grid_button.setChecked(True)
+
+    def _grid_deleted(self) -> None:
+        self.grid_layer = None
+        self.grid_button.blockSignals(True)
+        self.grid_button.setChecked(False)
+        self.grid_button.blockSignals(False)
+
+    def _remove_grid(self) -> None:
+        if self.grid_layer is not None:
+            layer, self.grid_layer = self.grid_layer, None
+            layer.willBeDeleted.disconnect(self._grid_deleted)
+            QgsProject.instance().removeMapLayer(layer.id())
+
+    def _pick_on_map(self, active: bool) -> None:
+        canvas = self._canvas()
+        if active:
+            if self.grid_layer is None:
+                self._refresh_grid()
+            self.picker = SquarePickerTool(canvas)
+            self.picker.squareClicked.connect(self.toggle_square)
+            self.picker.deactivated.connect(lambda: self.pick_button.setChecked(False))
+            canvas.setMapTool(self.picker)
+        elif self.picker is not None:
+            picker, self.picker = self.picker, None
+            if canvas.mapTool() is picker:
+                canvas.unsetMapTool(picker)
+
+    def toggle_square(self, code: str) -> None:
+        available = self.available_areas
+        if available and code not in available:
+            self.iface.messageBar().pushInfo(
+                self.tr("OS Data Hub"),
+                self.tr("{0} has no files for square {1}.").format(
+                    self.product.name if self.product else "", code),
+            )
+            return
+        codes = self.selected_areas()
+        codes.symmetric_difference_update({code})
+        codes.discard("GB")
+        self.set_areas(codes)
+
+    def pick_squares_in_view(self) -> None:
+        settings = self._canvas().mapSettings()
+        codes = squares_in_extent(
+            settings.visibleExtent(), settings.destinationCrs(),
+            self.available_areas or [],
+        ) if self.available_areas else []
+        if not codes:
+            self.iface.messageBar().pushInfo(
+                self.tr("OS Data Hub"),
+                self.tr("No square with files of this product is in the current map view."),
+            )
+            return
+        self.set_areas(set(codes))
+
+    # -- settings ------------------------------------------------------------------------------
+    def _folder_changed(self, path: str) -> None:
+        if path:
+            self.context.settings.download_folder = path
+
+    def _options_changed(self) -> None:
+        self.context.settings.unpack = self.unpack.isChecked()
+        self.context.settings.add_to_map = self.add_to_map.isChecked()
+
+    # -- downloading ---------------------------------------------------------------------------
+    def destination(self) -> Path:
+        product = self.product
+        base = Path(self.folder.filePath() or self.context.settings.download_folder)
+        return base / product.id / (product.version or "latest") if product else base
+
+    def start_download(self) -> None:
+        chosen = self.chosen()
+        if not chosen or self.product is None or self.download_task is not None:
+            return
+        destination = self.destination()
+        try:
+            destination.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.iface.messageBar().pushCritical(
+                self.tr("OS Data Hub"),
+                self.tr("Cannot write to {0} ({1}): choose another download folder.").format(
+                    destination, error.strerror),
+            )
+            return
+        request = DownloadRequest(
+            title=self.product.name,
+            version=self.product.version,
+            items=[DownloadItem(d.url, d.file_name, d.size, d.md5) for d in chosen],
+            folder=destination,
+            unpack=self.unpack.isChecked(),
+            load=self.add_to_map.isChecked(),
+        )
+        task = DownloadTask(request, self.context.download_engine(), self._download_finished)
+        task.fileProgress.connect(self._file_progress)
+        task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
+        for download in chosen:
+            self._set_status(download.file_name, self.tr("queued"))
+        self.download_task = task
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.setEnabled(True)
+        self._update_total()
+        self.status.setText(self.tr("Downloading {0} files to {1}…").format(
+            len(chosen), destination))
+        self.tasks.start(task)
+
+    def cancel_download(self) -> None:
+        if self.download_task is not None:
+            self.download_task.cancel()
+            self.status.setText(self.tr("Cancelling…"))
+
+    def _set_status(self, file_name: str, text: str) -> None:
+        row = self._rows.get(file_name)
+        if row is not None and self.model.item(row, 0) is not None:
+            self.model.item(row, STATUS_COLUMN).setText(text)
+
+    def _file_progress(self, file_name: str, done: int, total: int, state: str) -> None:
+        if state == "downloading" and total:
+            self._set_status(file_name, f"{100 * done // total} %")
+            return
+        states = {
+            "queued": self.tr("queued"), "downloading": self.tr("downloading"),
+            "verifying": self.tr("verifying"), "done": self.tr("done"),
+            "skipped": self.tr("already there"), "failed": self.tr("failed"),
+            "cancelled": self.tr("cancelled"),
+        }
+        self._set_status(file_name, states.get(state, state))
+
+    def _download_finished(self, task: DownloadTask) -> None:
+        self.download_task = None
+        self.progress.hide()
+        self.cancel_button.setEnabled(False)
+        self._update_total()
+        outcome = task.outcome
+        bar = self.iface.messageBar()
+        title = self.tr("OS Data Hub")
+        if outcome.cancelled:
+            message = self.tr("Download cancelled. Partly downloaded files are kept and resume "
+                              "when you download again.")
+            bar.pushMessage(title, message, Qgis.Warning)
+        elif outcome.errors:
+            message = self.tr("{0} of {1} files failed: {2}").format(
+                len(outcome.errors), len(task.request.items), " ".join(outcome.errors))
+            bar.pushMessage(title, message, Qgis.Critical)
+        else:
+            message = self.tr("{0} files ready in {1} ({2} already there); {3} layers added.")
+            message = message.format(
+                len(outcome.files) + len(outcome.skipped), task.request.folder,
+                len(outcome.skipped), len(outcome.layers))
+            if outcome.failed_layers:
+                message += " " + self.tr("Could not open: {0}.").format(
+                    ", ".join(outcome.failed_layers))
+            bar.pushMessage(title, message, Qgis.Success)
+        self.status.setText(message)
+
+    def close_down(self) -> None:
+        for task in (self._list_task, self.download_task):
+            if task is not None:
+                task.cancel()
+        self._list_task = None
+        self.download_task = None
+        if self.pick_button.isChecked():
+            self.pick_button.setChecked(False)
+        self._remove_grid()
+
