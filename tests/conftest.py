@@ -35,3 +35,33 @@ def recordings() -> Path:
     if not RECORDINGS.is_dir():
         pytest.skip(f"the recorded OS API responses are missing: {RECORDINGS}")
     return RECORDINGS
+
+
+# --- the local OS API server (local_os_api) ----------------------------------------------------
+# One in-process server for the whole session; its sample data is cached under the repo's
+# `.cache/` (git-ignored) so that repeated runs start in well under a second.
+LOCAL_OS_API_CACHE = REPO_ROOT / ".cache" / "local-os-api"
+
+
+@pytest.fixture(scope="session")
+def os_api_server():
+    try:
+        import osgeo  # noqa: F401
+    except ImportError:
+        pytest.skip("the local OS API server needs GDAL's Python bindings (osgeo)")
+    from local_os_api import LocalOSAPI
+
+    server = LocalOSAPI(data_dir=LOCAL_OS_API_CACHE).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def os_api(os_api_server):
+    """The session's local OS API server, with faults reset and the request log cleared."""
+    os_api_server.faults.reset()
+    os_api_server.token_lifetime = 299
+    os_api_server.token_numbers_as_strings = False
+    os_api_server.clear_requests()
+    yield os_api_server
+    os_api_server.faults.reset()
