@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from qgis.core import QgsApplication, QgsTask
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..api.cancel import CancelToken
@@ -79,6 +80,12 @@ class ApiTask(QgsTask):
             self._on_error(self.error_message or tr("Cancelled."))
 
 
+def cancel_task(task: QgsTask | None) -> None:
+    """Cancel a task if it still runs: the task manager deletes tasks once they end."""
+    if task is not None and not sip.isdeleted(task):
+        task.cancel()
+
+
 class TaskRegistry:
     """Holds a Python reference to every running task until it ends."""
 
@@ -98,10 +105,11 @@ class TaskRegistry:
 
     def cancel_all(self, wait_ms: int = 5000) -> None:
         """Cancel every task and wait (bounded) for them to stop: used on unload."""
-        tasks = list(self._tasks)
+        tasks = [task for task in self._tasks if not sip.isdeleted(task)]
         for task in tasks:
             task.cancel()
         for task in tasks:
-            if task.status() in (QgsTask.Queued, QgsTask.OnHold, QgsTask.Running):
+            active = (QgsTask.Queued, QgsTask.OnHold, QgsTask.Running)
+            if not sip.isdeleted(task) and task.status() in active:
                 task.waitForFinished(wait_ms)
         self._tasks.clear()

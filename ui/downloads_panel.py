@@ -34,7 +34,8 @@ from ..api.national_grid import is_area_code
 from ..core.context import ApiContext
 from ..core.download_task import DownloadRequest, DownloadTask
 from ..core.grid_layer import SquarePickerTool, create_grid_layer, select_codes, squares_in_extent
-from ..core.tasks import ApiTask, TaskRegistry
+from ..core.tasks import ApiTask, TaskRegistry, cancel_task
+from .messages import notify
 
 DOWNLOAD_ROLE = Qt.UserRole + 1
 ALL = "__all__"
@@ -193,8 +194,7 @@ class DownloadsPanel(QWidget):
 
     # -- the product's files -------------------------------------------------------------------
     def show_product(self, product: Product) -> None:
-        if self._list_task is not None:
-            self._list_task.cancel()
+        cancel_task(self._list_task)
         self.product = product
         self.downloads = []
         self.model.removeRows(0, self.model.rowCount())
@@ -364,11 +364,8 @@ class DownloadsPanel(QWidget):
     def toggle_square(self, code: str) -> None:
         available = self.available_areas
         if available and code not in available:
-            self.iface.messageBar().pushInfo(
-                self.tr("OS Data Hub"),
-                self.tr("{0} has no files for square {1}.").format(
-                    self.product.name if self.product else "", code),
-            )
+            notify(self.iface, self.tr("{0} has no files for square {1}.").format(
+                self.product.name if self.product else "", code))
             return
         codes = self.selected_areas()
         codes.symmetric_difference_update({code})
@@ -382,10 +379,8 @@ class DownloadsPanel(QWidget):
             self.available_areas or [],
         ) if self.available_areas else []
         if not codes:
-            self.iface.messageBar().pushInfo(
-                self.tr("OS Data Hub"),
-                self.tr("No square with files of this product is in the current map view."),
-            )
+            notify(self.iface, self.tr(
+                "No square with files of this product is in the current map view."))
             return
         self.set_areas(set(codes))
 
@@ -412,11 +407,9 @@ class DownloadsPanel(QWidget):
         try:
             destination.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            self.iface.messageBar().pushCritical(
-                self.tr("OS Data Hub"),
-                self.tr("Cannot write to {0} ({1}): choose another download folder.").format(
-                    destination, error.strerror),
-            )
+            notify(self.iface, self.tr(
+                "Cannot write to {0} ({1}): choose another download folder.").format(
+                destination, error.strerror), Qgis.Critical)
             return
         request = DownloadRequest(
             title=self.product.name,
@@ -442,7 +435,7 @@ class DownloadsPanel(QWidget):
 
     def cancel_download(self) -> None:
         if self.download_task is not None:
-            self.download_task.cancel()
+            cancel_task(self.download_task)
             self.status.setText(self.tr("Cancelling…"))
 
     def _set_status(self, file_name: str, text: str) -> None:
@@ -468,16 +461,14 @@ class DownloadsPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self._update_total()
         outcome = task.outcome
-        bar = self.iface.messageBar()
-        title = self.tr("OS Data Hub")
         if outcome.cancelled:
             message = self.tr("Download cancelled. Partly downloaded files are kept and resume "
                               "when you download again.")
-            bar.pushMessage(title, message, Qgis.Warning)
+            notify(self.iface, message, Qgis.Warning)
         elif outcome.errors:
             message = self.tr("{0} of {1} files failed: {2}").format(
                 len(outcome.errors), len(task.request.items), " ".join(outcome.errors))
-            bar.pushMessage(title, message, Qgis.Critical)
+            notify(self.iface, message, Qgis.Critical)
         else:
             message = self.tr("{0} files ready in {1} ({2} already there); {3} layers added.")
             message = message.format(
@@ -486,13 +477,12 @@ class DownloadsPanel(QWidget):
             if outcome.failed_layers:
                 message += " " + self.tr("Could not open: {0}.").format(
                     ", ".join(outcome.failed_layers))
-            bar.pushMessage(title, message, Qgis.Success)
+            notify(self.iface, message, Qgis.Success)
         self.status.setText(message)
 
     def close_down(self) -> None:
         for task in (self._list_task, self.download_task):
-            if task is not None:
-                task.cancel()
+            cancel_task(task)
         self._list_task = None
         self.download_task = None
         if self.pick_button.isChecked():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from qgis.core import Qgis
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QPixmap, QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
@@ -28,8 +29,9 @@ from ..api.cancel import CancelToken
 from ..api.models import Product
 from ..core import cache
 from ..core.context import ApiContext
-from ..core.tasks import ApiTask, TaskRegistry
+from ..core.tasks import ApiTask, TaskRegistry, cancel_task
 from .downloads_panel import DownloadsPanel
+from .messages import notify
 
 PRODUCT_ROLE = Qt.UserRole + 1
 SEARCH_ROLE = Qt.UserRole + 2
@@ -216,7 +218,7 @@ class OpenDataTab(QWidget):
         if self.products:
             message = self.tr("Showing the saved list: {0}").format(message)
         self.status.setText(message)
-        self.iface.messageBar().pushWarning(self.tr("OS Data Hub"), message)
+        notify(self.iface, message, Qgis.Warning)
 
     def _show_products(self, products: list[Product], cached: bool) -> None:
         selected = self.current.id if self.current is not None else None
@@ -322,7 +324,7 @@ class OpenDataTab(QWidget):
     def _load_thumbnails(self, product: Product) -> None:
         self._clear_thumbnails()
         for task in self._detail_tasks:
-            task.cancel()
+            cancel_task(task)
         self._detail_tasks = []
         base_url = self.context.settings.base_url
         for index in range(1, (product.image_count or 0) + 1):
@@ -343,8 +345,14 @@ class OpenDataTab(QWidget):
                 on_done=lambda data, p=product: self._add_thumbnail(p, data),
                 cancel_token=token,
             )
+            task.taskCompleted.connect(lambda t=task: self._forget(t))
+            task.taskTerminated.connect(lambda t=task: self._forget(t))
             self._detail_tasks.append(task)
             self.tasks.start(task)
+
+    def _forget(self, task: ApiTask) -> None:
+        if task in self._detail_tasks:
+            self._detail_tasks.remove(task)
 
     def _add_thumbnail(self, product: Product, data: bytes) -> None:
         if product is not self.current:
@@ -360,8 +368,7 @@ class OpenDataTab(QWidget):
     def close_down(self) -> None:
         self._search_timer.stop()
         for task in [self._load_task, *self._detail_tasks]:
-            if task is not None:
-                task.cancel()
+            cancel_task(task)
         self._load_task = None
         self._detail_tasks = []
         self.downloads.close_down()

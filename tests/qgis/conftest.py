@@ -44,3 +44,21 @@ def iface(qgis_iface):
     qgis_iface.webMenu = lambda: web_menu
     qgis_iface.webToolBar = lambda: toolbar
     return qgis_iface
+
+
+@pytest.fixture(autouse=True)
+def fail_on_slot_exceptions(monkeypatch):
+    """An exception raised in a slot or a QgsTask's finished() would abort the test process
+    (PyQt's default); record it instead and fail the test that caused it."""
+    import sys
+    import traceback
+
+    errors: list[str] = []
+
+    def hook(kind, value, tb):
+        errors.append("".join(traceback.format_exception(kind, value, tb)))
+
+    monkeypatch.setattr(sys, "excepthook", hook)
+    yield errors
+    if errors:
+        pytest.fail("exception in a Qt slot or task callback:\n" + "\n".join(errors))

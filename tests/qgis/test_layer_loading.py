@@ -51,7 +51,8 @@ def product_folder(tmp_path: Path) -> Path:
         writer.writerow(["2", "442100.0", "112100.0"])
     _ascii_tile(data / "Data" / "su41.asc", 440000)
     _ascii_tile(data / "Data" / "su42.asc", 440200)
-    gdal.GetDriverByName("PNG").Create(str(data / "Doc" / "logo.png"), 4, 4, 1)
+    picture = gdal.GetDriverByName("MEM").Create("", 4, 4, 1)
+    gdal.GetDriverByName("PNG").CreateCopy(str(data / "Doc" / "logo.png"), picture)
     (data / "Doc" / "licence.txt").write_text("Open Government Licence")
     return data
 

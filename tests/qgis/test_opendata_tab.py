@@ -11,7 +11,8 @@ from os_data_hub_loader.core import cache
 from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.tasks import TaskRegistry
 from os_data_hub_loader.ui.opendata_tab import OpenDataTab
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsTask
+from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication
 
 
@@ -169,12 +170,22 @@ def test_squares_in_view_work_in_any_crs(tab, iface):
     choose(tab, "OpenGreenspace")
     panel = tab.downloads
     canvas = iface.mapCanvas()
+    size = canvas.mapSettings().outputSize()
+    aspect = size.width() / max(1, size.height())
+
+    def show(cx, cy, max_half_width, max_half_height):
+        # An extent with the canvas's own shape, so that QGIS does not widen it.
+        half_height = min(max_half_height, max_half_width / aspect)
+        half_width = half_height * aspect
+        canvas.setExtent(QgsRectangle(cx - half_width, cy - half_height,
+                                      cx + half_width, cy + half_height))
+
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
-    canvas.setExtent(QgsRectangle(-1.6, 50.8, -1.2, 51.0))  # around Southampton
+    show(-1.3, 51.05, 0.15, 0.08)  # north of Southampton, all inside SU
     panel.pick_squares_in_view()
     assert panel.selected_areas() == {"SU"}
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
-    canvas.setExtent(QgsRectangle(440_000, 110_000, 540_000, 180_000))
+    show(500_000, 150_000, 95_000, 45_000)  # across the SU/TQ boundary
     panel.pick_squares_in_view()
     assert panel.selected_areas() == {"SU", "TQ"} & set(panel.available_areas)
 
@@ -216,15 +227,22 @@ def test_download_verifies_unpacks_and_loads_layers(tab, os_api):
     assert not [r for r in os_api.requests if r.server == "storage"]
 
 
-def test_cancel_keeps_the_part_file_and_a_later_download_resumes(tab, os_api):
-    loaded(tab)
-    choose(tab, "OpenGreenspace")
+def _choose_large_file(tab, os_api, size=3_000_000):
+    os_api.add_large_file(size)
+    tab.refresh()
+    wait_until(lambda: tab._load_task is None, what="the refreshed list")
+    choose(tab, "BenchLargeFile")
     panel = tab.downloads
     panel.add_to_map.setChecked(False)
-    panel.set_areas({"GB"})
-    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
+    panel.unpack.setChecked(False)
     panel._tick_shown(True)
-    os_api.faults.slow(20_000)
+    return panel
+
+
+def test_cancel_keeps_the_part_file_and_a_later_download_resumes(tab, os_api):
+    loaded(tab)
+    panel = _choose_large_file(tab, os_api)
+    os_api.faults.slow(1_000_000)
     panel.start_download()
     task = panel.download_task
     wait_until(lambda: any(p.suffix == ".part" and p.stat().st_size > 0
@@ -244,16 +262,15 @@ def test_cancel_keeps_the_part_file_and_a_later_download_resumes(tab, os_api):
 
 def test_unload_cancels_a_running_download(tab, os_api):
     loaded(tab)
-    choose(tab, "OpenGreenspace")
-    panel = tab.downloads
-    panel.set_areas({"GB"})
-    panel._tick_shown(True)
-    os_api.faults.slow(10_000)
+    panel = _choose_large_file(tab, os_api)
+    os_api.faults.slow(1_000_000)
     panel.start_download()
     task = panel.download_task
-    wait_until(lambda: task.status() == task.Running, what="the task to run")
+    wait_until(lambda: list(panel.destination().glob("*.part")), what="the download to start")
     tab.close_down()
     tab.tasks.cancel_all()
-    assert task.isCanceled()
-    wait_until(lambda: task.status() == QgsTask.Terminated, what="the task to stop")
+    assert task.cancel_token.cancelled
+    wait_until(lambda: QgsApplication.taskManager().countActiveTasks() == 0,
+               what="every task to stop")
+    assert task.outcome.cancelled or sip.isdeleted(task)
     assert list(panel.destination().glob("*.part"))

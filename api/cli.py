@@ -1,0 +1,800 @@
+"""`python3 -m api`: the OS Downloads API from the command line.
+
+The command and option names are a public interface: scripts depend on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any, Callable, Dict, Iterable, List, Sequence, Set, TextIO, Tuple
+from urllib.parse import quote
+
+from . import __version__
+from .auth import SECRET_HINT, Auth, auth_from
+from .cancel import CancelToken
+from .client import DEFAULT_BASE_URL, DownloadsClient, normalise_area
+from .download import FINISHED_STATES, DownloadEngine, DownloadItem, DownloadResult, Progress
+from .errors import (
+    SETTINGS_HINT,
+    AuthenticationError,
+    Cancelled,
+    NotFoundError,
+    OSAPIError,
+    redact,
+)
+from .http import HttpSettings, RetryPolicy
+from .models import Product, ProductDownload
+from .ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM, RateLimiter
+
+PROG = "python3 -m api"
+EXIT_OK = 0
+EXIT_LOCAL = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_NOT_FOUND = 4
+EXIT_INTEGRITY = 5
+EXIT_FAILURE = 6
+EXIT_INTERRUPTED = 130
+
+NEEDS_KEY = "data packages need an OS Data Hub API key: pass --key or set OS_API_KEY"
+NO_PACKAGES = (
+    "no data packages yet: data packages must be ordered on the OS Data Hub first "
+    "(https://osdatahub.os.uk, Data packages), then they are listed here"
+)
+
+EPILOG = f"""\
+environment:
+  OS_API_BASE_URL          the API root instead of {DEFAULT_BASE_URL} (--base-url)
+  OS_API_KEY, OS_API_SECRET  the project's API key and secret (--key, --secret)
+  OS_API_TIMEOUT           seconds to wait for an answer (default 60)
+  OS_API_RETRY_ATTEMPTS    tries per request, the first included (default 5)
+  OS_API_RETRY_BASE_DELAY  first backoff delay in seconds, doubled each retry (default 1)
+  OS_API_RETRY_MAX_DELAY   longest backoff delay in seconds (default 60)
+
+  OS_API_DEBUG             set to show a traceback on an unexpected error
+
+exit codes:
+  0 success, 1 local or unexpected error (disk, permissions), 2 usage,
+  3 key refused or no rights (401/403), 4 not found, 5 damaged download or unsafe zip,
+  6 network or server failure (after retries), 130 interrupted
+"""
+
+
+class UsageError(Exception):
+    """A bad value in the environment, reported like argparse's own usage errors."""
+
+
+# ----- output helpers -----
+
+
+def human_size(size: int | None) -> str:
+    """4101 -> '4.1 kB', 1_234_567_890 -> '1.2 GB' (decimal units, as the OS Data Hub shows)."""
+    if size is None:
+        return "?"
+    if size < 1000:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000.0
+        if value < 999.95 or unit == "TB":
+            return f"{value:.1f} {unit}"
+    return f"{size} B"  # pragma: no cover - the loop always returns
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
+    """Rows aligned under their headers; columns listed in `right` are right-aligned."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths))
+        ]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(headers)] + [line(row) for row in rows])
+
+
+def _listing(names: Sequence[str], limit: int = 20) -> str:
+    shown = ", ".join(names[:limit])
+    more = len(names) - limit
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _format_label(fmt: str | None, subformat: str | None) -> str:
+    if not fmt:
+        return "?"
+    return f"{fmt} / {subformat}" if subformat else fmt
+
+
+class Console:
+    """stdout for results, stderr for progress and the one `error:` line."""
+
+    def __init__(self, quiet: bool, out: TextIO, err: TextIO) -> None:
+        self.quiet = quiet
+        self.out = out
+        self.err = err
+
+    def result(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def json(self, data: Any) -> None:
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=self.out, flush=True)
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=self.err, flush=True)
+
+
+# ----- the parser -----
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f"{name} must be a number of seconds, not '{raw}'") from None
+    if value < 0:
+        raise UsageError(f"{name} must not be negative")
+    return value
+
+
+def _area(value: str) -> str:
+    try:
+        return normalise_area(value)
+    except OSAPIError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _connection_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """Options accepted before and after the command. After it, their default is SUPPRESS so
+    that they do not overwrite what was given before it."""
+
+    def default(value: Any) -> Any:
+        return value if top else argparse.SUPPRESS
+
+    group = parser.add_argument_group("connection")
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=default(None),
+        help=f"the API root (default: $OS_API_BASE_URL or {DEFAULT_BASE_URL})",
+    )
+    group.add_argument(
+        "--key", default=default(None), help="the project's API key (default: $OS_API_KEY)"
+    )
+    group.add_argument(
+        "--secret",
+        default=default(None),
+        help="the project's secret: use OAuth 2 bearer tokens (default: $OS_API_SECRET)",
+    )
+    group.add_argument(
+        "--rate-limit",
+        metavar="N",
+        type=_positive,
+        default=default(LIVE_PROJECT_RPM),
+        help=(
+            f"requests a minute at most (default {LIVE_PROJECT_RPM}; "
+            f"{DEVELOPMENT_PROJECT_RPM} for development projects)"
+        ),
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default(False),
+        help="no progress or notes on stderr",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="List and download OS Data Hub products and data packages.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _connection_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    def command(name: str, help_text: str, listing: bool = False) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _connection_options(sub, top=False)
+        if listing:
+            sub.add_argument(
+                "--json", action="store_true", help="print the API's own JSON instead of a table"
+            )
+        return sub
+
+    def filters(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--area",
+            action="append",
+            default=[],
+            type=_area,
+            metavar="A",
+            help="GB or a 100 km National Grid square such as SU (repeatable)",
+        )
+        sub.add_argument("--format", metavar="F", help="exact format name, e.g. 'GeoPackage'")
+        sub.add_argument("--subformat", metavar="S", help="exact subformat, e.g. '(MBTiles)'")
+
+    def download_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--dest",
+            required=True,
+            type=Path,
+            metavar="DIR",
+            help="folder to write the files to (created if missing)",
+        )
+        sub.add_argument(
+            "--file",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="download only the file with this name (repeatable)",
+        )
+        sub.add_argument(
+            "--unpack",
+            action="store_true",
+            help="also unpack each zip into DIR/<file name without .zip>/",
+        )
+        sub.add_argument(
+            "--workers",
+            type=_positive,
+            default=4,
+            metavar="N",
+            help="files downloaded at once (default 4)",
+        )
+
+    command("products", "list OpenData products", listing=True)
+    sub = command("product", "one product's details", listing=True)
+    sub.add_argument("product_id", metavar="PRODUCT_ID")
+    sub = command("downloads", "list a product's files", listing=True)
+    sub.add_argument("product_id", metavar="PRODUCT_ID")
+    filters(sub)
+    sub = command("download", "download a product's files")
+    sub.add_argument("product_id", metavar="PRODUCT_ID")
+    filters(sub)
+    download_options(sub)
+    command("packages", "list data packages (needs a key)", listing=True)
+    sub = command("package", "one data package's details (needs a key)", listing=True)
+    sub.add_argument("package_id", metavar="PACKAGE_ID")
+    sub = command("versions", "list a data package's versions (needs a key)", listing=True)
+    sub.add_argument("package_id", metavar="PACKAGE_ID")
+    sub = command("version", "one version and its files (needs a key)", listing=True)
+    sub.add_argument("package_id", metavar="PACKAGE_ID")
+    sub.add_argument("version_id", metavar="VERSION_ID", help="a version id or 'latest'")
+    sub = command("download-package", "download a data package version (needs a key)")
+    sub.add_argument("package_id", metavar="PACKAGE_ID")
+    sub.add_argument("version_id", metavar="VERSION_ID", help="a version id or 'latest'")
+    download_options(sub)
+    return parser
+
+
+# ----- running a command -----
+
+
+class Context:
+    """What every command needs: the client and the pieces the download engine shares."""
+
+    def __init__(self, args: argparse.Namespace, console: Console) -> None:
+        self.args = args
+        self.console = console
+        env = os.environ
+        self.base_url = (args.base_url or env.get("OS_API_BASE_URL") or DEFAULT_BASE_URL).strip()
+        self.key = (args.key if args.key is not None else env.get("OS_API_KEY", "")).strip()
+        self.secret = (
+            args.secret if args.secret is not None else env.get("OS_API_SECRET", "")
+        ).strip()
+        self.http = HttpSettings(timeout=_env_float("OS_API_TIMEOUT", 60.0))
+        base_delay = _env_float("OS_API_RETRY_BASE_DELAY", 1.0)
+        self.retry = RetryPolicy(
+            attempts=max(1, int(_env_float("OS_API_RETRY_ATTEMPTS", 5))),
+            base_delay=base_delay,
+            max_delay=max(base_delay, _env_float("OS_API_RETRY_MAX_DELAY", 60.0)),
+        )
+        self.cancel = CancelToken()
+        self.rate_limiter = RateLimiter(args.rate_limit)
+        self.auth: Auth = auth_from(self.key, self.secret, self.base_url, self.http)
+        self.client = DownloadsClient(
+            self.base_url,
+            auth=self.auth,
+            http=self.http,
+            retry=self.retry,
+            rate_limiter=self.rate_limiter,
+            cancel=self.cancel,
+        )
+
+    def secrets(self) -> Tuple[str, ...]:
+        return tuple(s for s in (self.key, self.secret, *self.auth.secrets()) if s)
+
+    def require_key(self) -> None:
+        if not self.key:
+            raise AuthenticationError(NEEDS_KEY)
+
+
+def _cmd_products(s: Context) -> int:
+    products = s.client.products()
+    if s.args.json:
+        s.console.json([p.raw for p in products])
+        return EXIT_OK
+    rows = [[p.id, p.version or "", p.name] for p in products]
+    s.console.result(table(["ID", "VERSION", "NAME"], rows))
+    return EXIT_OK
+
+
+def _cmd_product(s: Context) -> int:
+    product = s.client.product(s.args.product_id)
+    if s.args.json:
+        s.console.json(product.raw)
+        return EXIT_OK
+    fields: List[Tuple[str, str]] = [
+        ("id", product.id),
+        ("name", product.name),
+        ("version", product.version or ""),
+        ("category", product.category or ", ".join(product.categories)),
+        ("data", ", ".join(product.data_structures)),
+        ("formats", "; ".join(f.label() for f in product.formats)),
+        ("areas", " ".join(product.areas)),
+        ("images", str(product.image_count) if product.image_count is not None else ""),
+        ("documentation", product.documentation_url or ""),
+        ("end of life", product.end_of_life or ""),
+        ("warning", product.warning or ""),
+    ]
+    width = max(len(name) for name, _ in fields)
+    lines = [f"{name + ':':<{width + 1}} {value}" for name, value in fields if value]
+    if product.description:
+        lines += ["", product.description]
+    s.console.result("\n".join(lines))
+    return EXIT_OK
+
+
+def _product_downloads(s: Context) -> List[ProductDownload]:
+    """The files matching the filters, or NotFoundError listing what the product offers."""
+    args = s.args
+    filtered = bool(args.area or args.format or args.subformat)
+    try:
+        downloads = s.client.product_downloads(
+            args.product_id, areas=args.area, format=args.format, subformat=args.subformat
+        )
+    except NotFoundError:
+        if not filtered:
+            raise
+        downloads = []
+    if downloads:
+        return downloads
+    product: Product | None = s.client.product(args.product_id) if filtered else None
+    wanted = []
+    if args.area:
+        wanted.append(f"area {', '.join(args.area)}")
+    if args.format or args.subformat:
+        wanted.append(f"format '{_format_label(args.format, args.subformat)}'")
+    if product is None:
+        raise NotFoundError(f"product '{args.product_id}' has no files to download.")
+    formats = ", ".join(f"'{f.label()}'" for f in product.formats) or "none listed"
+    raise NotFoundError(
+        f"product '{product.id}' has no files for {' in '.join(wanted)}: its formats are "
+        f"{formats} (give --format and --subformat, the part after ' / ', exactly as written); "
+        f"its areas are "
+        f"{' '.join(product.areas) or 'none listed'}."
+    )
+
+
+def _cmd_downloads(s: Context) -> int:
+    downloads = _product_downloads(s)
+    if s.args.json:
+        s.console.json([d.raw for d in downloads])
+        return EXIT_OK
+    rows = [
+        [
+            d.file_name,
+            d.area or "",
+            _format_label(d.format, d.subformat),
+            human_size(d.size),
+            d.md5 or "",
+        ]
+        for d in downloads
+    ]
+    s.console.result(table(["FILE", "AREA", "FORMAT", "SIZE", "MD5"], rows, right=[3]))
+    total = sum(d.size or 0 for d in downloads)
+    s.console.note(f"{len(downloads)} file(s), {human_size(total)}")
+    return EXIT_OK
+
+
+def _pick_files(
+    names: Sequence[str], wanted: Sequence[str], where: str, hint: str = ""
+) -> List[str]:
+    """The names asked for with --file (exact, else ignoring case), or NotFoundError."""
+    if not wanted:
+        return list(names)
+    picked: List[str] = []
+    for name in wanted:
+        match = [n for n in names if n == name] or [
+            n for n in names if n.casefold() == name.casefold()
+        ]
+        if not match:
+            raise NotFoundError(
+                f"no file named '{name}' in {where}: the files are {_listing(sorted(names))}{hint}."
+            )
+        picked.extend(m for m in match if m not in picked)
+    return picked
+
+
+def _cmd_download(s: Context) -> int:
+    downloads = _product_downloads(s)
+    where = f"product '{s.args.product_id}'"
+    hint = "" if s.args.area else " (narrow the list with --area and --format)"
+    names = _pick_files([d.file_name for d in downloads], s.args.file, where, hint)
+    by_name = {d.file_name: d for d in downloads}
+    shared_urls = _shared(d.url for d in downloads)
+    items = []
+    for name in names:
+        d = by_name[name]
+        url = d.url
+        if url in shared_urls and "filename=" not in url.lower():
+            # Several files behind one URL: name the file, or the API cannot redirect to one.
+            url += ("&" if "?" in url else "?") + "fileName=" + quote(name, safe="")
+        items.append(DownloadItem(url=url, file_name=name, size=d.size, md5=d.md5))
+    return _run_downloads(s, items)
+
+
+def _cmd_download_package(s: Context) -> int:
+    s.require_key()
+    args = s.args
+    detail = s.client.data_package_version(args.package_id, args.version_id)
+    where = f"version '{detail.id}' of data package '{args.package_id}'"
+    if not detail.downloads:
+        raise NotFoundError(f"{where} has no files to download.")
+    names = _pick_files([d.file_name for d in detail.downloads], args.file, where)
+    by_name = {d.file_name: d for d in detail.downloads}
+    # Resolve `latest` once so that every file comes from the same version.
+    items = [
+        DownloadItem(
+            url=s.client.package_file_url(args.package_id, detail.id, name),
+            file_name=name,
+            size=by_name[name].size,
+            md5=by_name[name].md5,
+        )
+        for name in names
+    ]
+    return _run_downloads(s, items)
+
+
+def _shared(urls: Iterable[str]) -> Set[str]:
+    """The URLs that occur more than once."""
+    seen: Set[str] = set()
+    shared: Set[str] = set()
+    for url in urls:
+        (shared if url in seen else seen).add(url)
+    return shared
+
+
+_ERROR_RANK = {EXIT_INTERRUPTED: 0, EXIT_AUTH: 1, EXIT_INTEGRITY: 2, EXIT_NOT_FOUND: 3}
+
+
+def _run_downloads(s: Context, items: Sequence[DownloadItem]) -> int:
+    dest: Path = s.args.dest
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSAPIError(f"cannot create the folder '{dest}': {exc.strerror}") from None
+    engine = DownloadEngine(
+        api_origin=s.client.api_origin,
+        auth=s.auth,
+        http=s.http,
+        retry=s.retry,
+        rate_limiter=s.rate_limiter,
+        workers=s.args.workers,
+    )
+    reporter = ProgressReporter(s.console)
+    with _cancel_on_sigint(s.cancel):
+        results = engine.download(items, dest, progress=reporter, cancel=s.cancel)
+    reporter.finish()
+
+    failed = [r for r in results if r.error is not None or r.path is None]
+    for result in results:
+        if result.error is None and result.path is not None:
+            s.console.result(str(result.path))
+    if s.args.unpack and not s.cancel.cancelled:
+        for result in results:
+            if result.error is None and result.path is not None:
+                target = _unpack(s, result.path)
+                if target is not None:
+                    s.console.result(str(target))
+    if s.cancel.cancelled:
+        raise Cancelled(
+            "interrupted: the partial downloads were kept (.part files); run the same "
+            "command again to resume them."
+        )
+    if failed:
+
+        def rank(result: DownloadResult) -> int:
+            code = result.error.exit_code if result.error is not None else EXIT_FAILURE
+            return _ERROR_RANK.get(code, 9)
+
+        worst = min(failed, key=rank)
+        error = worst.error or OSAPIError("the download did not finish.")
+        prefix = f"{len(failed)} of {len(results)} files failed; " if len(failed) > 1 else ""
+        raise type(error)(f"{prefix}{worst.item.file_name}: {error}", status=error.status)
+    return EXIT_OK
+
+
+def _unpack(s: Context, path: Path) -> Path | None:
+    from .unpack import safe_unpack
+
+    if path.suffix.lower() != ".zip":
+        s.console.note(f"not a zip, not unpacked: {path.name}")
+        return None
+    target = path.with_suffix("")
+    s.console.note(f"unpacking {path.name}")
+    safe_unpack(path, target, cancel=s.cancel)
+    return target
+
+
+class _cancel_on_sigint:
+    """While downloading, the first Ctrl-C cancels the token (workers stop, .part files stay);
+    a second one interrupts at once."""
+
+    def __init__(self, cancel: CancelToken) -> None:
+        self.cancel = cancel
+        self.previous: Any = None
+        self.installed = False
+
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        if self.cancel.cancelled:
+            raise KeyboardInterrupt
+        self.cancel.cancel()
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handler)
+            self.installed = True
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.installed:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+class ProgressReporter:
+    """One line on stderr per finished file; on a terminal also a live bar (overall and current
+    file bytes) below them."""
+
+    WIDTH = 24
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.live = not console.quiet and console.err.isatty()
+        self.reported: Set[str] = set()
+        self.bar = ""
+
+    def __call__(self, progress: Progress) -> None:
+        if self.console.quiet:
+            return
+        file = progress.file
+        if file.state in FINISHED_STATES and file.file_name not in self.reported:
+            self.reported.add(file.file_name)
+            self._clear()
+            size = human_size(file.bytes_total if file.bytes_total is not None else file.bytes_done)
+            self.console.note(
+                f"{file.state}: {file.file_name} ({size}) "
+                f"[{progress.files_done}/{progress.files_total}]"
+            )
+        if self.live:
+            self._draw(progress)
+
+    def _draw(self, progress: Progress) -> None:
+        total = progress.bytes_total
+        ratio = min(1.0, progress.bytes_done / total) if total else 0.0
+        bar = ("#" * int(ratio * self.WIDTH)).ljust(self.WIDTH, ".")
+        file = progress.file
+        current = ""
+        if file.state not in FINISHED_STATES:
+            file_ratio = min(1.0, file.bytes_done / file.bytes_total) if file.bytes_total else 0.0
+            current = f"  {file.file_name[:32]} {file_ratio:4.0%}"
+        self.bar = (
+            f"[{bar}] {ratio:4.0%} {human_size(progress.bytes_done)} of {human_size(total)}, "
+            f"file {min(progress.files_done + 1, progress.files_total)}/{progress.files_total}"
+            f"{current}"
+        )
+        self.console.err.write("\r" + self.bar + "\x1b[K")
+        self.console.err.flush()
+
+    def _clear(self) -> None:
+        if self.bar:
+            self.console.err.write("\r\x1b[K")
+            self.bar = ""
+
+    def finish(self) -> None:
+        self._clear()
+        self.console.err.flush()
+
+
+def _cmd_packages(s: Context) -> int:
+    s.require_key()
+    packages = s.client.data_packages()
+    if s.args.json:
+        s.console.json([p.raw for p in packages])
+    elif packages:
+        rows = [
+            [
+                p.id,
+                p.name,
+                p.product_name or p.product_id or "",
+                p.created_on or "",
+                str(len(p.versions)),
+            ]
+            for p in packages
+        ]
+        s.console.result(table(["ID", "NAME", "PRODUCT", "CREATED", "VERSIONS"], rows, [4]))
+    if not packages:
+        print(NO_PACKAGES, file=s.console.err, flush=True)
+    return EXIT_OK
+
+
+def _version_rows(versions: Sequence[Any]) -> str:
+    rows = [
+        [
+            v.id,
+            v.created_on or "",
+            v.reason or "",
+            v.supply_type or "",
+            v.product_version or "",
+            v.format or "",
+        ]
+        for v in versions
+    ]
+    return table(["VERSION", "CREATED", "REASON", "SUPPLY", "PRODUCT VERSION", "FORMAT"], rows)
+
+
+def _cmd_package(s: Context) -> int:
+    s.require_key()
+    package = s.client.data_package(s.args.package_id)
+    if s.args.json:
+        s.console.json(package.raw)
+        return EXIT_OK
+    lines = [
+        f"id:       {package.id}",
+        f"name:     {package.name}",
+        f"product:  {package.product_name or ''} ({package.product_id or '?'})",
+        f"created:  {package.created_on or ''}",
+        "",
+        _version_rows(package.versions) if package.versions else "no versions",
+    ]
+    s.console.result("\n".join(lines))
+    return EXIT_OK
+
+
+def _cmd_versions(s: Context) -> int:
+    s.require_key()
+    versions = s.client.data_package_versions(s.args.package_id)
+    if s.args.json:
+        s.console.json([v.raw for v in versions])
+    else:
+        s.console.result(_version_rows(versions))
+    return EXIT_OK
+
+
+def _cmd_version(s: Context) -> int:
+    s.require_key()
+    detail = s.client.data_package_version(s.args.package_id, s.args.version_id)
+    if s.args.json:
+        s.console.json(detail.raw)
+        return EXIT_OK
+    rows = [[d.file_name, human_size(d.size), d.md5 or ""] for d in detail.downloads]
+    lines = [
+        _version_rows([detail]),
+        "",
+        table(["FILE", "SIZE", "MD5"], rows, right=[1]) if rows else "no files",
+    ]
+    s.console.result("\n".join(lines))
+    return EXIT_OK
+
+
+COMMANDS: Dict[str, Callable[[Context], int]] = {
+    "products": _cmd_products,
+    "product": _cmd_product,
+    "downloads": _cmd_downloads,
+    "download": _cmd_download,
+    "packages": _cmd_packages,
+    "package": _cmd_package,
+    "versions": _cmd_versions,
+    "version": _cmd_version,
+    "download-package": _cmd_download_package,
+}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def main(argv: List[str] | None = None) -> int:
+    """Run one command; the exit code is returned (see --help)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    console = Console(args.quiet, sys.stdout, sys.stderr)
+    secrets: Tuple[str, ...] = tuple(
+        s.strip()
+        for s in (
+            args.key,
+            args.secret,
+            os.environ.get("OS_API_KEY"),
+            os.environ.get("OS_API_SECRET"),
+        )
+        if s and s.strip()
+    )
+    session: Context | None = None
+    try:
+        session = Context(args, console)
+        return COMMANDS[args.command](session)
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        _fail(f"{exc}", secrets)
+        return EXIT_USAGE
+    except OSAPIError as exc:
+        if session is not None:
+            secrets += session.secrets()
+        message = str(exc)
+        if message and message[0].isupper() and not message[:2].isupper():
+            message = message[0].lower() + message[1:]
+        _fail(message, secrets)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _fail("interrupted.", secrets)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # the local disk: full, read-only, no permission
+        _fail(f"{exc.strerror or exc}: {exc.filename or ''}", secrets)
+        return EXIT_LOCAL
+    except Exception as exc:
+        if os.environ.get("OS_API_DEBUG"):
+            raise
+        _fail(f"unexpected {type(exc).__name__}: {exc} (set OS_API_DEBUG=1 to see where)", secrets)
+        return EXIT_LOCAL
+    finally:
+        if session is not None:
+            session.client.close()
+            session.auth.close()
+
+
+def _fail(message: str, secrets: Sequence[str]) -> None:
+    # The shared messages point at the plugin's settings; here the key comes from options.
+    message = message.replace(
+        SECRET_HINT, "check --key and --secret (or OS_API_KEY, OS_API_SECRET)"
+    )
+    message = message.replace(SETTINGS_HINT, "check --key (or OS_API_KEY)")
+    print(f"error: {_one_line(redact(message, secrets))}", file=sys.stderr, flush=True)
+
+
+__all__ = ["build_parser", "main", "human_size", "table"]

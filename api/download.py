@@ -1,0 +1,825 @@
+"""The download engine: stream to disk, resume, verify, retry, rate-limit, in parallel.
+
+Each file goes `API url --(30x)--> signed storage url --> <dest>/<file_name>.part`, and only a
+`.part` whose size and md5 match what the API announced is renamed to its final name. The redirect
+is followed by hand so that the API key (or bearer token) goes to the API host only, and every
+attempt asks the API for a fresh signed URL (they expire after an hour; none is kept).
+
+The progress callback is called from worker threads, one call at a time: keep it quick and marshal
+to a UI thread yourself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import http.cookiejar
+import logging
+import os
+import re
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from .cancel import CancelToken
+from .errors import (
+    Cancelled,
+    IntegrityError,
+    NetworkError,
+    OSAPIError,
+    PermissionDeniedError,
+    ServerError,
+    UnsafeArchiveError,
+    error_for_status,
+    redact,
+    redact_url,
+)
+from .http import RETRYABLE_STATUSES, HttpSettings, RetryPolicy, make_session, parse_retry_after
+from .ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+QUEUED = "queued"
+DOWNLOADING = "downloading"
+VERIFYING = "verifying"
+DONE = "done"
+SKIPPED = "skipped"
+FAILED = "failed"
+CANCELLED = "cancelled"
+FINISHED_STATES = frozenset({DONE, SKIPPED, FAILED, CANCELLED})
+
+PART_SUFFIX = ".part"
+MAX_REDIRECTS = 5
+PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one file; state changes always go out
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_SMALL_BODY = 64 * 1024
+# Never sent to a host other than the API's, whatever the session or ~/.netrc holds.
+_CREDENTIAL_HEADERS = ("Authorization", "key", "Cookie")
+_WINDOWS_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
+
+
+class Auth(Protocol):
+    """What the engine needs of `api.auth`: headers for the API host and the secrets to redact."""
+
+    def headers(self) -> dict[str, str]: ...
+
+    def secrets(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class DownloadItem:
+    """One file to fetch. `url` is an API URL answering 30x to a signed storage URL (or 200)."""
+
+    url: str
+    file_name: str
+    size: int | None = None
+    md5: str | None = None
+
+
+@dataclass
+class DownloadResult:
+    """`path` is the verified final file (None on failure); `skipped` when it was already there."""
+
+    item: DownloadItem
+    path: Path | None
+    skipped: bool
+    error: OSAPIError | None
+
+
+@dataclass
+class FileProgress:
+    """One file: `state` is queued|downloading|verifying|done|skipped|failed|cancelled."""
+
+    file_name: str
+    bytes_done: int
+    bytes_total: int | None
+    state: str
+
+
+@dataclass
+class Progress:
+    """The whole batch plus the file that changed.
+
+    `bytes_total` sums the sizes the API announced and `bytes_done` counts the bytes of those files
+    (resumed bytes included). `files_done` counts files that reached a final state (done, skipped,
+    failed or cancelled).
+    """
+
+    bytes_done: int
+    bytes_total: int
+    files_done: int
+    files_total: int
+    file: FileProgress
+
+
+def check_file_name(name: str) -> str:
+    """`name` if it is a plain file name that lands directly in the target folder, else raise.
+
+    The name comes from the server and is not trusted: no folders, `..`, absolute paths, drive
+    letters, control characters or names Windows cannot hold.
+    """
+    problem = None
+    if not name or name in (".", ".."):
+        problem = "it is empty or a folder reference"
+    elif "/" in name or "\\" in name:
+        problem = "it contains a folder separator"
+    elif ":" in name:
+        problem = "it contains ':' (a drive letter or stream name)"
+    elif any(ord(c) < 32 or ord(c) == 127 for c in name):
+        problem = "it contains control characters"
+    elif name != name.rstrip(" .") or name != name.lstrip(" "):
+        problem = "it starts or ends with a space or ends with a dot"
+    elif _WINDOWS_RESERVED.match(name):
+        problem = "it is a reserved device name on Windows"
+    elif len(name.encode("utf-8")) > 240:
+        problem = "it is too long"
+    if problem:
+        raise UnsafeArchiveError(
+            f"Refused to save a download named {name!r}: {problem}. "
+            "The server sent an unsafe file name; nothing was written."
+        )
+    return name
+
+
+def md5_of_file(
+    path: Path, chunk_size: int = 1 << 20, cancel: CancelToken | None = None
+) -> tuple[int, Any]:
+    """(size, md5 hash object) of a file, read in chunks."""
+    digest = hashlib.md5(usedforsecurity=False)
+    size = 0
+    with open(path, "rb") as stream:
+        while True:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            chunk = stream.read(chunk_size)
+            if not chunk:
+                return size, digest
+            digest.update(chunk)
+            size += len(chunk)
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    default = {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port or default
+
+
+class _Retry(Exception):
+    """An attempt failed in a way another attempt may fix; `error` is what the user gets if not."""
+
+    def __init__(
+        self, error: OSAPIError, retry_after: float | None = None, immediate: bool = False
+    ) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+        self.immediate = immediate
+
+
+class _NoCredentials(requests.auth.AuthBase):
+    """Keeps ~/.netrc out of every request and, off the API host, every credential header."""
+
+    def __init__(self, strip: bool) -> None:
+        self.strip = strip
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self.strip:
+            for name in _CREDENTIAL_HEADERS:
+                request.headers.pop(name, None)
+        return request
+
+
+_API_AUTH = _NoCredentials(strip=False)
+_FOREIGN_AUTH = _NoCredentials(strip=True)
+
+
+def _abort_response(response: requests.Response) -> None:
+    """Wake a worker blocked reading `response` by shutting its socket down."""
+    connection = getattr(response.raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _OpenResponses:
+    """Responses being read, so that cancel can interrupt a stalled read at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._responses: set[requests.Response] = set()
+        self._aborted = False
+
+    def add(self, response: requests.Response) -> None:
+        with self._lock:
+            if self._aborted:
+                _abort_response(response)
+            self._responses.add(response)
+
+    def discard(self, response: requests.Response) -> None:
+        with self._lock:
+            self._responses.discard(response)
+
+    def abort_all(self) -> None:
+        with self._lock:
+            self._aborted = True
+            for response in self._responses:
+                _abort_response(response)
+
+
+class _ProgressTracker:
+    """Per-file state and batch totals; throttles byte updates, never state changes."""
+
+    def __init__(
+        self, items: list[DownloadItem], callback: Callable[[Progress], None] | None
+    ) -> None:
+        self._callback = callback
+        self._lock = threading.Lock()
+        self._files = [FileProgress(i.file_name, 0, i.size, QUEUED) for i in items]
+        self._sizes = [i.size for i in items]
+        self._last_emit = [0.0] * len(items)
+        self._bytes_total = sum(size for size in self._sizes if size)
+        self._bytes_done = 0
+        self._files_done = 0
+
+    def update(
+        self, index: int, *, bytes_done: int | None = None, state: str | None = None
+    ) -> None:
+        with self._lock:
+            file = self._files[index]
+            state_changed = state is not None and state != file.state
+            if bytes_done is not None:
+                size = self._sizes[index]
+                if size:
+                    self._bytes_done += min(bytes_done, size) - min(file.bytes_done, size)
+                file.bytes_done = bytes_done
+            if state_changed:
+                if state in FINISHED_STATES and file.state not in FINISHED_STATES:
+                    self._files_done += 1
+                file.state = state  # type: ignore[assignment]
+            now = time.monotonic()
+            if not state_changed and now - self._last_emit[index] < PROGRESS_INTERVAL:
+                return
+            self._last_emit[index] = now
+            if self._callback is None:
+                return
+            event = Progress(
+                self._bytes_done,
+                self._bytes_total,
+                self._files_done,
+                len(self._files),
+                replace(file),
+            )
+            try:
+                self._callback(event)
+            except Exception:  # a broken progress display must not break the download
+                log.exception("The download progress callback failed")
+
+
+class _Batch:
+    """What the workers of one `DownloadEngine.download()` call share."""
+
+    def __init__(
+        self,
+        engine: DownloadEngine,
+        dest_dir: Path,
+        tracker: _ProgressTracker,
+        cancel: CancelToken,
+        items: list[DownloadItem],
+    ) -> None:
+        self.engine = engine
+        self.dest_dir = dest_dir
+        self.tracker = tracker
+        self.cancel = cancel
+        self.open_responses = _OpenResponses()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+        # Two items with one name would write the same .part: they take turns.
+        self.name_locks = {item.file_name.lower(): threading.Lock() for item in items}
+
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = make_session(self.engine.http)
+            # No cookies at all: an API cookie must never reach the storage host.
+            session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        with self._sessions_lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+
+    def watch_cancel(self, finished: threading.Event) -> None:
+        """Until the batch ends: on cancel, wake workers stuck reading a stalled connection."""
+        while not finished.wait(0.05):
+            if self.cancel.cancelled:
+                self.open_responses.abort_all()
+                return
+
+
+class _FileJob:
+    """Fetches one item: skip, resume, retry, verify, rename."""
+
+    def __init__(self, batch: _Batch, index: int, item: DownloadItem) -> None:
+        self.batch = batch
+        self.engine = batch.engine
+        self.index = index
+        self.item = item
+        self.cancel = batch.cancel
+        self.final: Path | None = None
+        self.part: Path | None = None
+        self.expected_size = item.size
+        self.expected_md5 = item.md5.strip().lower() if item.md5 else None
+        # md5 state of the .part as this job last wrote it, to resume without re-reading it.
+        self._hashed: tuple[int, Any] | None = None
+        self._longest_part = 0
+        self._sent_auth: dict[str, str] = {}
+        self._auth_renewed = False
+
+    # -- the job as a whole ------------------------------------------------------------------
+
+    def run(self) -> DownloadResult:
+        try:
+            if self.cancel.cancelled:
+                raise self._cancelled()
+            name = check_file_name(self.item.file_name)
+            self.final = self.batch.dest_dir / name
+            self.part = self.batch.dest_dir / (name + PART_SUFFIX)
+            with self.batch.name_locks[name.lower()]:
+                if self._already_there():
+                    self._state(SKIPPED, bytes_done=self.final.stat().st_size)
+                    return DownloadResult(self.item, self.final, True, None)
+                self._fetch_with_retries()
+            self._state(DONE, bytes_done=self.final.stat().st_size)
+            return DownloadResult(self.item, self.final, False, None)
+        except Cancelled:
+            self._state(CANCELLED)
+            return DownloadResult(self.item, None, False, self._cancelled())
+        except OSAPIError as error:
+            self._state(FAILED)
+            return DownloadResult(self.item, None, False, error)
+        except Exception as error:  # a bug must not lose the other files' results
+            log.exception("Downloading %s failed unexpectedly", self.item.file_name)
+            self._state(FAILED)
+            failure = OSAPIError(
+                f"Downloading {self.item.file_name} failed unexpectedly: "
+                f"{redact(str(error), self._secrets())}"
+            )
+            failure.__cause__ = error
+            return DownloadResult(self.item, None, False, failure)
+
+    def _cancelled(self) -> Cancelled:
+        return Cancelled(
+            f"Cancelled: {self.item.file_name} was not finished; what was downloaded is kept "
+            "and the next download resumes from there."
+        )
+
+    def _already_there(self) -> bool:
+        """True if the final file exists and matches the announced size and md5."""
+        assert self.final is not None and self.part is not None
+        if not self.final.is_file() or (self.expected_size is None and not self.expected_md5):
+            return False
+        if self.expected_size is not None and self.final.stat().st_size != self.expected_size:
+            return False
+        if self.expected_md5:
+            self._state(VERIFYING)
+            _, digest = md5_of_file(self.final, self.engine.chunk_size, self.cancel)
+            if digest.hexdigest() != self.expected_md5:
+                return False
+        self.part.unlink(missing_ok=True)
+        return True
+
+    def _fetch_with_retries(self) -> None:
+        failures = 0
+        while True:
+            self.cancel.raise_if_cancelled()
+            longest_before = self._longest_part
+            try:
+                self._attempt()
+                return
+            except _Retry as retry:
+                # A try that got further than any before is forgiven: a long download over a
+                # flaky line must not run out of attempts while it is making progress.
+                failures = 1 if self._longest_part > longest_before else failures + 1
+                if failures >= self.engine.retry.attempts:
+                    raise retry.error from None
+                delay = (
+                    0.0 if retry.immediate else self.engine.retry.delay(failures, retry.retry_after)
+                )
+                log.info(
+                    "%s: attempt %d failed (%s); trying again in %.1f s",
+                    self.item.file_name,
+                    failures,
+                    retry.error,
+                    delay,
+                )
+                if self.cancel.wait(delay):
+                    raise self._cancelled() from None
+
+    # -- one attempt -------------------------------------------------------------------------
+
+    def _attempt(self) -> None:
+        assert self.part is not None
+        offset = self.part.stat().st_size if self.part.is_file() else 0
+        if self.expected_size is not None and offset > self.expected_size:
+            self._discard_part()
+            offset = 0
+        self._state(DOWNLOADING, bytes_done=offset)
+        response = self._open(offset)
+        try:
+            if response.status_code == 416:
+                self._after_range_not_satisfiable(response, offset)
+                return
+            if response.status_code == 206:
+                start = _content_range(response)[0]
+                if start != offset:
+                    self._discard_part()
+                    raise _Retry(
+                        NetworkError(
+                            f"The server sent the wrong part of {self.item.file_name}; "
+                            "starting that file again."
+                        ),
+                        immediate=True,
+                    )
+            else:
+                offset = 0  # 200: the server ignored the range, so it sends the whole file
+            digest = self._write(response, offset)
+        finally:
+            self.batch.open_responses.discard(response)
+            response.close()
+        self._verify_and_rename(digest)
+
+    def _open(self, offset: int) -> requests.Response:
+        """Ask the API url (again) and follow redirects by hand to a 200/206/416 response."""
+        url = self.item.url
+        session = self.batch.session()
+        for _hop in range(MAX_REDIRECTS + 1):
+            self.cancel.raise_if_cancelled()
+            on_api = _origin(url) == self.engine.api_origin
+            headers = {"Accept-Encoding": "identity"}
+            if offset:
+                headers["Range"] = f"bytes={offset}-"
+            if on_api:
+                self._sent_auth = self._auth_headers()
+                headers.update(self._sent_auth)
+            if self.engine.rate_limiter is not None:
+                self.engine.rate_limiter.acquire(self.cancel)
+            log.debug("GET %s (%s)", redact_url(url), "API" if on_api else "storage")
+            try:
+                response = session.get(
+                    url,
+                    headers=headers,
+                    auth=_API_AUTH if on_api else _FOREIGN_AUTH,
+                    allow_redirects=False,
+                    stream=True,
+                    timeout=self.engine.http.timeout,
+                )
+            except requests.exceptions.SSLError as error:
+                raise NetworkError(
+                    f"The secure connection for {self.item.file_name} failed: the server's "
+                    "certificate was not trusted. On a network with TLS inspection, add its CA "
+                    "certificate in QGIS (Settings → Options → Authentication). "
+                    f"Detail: {self._redacted(error)}"
+                ) from None
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema,
+            ):
+                raise OSAPIError(
+                    f"The download link of {self.item.file_name} is not a valid URL: "
+                    f"{redact_url(url)}"
+                ) from None
+            except requests.RequestException as error:
+                raise _Retry(self._network_error(error)) from None
+            self.batch.open_responses.add(response)
+            status = response.status_code
+            if status in _REDIRECT_STATUSES:
+                location = response.headers.get("Location")
+                self._drain_and_close(response)
+                if not location:
+                    raise _Retry(
+                        ServerError(
+                            f"The OS Data Hub answered a redirect without a target for "
+                            f"{self.item.file_name}: try again later.",
+                            status=status,
+                        )
+                    )
+                url = urljoin(url, location)
+                continue
+            if status in (200, 206) or (status == 416 and offset):
+                return response
+            raise self._status_error(response, on_api)
+        raise OSAPIError(
+            f"The download link of {self.item.file_name} redirected more than "
+            f"{MAX_REDIRECTS} times; giving up."
+        )
+
+    def _auth_headers(self) -> dict[str, str]:
+        try:
+            return dict(self.engine.auth.headers())
+        except NetworkError as error:  # e.g. the OAuth token could not be fetched
+            raise _Retry(error) from None
+
+    def _renewed_auth(self) -> bool:
+        """After a 401: forget a refused token once; True if that gave other credentials."""
+        invalidate = getattr(self.engine.auth, "invalidate", None)
+        if self._auth_renewed or not callable(invalidate):
+            return False
+        self._auth_renewed = True
+        invalidate()
+        try:
+            return dict(self.engine.auth.headers()) != self._sent_auth
+        except OSAPIError:
+            return False
+
+    def _status_error(self, response: requests.Response, on_api: bool) -> Exception:
+        status = response.status_code
+        body = self._read_small(response)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        what = f"the download of {self.item.file_name}"
+        error = error_for_status(
+            status, what=what, body=body, retry_after=retry_after, secrets=self._secrets()
+        )
+        if status in RETRYABLE_STATUSES:
+            return _Retry(error, retry_after)
+        if on_api and status == 401 and self._renewed_auth():
+            return _Retry(error, immediate=True)  # a bearer token that expired early
+        if not on_api and status == 403:
+            # A signed storage URL that expired: the next attempt asks the API for a fresh one.
+            return _Retry(
+                PermissionDeniedError(
+                    f"The storage server refused the signed download link of "
+                    f"{self.item.file_name} (403) again and again, even fresh ones: "
+                    "try again later.",
+                    status=status,
+                )
+            )
+        return error
+
+    def _write(self, response: requests.Response, offset: int) -> Any:
+        """Stream the body into the .part (appending after `offset`); return its md5 state."""
+        assert self.part is not None
+        digest = self._digest_of_part(offset)
+        expected_length = _body_length(response)
+        limit = self.expected_size
+        if limit is None and response.status_code == 206:
+            limit = _content_range(response)[1]
+        if limit is None and expected_length is not None:
+            limit = offset + expected_length
+        done = offset
+        received = 0
+        overflow = False
+        self._state(bytes_done=done)
+        try:
+            with open(self.part, "ab" if offset else "wb") as out:
+                for chunk in self._chunks(response):
+                    self.cancel.raise_if_cancelled()
+                    out.write(chunk)
+                    digest.update(chunk)
+                    done += len(chunk)
+                    received += len(chunk)
+                    self._state(bytes_done=done)
+                    if limit is not None and done > limit:
+                        overflow = True  # longer than announced: stop filling the disk
+                        break
+        except OSError as error:
+            self._hashed = None
+            raise OSAPIError(f"Could not write {self.part}: {error.strerror or error}") from None
+        finally:
+            self._longest_part = max(self._longest_part, done)
+        self._hashed = (done, digest)
+        if not overflow and expected_length is not None and received < expected_length:
+            raise _Retry(
+                NetworkError(
+                    f"The connection dropped while downloading {self.item.file_name} "
+                    f"({done} bytes so far, kept to resume)."
+                )
+            )
+        return digest
+
+    def _chunks(self, response: requests.Response) -> Iterator[bytes]:
+        """The body in chunks; a dropped or timed-out connection becomes a retry."""
+        try:
+            yield from response.iter_content(self.engine.chunk_size)
+        except (requests.RequestException, http.client.HTTPException, OSError) as error:
+            self.cancel.raise_if_cancelled()
+            raise _Retry(self._network_error(error)) from None
+
+    def _digest_of_part(self, offset: int) -> Any:
+        """The md5 state of the first `offset` bytes of the .part (streaming, or remembered)."""
+        assert self.part is not None
+        if offset == 0:
+            return hashlib.md5(usedforsecurity=False)
+        if self._hashed is not None and self._hashed[0] == offset:
+            return self._hashed[1].copy()
+        self._state(VERIFYING)
+        size, digest = md5_of_file(self.part, self.engine.chunk_size, self.cancel)
+        self._state(DOWNLOADING)
+        if size != offset:
+            raise _Retry(NetworkError(f"{self.part} changed while resuming."), immediate=True)
+        return digest
+
+    def _after_range_not_satisfiable(self, response: requests.Response, offset: int) -> None:
+        """416: the .part is already as long as the file (or longer). Keep it only if right."""
+        total = _content_range(response)[1]
+        self._drain_and_close(response)
+        if self.expected_size is None and total is not None:
+            self.expected_size = total
+        if self.expected_size is None and total is None and not self.expected_md5:
+            # Nothing to check the .part against: fetch the whole file again.
+            self._discard_part()
+            raise _Retry(
+                NetworkError(f"The server refused to resume {self.item.file_name}."),
+                immediate=True,
+            )
+        self._verify_and_rename(self._digest_of_part(offset))
+
+    def _verify_and_rename(self, digest: Any) -> None:
+        assert self.part is not None and self.final is not None
+        self._state(VERIFYING)
+        actual_size = self.part.stat().st_size
+        actual_md5 = digest.hexdigest()
+        problems = []
+        if self.expected_size is not None and actual_size != self.expected_size:
+            problems.append(f"size {actual_size} bytes instead of {self.expected_size}")
+        if self.expected_md5 and actual_md5 != self.expected_md5:
+            problems.append(f"md5 {actual_md5} instead of {self.expected_md5}")
+        if problems:
+            self._discard_part()
+            raise _Retry(
+                IntegrityError(
+                    f"{self.item.file_name} arrived damaged ({'; '.join(problems)}) even after "
+                    "downloading it again; nothing was kept. Try again later."
+                )
+            )
+        os.replace(self.part, self.final)
+        self._hashed = None
+
+    # -- small helpers -----------------------------------------------------------------------
+
+    def _discard_part(self) -> bool:
+        assert self.part is not None
+        self._hashed = None
+        existed = self.part.exists()
+        self.part.unlink(missing_ok=True)
+        return existed
+
+    def _state(self, state: str | None = None, *, bytes_done: int | None = None) -> None:
+        self.batch.tracker.update(self.index, bytes_done=bytes_done, state=state)
+
+    def _secrets(self) -> tuple[str, ...]:
+        try:
+            return tuple(self.engine.auth.secrets())
+        except Exception:
+            return ()
+
+    def _redacted(self, error: BaseException) -> str:
+        return redact(str(error), self._secrets())[:300]
+
+    def _network_error(self, error: BaseException) -> NetworkError:
+        kind = "timed out" if isinstance(error, requests.Timeout) else "failed"
+        return NetworkError(
+            f"The connection {kind} while downloading {self.item.file_name}: check the internet "
+            "connection and the proxy settings (QGIS: Settings → Options → Network). "
+            f"Detail: {self._redacted(error)}"
+        )
+
+    def _read_small(self, response: requests.Response) -> bytes:
+        """The start of an error body (for its message); closes the response."""
+        self.batch.open_responses.discard(response)
+        try:
+            return response.raw.read(_SMALL_BODY, decode_content=True) or b""
+        except Exception:
+            return b""
+        finally:
+            response.close()
+
+    def _drain_and_close(self, response: requests.Response) -> None:
+        """Read a small body (so the connection can be reused) and close the response."""
+        self.batch.open_responses.discard(response)
+        length = _body_length(response)
+        if length is not None and length <= _SMALL_BODY:
+            try:
+                response.content  # noqa: B018 - reading it frees the connection for reuse
+            except requests.RequestException:
+                pass
+        response.close()
+
+
+def _body_length(response: requests.Response) -> int | None:
+    """The Content-Length of an unencoded body, else None."""
+    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
+        return None
+    try:
+        length = int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _content_range(response: requests.Response) -> tuple[int | None, int | None]:
+    """(first byte, complete length) from `Content-Range: bytes a-b/n` or `bytes */n`."""
+    match = re.match(
+        r"\s*bytes\s+(?:(\d+)-\d+|\*)/(\d+|\*)", response.headers.get("Content-Range", "")
+    )
+    if not match:
+        return None, None
+    start = int(match.group(1)) if match.group(1) else None
+    total = int(match.group(2)) if match.group(2) != "*" else None
+    return start, total
+
+
+class DownloadEngine:
+    """Downloads items in parallel, each to `dest_dir/<file_name>`, verified.
+
+    `api_origin` is the API's scheme://host[:port] (a longer URL is cut to that); only requests
+    to it carry `auth.headers()`. Every HTTP request waits for `rate_limiter` when one is given.
+    """
+
+    def __init__(
+        self,
+        api_origin: str,
+        auth: Auth,
+        http: HttpSettings,
+        retry: RetryPolicy,
+        rate_limiter: RateLimiter | None = None,
+        workers: int = 4,
+        chunk_size: int = 1 << 20,
+    ) -> None:
+        origin = _origin(api_origin)
+        if origin is None or not origin[0] or not origin[1]:
+            raise ValueError(f"api_origin must be an absolute URL, not {api_origin!r}")
+        if workers < 1 or chunk_size < 1:
+            raise ValueError("workers and chunk_size must be at least 1")
+        self.api_origin = origin
+        self.auth = auth
+        self.http = http
+        self.retry = retry
+        self.rate_limiter = rate_limiter
+        self.workers = workers
+        self.chunk_size = chunk_size
+
+    def download(
+        self,
+        items: Iterable[DownloadItem],
+        dest_dir: Path,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[DownloadResult]:
+        """Fetch every item; one result per item, in the same order. Never raises for a file:
+        each result carries its own error (`Cancelled` for files stopped by `cancel`).
+
+        `progress` is called from worker threads (one call at a time): marshal to your UI thread.
+        """
+        items = list(items)
+        if not items:
+            return []
+        dest_dir = Path(dest_dir)
+        try:
+            dest_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OSAPIError(
+                f"Could not create the download folder {dest_dir}: {error.strerror or error}"
+            ) from None
+        cancel = cancel if cancel is not None else CancelToken()
+        batch = _Batch(self, dest_dir, _ProgressTracker(items, progress), cancel, items)
+        finished = threading.Event()
+        watcher = threading.Thread(
+            target=batch.watch_cancel, args=(finished,), name="osdh-download-cancel", daemon=True
+        )
+        watcher.start()
+        try:
+            with ThreadPoolExecutor(
+                max_workers=min(self.workers, len(items)), thread_name_prefix="osdh-download"
+            ) as pool:
+                futures = [
+                    pool.submit(_FileJob(batch, index, item).run)
+                    for index, item in enumerate(items)
+                ]
+                return [future.result() for future in futures]
+        finally:
+            finished.set()
+            watcher.join()
+            batch.close()

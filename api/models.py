@@ -1,0 +1,316 @@
+"""What the OS Downloads API answers, as dataclasses.
+
+Every `from_json()` is tolerant, because the API's bodies changed over the years: `description`
+is a string (2021) or a list of strings (current spec), md5 comes in either case, numbers may
+come as strings, unknown fields are ignored and optional fields may be missing. Only the fields
+that identify a thing (a product's `id`, a file's `url` and `fileName`, ...) are required; when
+one is missing, `OSAPIError` says the answer was unexpected. `.raw` keeps the original dict, with
+the API's own field names, for `--json` output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List
+
+from .errors import OSAPIError
+
+
+def unexpected_answer(detail: str) -> OSAPIError:
+    return OSAPIError(f"The OS Data Hub sent an unexpected answer: {detail}")
+
+
+def _require_dict(data: Any, what: str) -> Dict[str, Any]:
+    if not isinstance(data, dict):
+        raise unexpected_answer(f"{what} is not a JSON object but {type(data).__name__}.")
+    return data
+
+
+def _text(data: Dict[str, Any], name: str, what: str, required: bool = False) -> str | None:
+    """A field as a string: numbers are accepted (ids like 110012), blank means missing."""
+    value = data.get(name)
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if required:
+        raise unexpected_answer(f"{what} has no '{name}'.")
+    return None
+
+
+def _integer(data: Dict[str, Any], name: str) -> int | None:
+    """A whole number from a JSON number or a numeric string ("4101", "4101.0"); else None."""
+    value = data.get(name)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else None
+    return None
+
+
+def _strings(data: Dict[str, Any], name: str) -> List[str]:
+    """A list of strings; a lone string counts as a list of one."""
+    value = data.get(name)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [
+        str(item).strip() for item in value if isinstance(item, (str, int)) and str(item).strip()
+    ]
+
+
+def _md5(data: Dict[str, Any]) -> str | None:
+    value = _text(data, "md5", "")
+    return value.lower() if value else None
+
+
+def _objects(data: Dict[str, Any], name: str) -> List[Dict[str, Any]]:
+    value = data.get(name)
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]
+
+
+def md5_equal(a: str | None, b: str | None) -> bool:
+    """True when both are given and equal ignoring case (OS sent upper case in 2021)."""
+    if not a or not b:
+        return False
+    return a.strip().lower() == b.strip().lower()
+
+
+def parse_list(data: Any, parse: Callable[[Any], Any], what: str) -> List[Any]:
+    """`[parse(item) for item in data]`, checking that `data` is a JSON array."""
+    if not isinstance(data, list):
+        raise unexpected_answer(f"{what} is not a JSON array but {type(data).__name__}.")
+    return [parse(item) for item in data]
+
+
+@dataclass(frozen=True)
+class ProductFormat:
+    format: str
+    subformat: str | None = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> ProductFormat:
+        data = _require_dict(data, "A product format")
+        # The spec once listed `productFormat` as required while the bodies say `format`.
+        name = _text(data, "format", "A product format") or _text(
+            data, "productFormat", "A product format", required=True
+        )
+        return cls(format=name or "", subformat=_text(data, "subformat", ""), raw=data)
+
+    def label(self) -> str:
+        """`GeoPackage`, `GML / 3`, `Vector Tiles / (MBTiles)`: format and subformat apart."""
+        return f"{self.format} / {self.subformat}" if self.subformat else self.format
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    name: str
+    description: str
+    version: str | None = None
+    url: str | None = None
+    documentation_url: str | None = None
+    areas: List[str] = field(default_factory=list)
+    data_structures: List[str] = field(default_factory=list)
+    category: str | None = None
+    categories: List[str] = field(default_factory=list)
+    formats: List[ProductFormat] = field(default_factory=list)
+    image_count: int | None = None
+    image_template: str | None = None
+    downloads_url: str | None = None
+    warning: str | None = None
+    end_of_life: str | None = None
+    description_paragraphs: List[str] = field(default_factory=list)
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> Product:
+        data = _require_dict(data, "A product")
+        product_id = _text(data, "id", "A product", required=True) or ""
+        paragraphs = _strings(data, "description")
+        return cls(
+            id=product_id,
+            name=_text(data, "name", "") or product_id,
+            description="\n\n".join(paragraphs),
+            description_paragraphs=paragraphs,
+            version=_text(data, "version", ""),
+            url=_text(data, "url", ""),
+            documentation_url=_text(data, "documentationUrl", ""),
+            areas=[area.upper() for area in _strings(data, "areas")],
+            data_structures=_strings(data, "dataStructures"),
+            category=_text(data, "category", ""),
+            categories=_strings(data, "categories"),
+            formats=[ProductFormat.from_json(item) for item in _objects(data, "formats")],
+            image_count=_integer(data, "imageCount"),
+            image_template=_text(data, "imageTemplate", ""),
+            downloads_url=_text(data, "downloadsUrl", ""),
+            warning=_text(data, "warning", ""),
+            end_of_life=_text(data, "endOfLife", ""),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True)
+class ProductDownload:
+    """One file of a product. `url` is the API's redirecting URL, not the file itself."""
+
+    url: str
+    file_name: str
+    size: int | None = None
+    md5: str | None = None
+    format: str | None = None
+    subformat: str | None = None
+    area: str | None = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> ProductDownload:
+        data = _require_dict(data, "A product download")
+        area = _text(data, "area", "")
+        return cls(
+            url=_text(data, "url", "A product download", required=True) or "",
+            file_name=_text(data, "fileName", "A product download", required=True) or "",
+            size=_integer(data, "size"),
+            md5=_md5(data),
+            format=_text(data, "format", ""),
+            subformat=_text(data, "subformat", ""),
+            area=area.upper() if area else None,
+            raw=data,
+        )
+
+    def md5_matches(self, other: str | None) -> bool:
+        return md5_equal(self.md5, other)
+
+
+@dataclass(frozen=True)
+class PackageDownload:
+    """One file of a data package version."""
+
+    url: str
+    file_name: str
+    size: int | None = None
+    md5: str | None = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> PackageDownload:
+        data = _require_dict(data, "A data package file")
+        return cls(
+            url=_text(data, "url", "") or "",
+            file_name=_text(data, "fileName", "A data package file", required=True) or "",
+            size=_integer(data, "size"),
+            md5=_md5(data),
+            raw=data,
+        )
+
+    def md5_matches(self, other: str | None) -> bool:
+        return md5_equal(self.md5, other)
+
+
+def _version_fields(data: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "id": _text(data, "id", "A data package version", required=True) or "",
+        "url": _text(data, "url", ""),
+        "created_on": _text(data, "createdOn", ""),
+        "reason": _text(data, "reason", ""),
+        "supply_type": _text(data, "supplyType", ""),
+        "product_version": _text(data, "productVersion", ""),
+        "format": _text(data, "format", ""),
+        "data_package_url": _text(data, "dataPackageUrl", ""),
+    }
+
+
+@dataclass(frozen=True)
+class DataPackageVersion:
+    id: str
+    url: str | None = None
+    created_on: str | None = None
+    reason: str | None = None
+    supply_type: str | None = None
+    product_version: str | None = None
+    format: str | None = None
+    data_package_url: str | None = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> DataPackageVersion:
+        data = _require_dict(data, "A data package version")
+        return cls(raw=data, **_version_fields(data))
+
+    @property
+    def is_change_only(self) -> bool:
+        """A change-only update (COU) rather than a full supply; casing is not documented."""
+        return (self.supply_type or "").upper() == "COU"
+
+
+@dataclass(frozen=True)
+class DataPackageVersionDetail(DataPackageVersion):
+    next_version_url: str | None = None
+    previous_version_url: str | None = None
+    downloads: List[PackageDownload] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> DataPackageVersionDetail:
+        data = _require_dict(data, "A data package version")
+        return cls(
+            raw=data,
+            next_version_url=_text(data, "nextVersionUrl", ""),
+            previous_version_url=_text(data, "previousVersionUrl", ""),
+            downloads=[PackageDownload.from_json(item) for item in _objects(data, "downloads")],
+            **_version_fields(data),
+        )
+
+
+@dataclass(frozen=True)
+class DataPackage:
+    id: str
+    name: str
+    url: str | None = None
+    created_on: str | None = None
+    product_id: str | None = None
+    product_name: str | None = None
+    versions: List[DataPackageVersion] = field(default_factory=list)
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> DataPackage:
+        data = _require_dict(data, "A data package")
+        package_id = _text(data, "id", "A data package", required=True) or ""
+        return cls(
+            id=package_id,
+            name=_text(data, "name", "") or package_id,
+            url=_text(data, "url", ""),
+            created_on=_text(data, "createdOn", ""),
+            product_id=_text(data, "productId", ""),
+            product_name=_text(data, "productName", ""),
+            versions=[DataPackageVersion.from_json(item) for item in _objects(data, "versions")],
+            raw=data,
+        )
+
+
+__all__ = [
+    "DataPackage",
+    "DataPackageVersion",
+    "DataPackageVersionDetail",
+    "PackageDownload",
+    "Product",
+    "ProductDownload",
+    "ProductFormat",
+    "md5_equal",
+    "parse_list",
+    "unexpected_answer",
+]

@@ -1,0 +1,368 @@
+"""Unpack a downloaded zip without trusting it.
+
+Every member is checked before anything is written: no absolute paths, drive letters, UNC paths or
+`..` that leave the target folder, no symlinks, no encryption, and declared sizes within
+`UnpackLimits` (zip bombs). While writing, the real bytes are counted too (declared sizes can lie).
+Each member streams into a temporary name in its folder and is renamed when complete, so a member
+is either whole or absent. OS ships zips inside zips (Terrain 50): those are unpacked into a
+folder named after them, and the inner zip is removed.
+"""
+
+from __future__ import annotations
+
+import lzma
+import os
+import posixpath
+import re
+import shutil
+import stat
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
+
+from .cancel import CancelToken
+from .errors import Cancelled, OSAPIError, UnsafeArchiveError
+
+MB = 1024 * 1024
+GB = 1024 * MB
+CHUNK_SIZE = 1 * MB
+PROGRESS_INTERVAL = 0.1
+TEMP_SUFFIX = ".unpacking"
+_SUPPORTED_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "lzma",
+}
+# What a damaged archive raises while it is read.
+_DAMAGE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass(frozen=True)
+class UnpackLimits:
+    """Zip-bomb guards.
+
+    `max_total_bytes` caps everything written (nested zips included); `max_ratio` caps
+    uncompressed/compressed per member larger than `ratio_min_bytes` (OS data compresses 2-20:1;
+    deflate cannot exceed about 1030:1); `max_depth` counts zip levels (the outer zip is 1): zips
+    deeper than that are left as files.
+    """
+
+    max_total_bytes: int = 50 * GB
+    max_ratio: float = 200.0
+    ratio_min_bytes: int = 16 * MB
+    max_members: int = 100_000
+    max_depth: int = 3
+
+
+@dataclass(frozen=True)
+class _Member:
+    info: zipfile.ZipInfo
+    dest: Path
+
+
+class _Meter:
+    """Progress over uncompressed bytes, throttled; the total grows as nested zips open."""
+
+    def __init__(self, callback: Callable[[int, int], None] | None) -> None:
+        self.callback = callback
+        self.done = 0
+        self.total = 0
+        self._last = 0.0
+
+    def grow(self, total: int) -> None:
+        self.total += total
+        self.emit(force=True)
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        self.emit()
+
+    def emit(self, force: bool = False) -> None:
+        if self.callback is None:
+            return
+        now = time.monotonic()
+        if force or now - self._last >= PROGRESS_INTERVAL:
+            self._last = now
+            self.callback(self.done, self.total)
+
+
+class _Budget:
+    """Bytes that may still be written, shared by the outer zip and the zips inside it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def take(self, count: int, label: str) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise UnsafeArchiveError(
+                f"{label} unpacks to more than {_size(self.limit)}, the limit: it looks like a "
+                "zip bomb and was not unpacked."
+            )
+
+    def release(self, count: int) -> None:
+        self.used -= count
+
+
+def safe_unpack(
+    zip_path: Path,
+    target_dir: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: CancelToken | None = None,
+    limits: UnpackLimits = UnpackLimits(),
+) -> list[Path]:
+    """Unpack `zip_path` into `target_dir` (created if needed); return the files written.
+
+    Raises `UnsafeArchiveError` for an unsafe or damaged zip (nothing of it is kept), `Cancelled`
+    (finished members are kept, no half-written one), `OSAPIError` for disk problems.
+    Unpacking again into the same folder overwrites what the previous run wrote.
+    """
+    zip_path, target_dir = Path(zip_path), Path(target_dir)
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _disk_error(target_dir, error) from None
+    unpacker = _Unpacker(limits, cancel, _Meter(progress), _Budget(limits.max_total_bytes))
+    files = unpacker.unpack(zip_path, target_dir, depth=1, label=zip_path.name)
+    unpacker.meter.emit(force=True)
+    return files
+
+
+class _Unpacker:
+    def __init__(
+        self, limits: UnpackLimits, cancel: CancelToken | None, meter: _Meter, budget: _Budget
+    ) -> None:
+        self.limits = limits
+        self.cancel = cancel
+        self.meter = meter
+        self.budget = budget
+
+    def unpack(self, zip_path: Path, target_dir: Path, depth: int, label: str) -> list[Path]:
+        try:
+            with zipfile.ZipFile(zip_path) as archive:
+                folders, members = self._plan(archive, target_dir, label)
+                self.meter.grow(sum(m.info.file_size for m in members))
+                written = self._extract(archive, folders, members, label)
+        except _DAMAGE as error:
+            raise _damaged(label, error) from None
+        except FileNotFoundError:
+            raise OSAPIError(f"The zip file {zip_path} does not exist.") from None
+        files: list[Path] = []
+        for path in written:
+            if path.suffix.lower() == ".zip" and depth < self.limits.max_depth:
+                files.extend(self._unpack_nested(path, depth, f"{path.name} (inside {label})"))
+            else:
+                files.append(path)
+        return files
+
+    def _unpack_nested(self, inner: Path, depth: int, label: str) -> list[Path]:
+        folder = inner.with_name(inner.name[: -len(".zip")])
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            raise _disk_error(folder, error) from None
+        files = self.unpack(inner, folder, depth + 1, label)
+        size = inner.stat().st_size
+        inner.unlink()
+        self.budget.release(size)
+        return files
+
+    # -- checks before writing anything ----------------------------------------------------
+
+    def _plan(
+        self, archive: zipfile.ZipFile, target_dir: Path, label: str
+    ) -> tuple[list[Path], list[_Member]]:
+        infos = archive.infolist()
+        if len(infos) > self.limits.max_members:
+            raise UnsafeArchiveError(
+                f"{label} has {len(infos)} members, more than the limit of "
+                f"{self.limits.max_members}: it looks like a zip bomb and was not unpacked."
+            )
+        root = target_dir.resolve()
+        folders: set[Path] = set()
+        members: list[_Member] = []
+        seen: set[Path] = set()
+        declared = 0
+        for info in infos:
+            dest = _member_path(info.filename, root, label)
+            if dest is None:
+                continue
+            if info.is_dir() or info.filename.endswith("\\"):
+                folders.add(dest)
+                continue
+            _check_member(info, label, self.limits)
+            if dest in seen:
+                raise UnsafeArchiveError(
+                    f"{label} holds '{info.filename}' twice: the zip is malformed and was not "
+                    "unpacked. Download it again."
+                )
+            seen.add(dest)
+            folders.update(p for p in dest.parents if root in p.parents)
+            members.append(_Member(info, dest))
+            declared += info.file_size
+        clash = next((m for m in members if m.dest in folders), None)
+        if clash is not None:
+            raise UnsafeArchiveError(
+                f"{label} has '{clash.info.filename}' both as a file and as a folder: the zip is "
+                "malformed and was not unpacked. Download it again."
+            )
+        if self.budget.used + declared > self.limits.max_total_bytes:
+            raise UnsafeArchiveError(
+                f"{label} declares {_size(declared)} of files, which would make "
+                f"{_size(self.budget.used + declared)} unpacked in all, more than the limit of "
+                f"{_size(self.limits.max_total_bytes)}: it looks like a zip bomb and was not "
+                "unpacked."
+            )
+        free = shutil.disk_usage(root).free
+        if declared > free:
+            raise OSAPIError(
+                f"Not enough disk space to unpack {label}: it needs {_size(declared)}, "
+                f"{_size(free)} are free in {target_dir}."
+            )
+        return sorted(folders), members
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _extract(
+        self, archive: zipfile.ZipFile, folders: list[Path], members: list[_Member], label: str
+    ) -> list[Path]:
+        written: list[Path] = []
+        try:
+            for folder in folders:
+                _make_folder(folder)
+            for member in members:
+                self._extract_member(archive, member, label)
+                written.append(member.dest)
+        except Cancelled:
+            raise  # finished members are kept; the half-written one is gone already
+        except BaseException:
+            for path in written:  # from a damaged or hostile zip: keep none of it
+                path.unlink(missing_ok=True)
+            raise
+        return written
+
+    def _extract_member(self, archive: zipfile.ZipFile, member: _Member, label: str) -> None:
+        info, dest = member.info, member.dest
+        temp = dest.with_name(dest.name + TEMP_SUFFIX)
+        count = 0
+        if self.cancel is not None:
+            self.cancel.raise_if_cancelled()
+        try:
+            with archive.open(info) as source:
+                try:
+                    out = open(temp, "wb")
+                except OSError as error:
+                    raise _disk_error(temp, error) from None
+                with out:
+                    for chunk in _chunks(source):
+                        if self.cancel is not None:
+                            self.cancel.raise_if_cancelled()
+                        count += len(chunk)
+                        if count > info.file_size:
+                            raise UnsafeArchiveError(
+                                f"'{info.filename}' in {label} holds more than the "
+                                f"{info.file_size} bytes it declares: the zip is hostile or "
+                                "damaged and was not unpacked."
+                            )
+                        self.budget.take(len(chunk), label)
+                        try:
+                            out.write(chunk)
+                        except OSError as error:
+                            raise _disk_error(dest, error) from None
+                        self.meter.advance(len(chunk))
+            try:
+                os.replace(temp, dest)
+            except OSError as error:
+                raise _disk_error(dest, error) from None
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            self.budget.release(count)
+            raise
+
+
+def _chunks(source: BinaryIO) -> Iterator[bytes]:
+    while True:
+        chunk = source.read(CHUNK_SIZE)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _member_path(name: str, root: Path, label: str) -> Path | None:
+    """Where member `name` goes under `root` (already resolved), None for the root itself."""
+
+    def refuse(why: str) -> UnsafeArchiveError:
+        return UnsafeArchiveError(
+            f"{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; "
+            "nothing was written."
+        )
+
+    if any(ord(c) < 32 for c in name):
+        raise refuse("contains control characters")
+    path = name.replace("\\", "/")
+    if path.startswith("/"):
+        raise refuse("is an absolute or network (UNC) path")
+    if _DRIVE.match(path) or any(":" in part for part in path.split("/")):
+        raise refuse("contains ':' (a drive letter or a Windows stream name)")
+    normal = posixpath.normpath(path)
+    if normal == ".." or normal.startswith("../"):
+        raise refuse("would be written outside the target folder ('..')")
+    if normal in (".", ""):
+        return None
+    dest = root.joinpath(*normal.split("/"))
+    if root not in dest.resolve().parents:
+        raise refuse("would be written outside the target folder (through a link)")
+    return dest
+
+
+def _check_member(info: zipfile.ZipInfo, label: str, limits: UnpackLimits) -> None:
+    def refuse(why: str) -> UnsafeArchiveError:
+        return UnsafeArchiveError(f"{label} was not unpacked: its member {info.filename!r} {why}.")
+
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise refuse("is a symbolic link, which is refused")
+    if info.flag_bits & 0x1:
+        raise refuse("is encrypted (password-protected zips are not supported)")
+    if info.compress_type not in _SUPPORTED_METHODS:
+        raise refuse(
+            f"uses compression method {info.compress_type}, which cannot be unpacked here "
+            "(Deflate64 is 9); unpack it with another tool"
+        )
+    ratio = info.file_size / max(1, info.compress_size)
+    if info.file_size > limits.ratio_min_bytes and ratio > limits.max_ratio:
+        raise refuse(
+            f"expands {ratio:.0f} times (more than {limits.max_ratio:.0f}): it looks like a zip "
+            "bomb"
+        )
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _disk_error(folder, error) from None
+
+
+def _damaged(label: str, error: BaseException) -> UnsafeArchiveError:
+    return UnsafeArchiveError(
+        f"The zip file {label} is damaged ({error}) and was not unpacked: download it again."
+    )
+
+
+def _disk_error(path: Path, error: OSError) -> OSAPIError:
+    return OSAPIError(f"Could not write {path}: {error.strerror or error}.")
+
+
+def _size(count: int) -> str:
+    for unit, factor in (("GB", GB), ("MB", MB)):
+        if count >= factor:
+            return f"{count / factor:.1f} {unit}"
+    return f"{count} bytes"
