@@ -80,6 +80,12 @@ class ApiTask(QgsTask):
             self._on_error(self.error_message or tr("Cancelled."))
 
 
+def closing(client, call: Callable[[], Any]) -> Any:
+    """Run `call`, then close the client's connections (each task builds its own client)."""
+    with client:
+        return call()
+
+
 def cancel_task(task: QgsTask | None) -> None:
     """Cancel a task if it still runs: the task manager deletes tasks once they end."""
     if task is not None and not sip.isdeleted(task):

@@ -34,7 +34,7 @@ from ..api.national_grid import is_area_code
 from ..core.context import ApiContext
 from ..core.download_task import DownloadRequest, DownloadTask
 from ..core.grid_layer import SquarePickerTool, create_grid_layer, select_codes, squares_in_extent
-from ..core.tasks import ApiTask, TaskRegistry, cancel_task
+from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .messages import notify
 
 DOWNLOAD_ROLE = Qt.UserRole + 1
@@ -204,7 +204,7 @@ class DownloadsPanel(QWidget):
         client = self.context.downloads_client(cancel=token)
         task = ApiTask(
             self.tr("Loading the files of {0}").format(product.name),
-            lambda _task: client.product_downloads(product.id),
+            lambda _task: closing(client, lambda: client.product_downloads(product.id)),
             on_done=lambda downloads, p=product: self._listed(p, downloads),
             on_error=lambda message, p=product: self._list_failed(p, message),
             cancel_token=token,

@@ -29,7 +29,7 @@ from ..api.cancel import CancelToken
 from ..api.models import Product
 from ..core import cache
 from ..core.context import ApiContext
-from ..core.tasks import ApiTask, TaskRegistry, cancel_task
+from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .downloads_panel import DownloadsPanel
 from .messages import notify
 
@@ -197,7 +197,7 @@ class OpenDataTab(QWidget):
             self.status.setText(self.tr("Loading the OS OpenData products…"))
         self._load_task = ApiTask(
             self.tr("Loading OS OpenData products"),
-            lambda task: client.products(expanded=True),
+            lambda _task: closing(client, lambda: client.products(expanded=True)),
             on_done=self._loaded,
             on_error=self._failed,
             cancel_token=token,
@@ -335,8 +335,9 @@ class OpenDataTab(QWidget):
             token = CancelToken()
             client = self.context.downloads_client(cancel=token)
 
-            def fetch(task, index=index, path=path, client=client):
-                data = client.product_image(product.id, index)
+            def fetch(_task, index=index, path=path, client=client):
+                with client:
+                    data = client.product_image(product.id, index)
                 cache.save_image(path, data)
                 return data
 
