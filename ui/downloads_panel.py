@@ -6,20 +6,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qgis.core import Qgis, QgsProject
-from qgis.gui import QgsFileWidget
+from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -32,9 +28,10 @@ from ..api.download import DownloadItem
 from ..api.models import Product, ProductDownload
 from ..api.national_grid import is_area_code
 from ..core.context import ApiContext
-from ..core.download_task import DownloadRequest, DownloadTask
+from ..core.download_task import DownloadTask
 from ..core.grid_layer import SquarePickerTool, create_grid_layer, select_codes, squares_in_extent
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
+from .download_controls import DownloadControls
 from .messages import notify
 
 DOWNLOAD_ROLE = Qt.UserRole + 1
@@ -80,7 +77,6 @@ class DownloadsPanel(QWidget):
         self.product: Product | None = None
         self.downloads: list[ProductDownload] = []
         self._list_task: ApiTask | None = None
-        self.download_task: DownloadTask | None = None
         self.grid_layer = None
         self.picker: SquarePickerTool | None = None
         self._rows: dict[str, int] = {}
@@ -128,20 +124,8 @@ class DownloadsPanel(QWidget):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
 
-        self.folder = QgsFileWidget(self)
-        self.folder.setStorageMode(QgsFileWidget.GetDirectory)
-        self.folder.setFilePath(str(context.settings.download_folder))
-        self.folder.setToolTip(self.tr("Downloads go into a folder per product and version here"))
-        self.unpack = QCheckBox(self.tr("Unpack"), self)
-        self.unpack.setChecked(context.settings.unpack)
-        self.add_to_map = QCheckBox(self.tr("Add to map"), self)
-        self.add_to_map.setChecked(context.settings.add_to_map)
-        self.download_button = QPushButton(self.tr("Download"), self)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 100)
-        self.progress.hide()
+        self.controls = DownloadControls(context, tasks, iface, self)
+        self.status = self.controls.status
 
         self.format.currentIndexChanged.connect(self._apply_filters)
         self.areas.editingFinished.connect(self._areas_edited)
@@ -152,11 +136,9 @@ class DownloadsPanel(QWidget):
         self.model.itemChanged.connect(lambda _item: self._update_total())
         self.tick_all.clicked.connect(lambda: self._tick_shown(True))
         self.tick_none.clicked.connect(lambda: self._tick_shown(False))
-        self.folder.fileChanged.connect(self._folder_changed)
-        self.unpack.toggled.connect(self._options_changed)
-        self.add_to_map.toggled.connect(self._options_changed)
-        self.download_button.clicked.connect(self.start_download)
-        self.cancel_button.clicked.connect(self.cancel_download)
+        self.controls.downloadClicked.connect(self.start_download)
+        self.controls.fileStatus.connect(self._set_status)
+        self.controls.finishedTask.connect(lambda _task: self._update_total())
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("Format"), self))
@@ -173,12 +155,6 @@ class DownloadsPanel(QWidget):
         ticks.addWidget(self.tick_none)
         ticks.addStretch()
         ticks.addWidget(self.total)
-        options = QHBoxLayout()
-        options.addWidget(self.unpack)
-        options.addWidget(self.add_to_map)
-        options.addStretch()
-        options.addWidget(self.cancel_button)
-        options.addWidget(self.download_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
@@ -186,10 +162,7 @@ class DownloadsPanel(QWidget):
         layout.addLayout(map_buttons)
         layout.addWidget(self.table)
         layout.addLayout(ticks)
-        layout.addWidget(self.folder)
-        layout.addLayout(options)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
+        layout.addWidget(self.controls)
         self._update_total()
 
     # -- the product's files -------------------------------------------------------------------
@@ -312,8 +285,7 @@ class DownloadsPanel(QWidget):
         chosen = self.chosen()
         size = sum(d.size or 0 for d in chosen)
         self.total.setText(self.tr("{0} files ticked, {1}").format(len(chosen), human_size(size)))
-        running = self.download_task is not None
-        self.download_button.setEnabled(bool(chosen) and not running)
+        self.controls.set_ready(bool(chosen))
 
     # -- the map -------------------------------------------------------------------------------
     def _canvas(self):
@@ -384,107 +356,37 @@ class DownloadsPanel(QWidget):
             return
         self.set_areas(set(codes))
 
-    # -- settings ------------------------------------------------------------------------------
-    def _folder_changed(self, path: str) -> None:
-        if path:
-            self.context.settings.download_folder = path
-
-    def _options_changed(self) -> None:
-        self.context.settings.unpack = self.unpack.isChecked()
-        self.context.settings.add_to_map = self.add_to_map.isChecked()
-
     # -- downloading ---------------------------------------------------------------------------
+    @property
+    def download_task(self) -> DownloadTask | None:
+        return self.controls.task
+
     def destination(self) -> Path:
+        base = self.controls.base_folder()
         product = self.product
-        base = Path(self.folder.filePath() or self.context.settings.download_folder)
         return base / product.id / (product.version or "latest") if product else base
 
-    def start_download(self) -> None:
+    def start_download(self) -> DownloadTask | None:
         chosen = self.chosen()
-        if not chosen or self.product is None or self.download_task is not None:
-            return
-        destination = self.destination()
-        try:
-            destination.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            notify(self.iface, self.tr(
-                "Cannot write to {0} ({1}): choose another download folder.").format(
-                destination, error.strerror), Qgis.Critical)
-            return
-        request = DownloadRequest(
-            title=self.product.name,
-            version=self.product.version,
-            items=[DownloadItem(d.url, d.file_name, d.size, d.md5) for d in chosen],
-            folder=destination,
-            unpack=self.unpack.isChecked(),
-            load=self.add_to_map.isChecked(),
+        if self.product is None:
+            return None
+        items = [DownloadItem(d.url, d.file_name, d.size, d.md5) for d in chosen]
+        return self.controls.start(
+            self.product.name, self.product.version, items, self.destination()
         )
-        task = DownloadTask(request, self.context.download_engine(), self._download_finished)
-        task.fileProgress.connect(self._file_progress)
-        task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
-        for download in chosen:
-            self._set_status(download.file_name, self.tr("queued"))
-        self.download_task = task
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.setEnabled(True)
-        self._update_total()
-        self.status.setText(self.tr("Downloading {0} files to {1}…").format(
-            len(chosen), destination))
-        self.tasks.start(task)
 
     def cancel_download(self) -> None:
-        if self.download_task is not None:
-            cancel_task(self.download_task)
-            self.status.setText(self.tr("Cancelling…"))
+        self.controls.cancel()
 
     def _set_status(self, file_name: str, text: str) -> None:
         row = self._rows.get(file_name)
         if row is not None and self.model.item(row, 0) is not None:
             self.model.item(row, STATUS_COLUMN).setText(text)
 
-    def _file_progress(self, file_name: str, done: int, total: int, state: str) -> None:
-        if state == "downloading" and total:
-            self._set_status(file_name, f"{100 * done // total} %")
-            return
-        states = {
-            "queued": self.tr("queued"), "downloading": self.tr("downloading"),
-            "verifying": self.tr("verifying"), "done": self.tr("done"),
-            "skipped": self.tr("already there"), "failed": self.tr("failed"),
-            "cancelled": self.tr("cancelled"),
-        }
-        self._set_status(file_name, states.get(state, state))
-
-    def _download_finished(self, task: DownloadTask) -> None:
-        self.download_task = None
-        self.progress.hide()
-        self.cancel_button.setEnabled(False)
-        self._update_total()
-        outcome = task.outcome
-        if outcome.cancelled:
-            message = self.tr("Download cancelled. Partly downloaded files are kept and resume "
-                              "when you download again.")
-            notify(self.iface, message, Qgis.Warning)
-        elif outcome.errors:
-            message = self.tr("{0} of {1} files failed: {2}").format(
-                len(outcome.errors), len(task.request.items), " ".join(outcome.errors))
-            notify(self.iface, message, Qgis.Critical)
-        else:
-            message = self.tr("{0} files ready in {1} ({2} already there); {3} layers added.")
-            message = message.format(
-                len(outcome.files) + len(outcome.skipped), task.request.folder,
-                len(outcome.skipped), len(outcome.layers))
-            if outcome.failed_layers:
-                message += " " + self.tr("Could not open: {0}.").format(
-                    ", ".join(outcome.failed_layers))
-            notify(self.iface, message, Qgis.Success)
-        self.status.setText(message)
-
     def close_down(self) -> None:
-        for task in (self._list_task, self.download_task):
-            cancel_task(task)
+        cancel_task(self._list_task)
         self._list_task = None
-        self.download_task = None
+        self.controls.close_down()
         if self.pick_button.isChecked():
             self.pick_button.setChecked(False)
         self._remove_grid()

@@ -233,8 +233,8 @@ def _choose_large_file(tab, os_api, size=3_000_000):
     wait_until(lambda: tab._load_task is None, what="the refreshed list")
     choose(tab, "BenchLargeFile")
     panel = tab.downloads
-    panel.add_to_map.setChecked(False)
-    panel.unpack.setChecked(False)
+    panel.controls.add_to_map.setChecked(False)
+    panel.controls.unpack.setChecked(False)
     panel._tick_shown(True)
     return panel
 

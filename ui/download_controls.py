@@ -1,0 +1,182 @@
+"""The bottom of every download panel: where to, unpack / add to map, Download and Cancel,
+overall progress and the outcome. Runs one `DownloadTask` at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import Qgis
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..api.auth import Auth
+from ..api.download import DownloadItem
+from ..core.context import ApiContext
+from ..core.download_task import DownloadRequest, DownloadTask
+from ..core.tasks import TaskRegistry, cancel_task
+from .messages import notify
+
+
+class DownloadControls(QWidget):
+    """`downloadClicked` asks the owner to call `start()` with what is ticked; `fileStatus`
+    gives each file's state as text for the owner's table; `finishedTask` gives the task."""
+
+    downloadClicked = pyqtSignal()
+    fileStatus = pyqtSignal(str, str)
+    finishedTask = pyqtSignal(object)
+
+    def __init__(self, context: ApiContext, tasks: TaskRegistry, iface, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.tasks = tasks
+        self.iface = iface
+        self.task: DownloadTask | None = None
+        self._ready = False
+
+        self.folder = QgsFileWidget(self)
+        self.folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder.setFilePath(str(context.settings.download_folder))
+        self.folder.setToolTip(self.tr("Downloads go into a sub-folder per product and version"))
+        self.unpack = QCheckBox(self.tr("Unpack"), self)
+        self.unpack.setToolTip(self.tr("Unpack zip files (safely) next to the download"))
+        self.unpack.setChecked(context.settings.unpack)
+        self.add_to_map = QCheckBox(self.tr("Add to map"), self)
+        self.add_to_map.setToolTip(self.tr("Load the data as layers when the download is done"))
+        self.add_to_map.setChecked(context.settings.add_to_map)
+        self.download_button = QPushButton(self.tr("Download"), self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+
+        self.folder.fileChanged.connect(self._folder_changed)
+        self.unpack.toggled.connect(self._options_changed)
+        self.add_to_map.toggled.connect(self._options_changed)
+        self.download_button.clicked.connect(self.downloadClicked)
+        self.cancel_button.clicked.connect(self.cancel)
+
+        options = QHBoxLayout()
+        options.addWidget(self.unpack)
+        options.addWidget(self.add_to_map)
+        options.addStretch()
+        options.addWidget(self.cancel_button)
+        options.addWidget(self.download_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.folder)
+        layout.addLayout(options)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        self.set_ready(False)
+
+    def base_folder(self) -> Path:
+        return Path(self.folder.filePath() or self.context.settings.download_folder)
+
+    def set_ready(self, ready: bool) -> None:
+        """Whether there is something to download (the owner knows what is ticked)."""
+        self._ready = ready
+        self.download_button.setEnabled(ready and self.task is None)
+
+    def _folder_changed(self, path: str) -> None:
+        if path:
+            self.context.settings.download_folder = path
+
+    def _options_changed(self) -> None:
+        self.context.settings.unpack = self.unpack.isChecked()
+        self.context.settings.add_to_map = self.add_to_map.isChecked()
+
+    def start(
+        self,
+        title: str,
+        version: str | None,
+        items: list[DownloadItem],
+        destination: Path,
+        auth: Auth | None = None,
+    ) -> DownloadTask | None:
+        if not items or self.task is not None:
+            return None
+        try:
+            destination.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            notify(self.iface, self.tr(
+                "Cannot write to {0} ({1}): choose another download folder.").format(
+                destination, error.strerror), Qgis.Critical)
+            return None
+        request = DownloadRequest(
+            title=title, version=version, items=items, folder=destination,
+            unpack=self.unpack.isChecked(), load=self.add_to_map.isChecked(),
+        )
+        task = DownloadTask(request, self.context.download_engine(auth), self._finished)
+        task.fileProgress.connect(self._file_progress)
+        task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
+        for item in items:
+            self.fileStatus.emit(item.file_name, self.tr("queued"))
+        self.task = task
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.setEnabled(True)
+        self.set_ready(self._ready)
+        self.status.setText(self.tr("Downloading {0} files to {1}…").format(
+            len(items), destination))
+        self.tasks.start(task)
+        return task
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            cancel_task(self.task)
+            self.status.setText(self.tr("Cancelling…"))
+
+    def _file_progress(self, file_name: str, done: int, total: int, state: str) -> None:
+        if state == "downloading" and total:
+            self.fileStatus.emit(file_name, f"{100 * done // total} %")
+            return
+        states = {
+            "queued": self.tr("queued"), "downloading": self.tr("downloading"),
+            "verifying": self.tr("verifying"), "done": self.tr("done"),
+            "skipped": self.tr("already there"), "failed": self.tr("failed"),
+            "cancelled": self.tr("cancelled"),
+        }
+        self.fileStatus.emit(file_name, states.get(state, state))
+
+    def _finished(self, task: DownloadTask) -> None:
+        self.task = None
+        self.progress.hide()
+        self.cancel_button.setEnabled(False)
+        self.set_ready(self._ready)
+        outcome = task.outcome
+        if outcome.cancelled:
+            message = self.tr("Download cancelled. Partly downloaded files are kept and resume "
+                              "when you download again.")
+            level = Qgis.Warning
+        elif outcome.errors:
+            message = self.tr("{0} of {1} files failed: {2}").format(
+                len(outcome.errors), len(task.request.items), " ".join(outcome.errors))
+            level = Qgis.Critical
+        else:
+            message = self.tr("{0} files ready in {1} ({2} already there); {3} layers added.")
+            message = message.format(
+                len(outcome.files) + len(outcome.skipped), task.request.folder,
+                len(outcome.skipped), len(outcome.layers))
+            if outcome.failed_layers:
+                message += " " + self.tr("Could not open: {0}.").format(
+                    ", ".join(outcome.failed_layers))
+            level = Qgis.Success
+        notify(self.iface, message, level)
+        self.status.setText(message)
+        self.finishedTask.emit(task)
+
+    def close_down(self) -> None:
+        cancel_task(self.task)
+        self.task = None
