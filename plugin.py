@@ -20,6 +20,8 @@ class OSDataHubLoaderPlugin:
     def __init__(self, iface) -> None:
         self.iface = iface
         self.tasks = TaskRegistry()
+        self.context = None
+        self.options_factory = None
         self.dock = None
         self.toggle_action: QAction | None = None
         self.translator: QTranslator | None = None
@@ -38,9 +40,17 @@ class OSDataHubLoaderPlugin:
                 QCoreApplication.installTranslator(self.translator)
 
     def initGui(self) -> None:
+        from .core.context import ApiContext
         from .ui.dock import OSDataHubDock
+        from .ui.settings_page import OSDataHubOptionsFactory
 
-        self.dock = OSDataHubDock(self.iface, self.tasks, self.iface.mainWindow())
+        self.context = ApiContext()
+        self.options_factory = OSDataHubOptionsFactory(
+            self.context, self.tasks, QIcon(str(PLUGIN_DIR / "icon.png")))
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
+        QCoreApplication.instance().aboutToQuit.connect(self.tasks.cancel_all)
+
+        self.dock = OSDataHubDock(self.iface, self.context, self.tasks, self.iface.mainWindow())
         self.dock.setObjectName("OSDataHubLoaderDock")
         self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -72,6 +82,13 @@ class OSDataHubLoaderPlugin:
     def unload(self) -> None:
         """Remove everything initGui() added and stop running work."""
         self.tasks.cancel_all()
+        try:
+            QCoreApplication.instance().aboutToQuit.disconnect(self.tasks.cancel_all)
+        except TypeError:  # not connected (initGui never ran)
+            pass
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
         if self.toggle_action is not None:
             self.iface.removePluginWebMenu(MENU, self.toggle_action)
             self.iface.removeWebToolBarIcon(self.toggle_action)

@@ -30,8 +30,9 @@ from .errors import (
     redact,
 )
 from .http import HttpSettings, RetryPolicy
-from .models import Product, ProductDownload
+from .models import Product, ProductDownload, human_size
 from .ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM, RateLimiter
+from .wmts import MapsClient, layers_table_rows
 
 PROG = "python3 -m api"
 EXIT_OK = 0
@@ -44,6 +45,7 @@ EXIT_FAILURE = 6
 EXIT_INTERRUPTED = 130
 
 NEEDS_KEY = "data packages need an OS Data Hub API key: pass --key or set OS_API_KEY"
+NEEDS_MAPS_KEY = "OS Maps needs an OS Data Hub API key: pass --key or set OS_API_KEY"
 NO_PACKAGES = (
     "no data packages yet: data packages must be ordered on the OS Data Hub first "
     "(https://osdatahub.os.uk, Data packages), then they are listed here"
@@ -72,20 +74,6 @@ class UsageError(Exception):
 
 
 # ----- output helpers -----
-
-
-def human_size(size: int | None) -> str:
-    """4101 -> '4.1 kB', 1_234_567_890 -> '1.2 GB' (decimal units, as the OS Data Hub shows)."""
-    if size is None:
-        return "?"
-    if size < 1000:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("kB", "MB", "GB", "TB"):
-        value /= 1000.0
-        if value < 999.95 or unit == "TB":
-            return f"{value:.1f} {unit}"
-    return f"{size} B"  # pragma: no cover - the loop always returns
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
@@ -298,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("package_id", metavar="PACKAGE_ID")
     sub.add_argument("version_id", metavar="VERSION_ID", help="a version id or 'latest'")
     download_options(sub)
+    command("basemaps", "list the OS Maps API (WMTS) layers (needs a key)", listing=True)
     return parser
 
 
@@ -720,6 +709,27 @@ def _cmd_version(s: Context) -> int:
     return EXIT_OK
 
 
+def _cmd_basemaps(s: Context) -> int:
+    if not s.key:
+        raise AuthenticationError(NEEDS_MAPS_KEY)
+    with MapsClient(
+        s.base_url,
+        key=s.key,
+        http=s.http,
+        retry=s.retry,
+        rate_limiter=s.rate_limiter,
+        cancel=s.cancel,
+    ) as client:
+        capabilities = client.capabilities()
+    if s.args.json:
+        s.console.json([layer.summary() for layer in capabilities.layers])
+        return EXIT_OK
+    headers = ["ID", "STYLE", "CRS", "TILE MATRIX SET", "ZOOM", "PREMIUM FROM", "FORMATS"]
+    s.console.result(table(headers, layers_table_rows(capabilities.layers)))
+    s.console.note(f"{len(capabilities.layers)} layer(s)")
+    return EXIT_OK
+
+
 COMMANDS: Dict[str, Callable[[Context], int]] = {
     "products": _cmd_products,
     "product": _cmd_product,
@@ -730,6 +740,7 @@ COMMANDS: Dict[str, Callable[[Context], int]] = {
     "versions": _cmd_versions,
     "version": _cmd_version,
     "download-package": _cmd_download_package,
+    "basemaps": _cmd_basemaps,
 }
 
 

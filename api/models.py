@@ -314,3 +314,17 @@ __all__ = [
     "parse_list",
     "unexpected_answer",
 ]
+
+
+def human_size(size: int | None) -> str:
+    """4101 -> '4.1 kB', 1_234_567_890 -> '1.2 GB' (decimal units, as the OS Data Hub shows)."""
+    if size is None:
+        return "?"
+    if size < 1000:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000.0
+        if value < 999.95 or unit == "TB":
+            return f"{value:.1f} {unit}"
+    return f"{size} B"  # pragma: no cover - the loop always returns

@@ -43,7 +43,8 @@ class ApiTask(QgsTask):
         super().__init__(description, flags)
         self._work = work
         self._on_done = on_done
-        self._on_error = on_error
+        self.on_error = on_error
+        self.error: Exception | None = None
         self.cancel_token = cancel_token or CancelToken()
         self.result: Any = None
         self.error_message = ""
@@ -61,9 +62,11 @@ class ApiTask(QgsTask):
             self.was_cancelled = True
             return False
         except OSAPIError as error:
+            self.error = error
             self.error_message = str(error)
             return False
         except Exception as error:  # a bug must not take QGIS down; report it instead
+            self.error = error
             self.error_message = tr("Unexpected error: {0}").format(
                 f"{type(error).__name__}: {error}"
             )
@@ -76,8 +79,8 @@ class ApiTask(QgsTask):
             return
         if self.was_cancelled or self.isCanceled():
             self.error_message = self.error_message or tr("Cancelled.")
-        if self._on_error is not None:
-            self._on_error(self.error_message or tr("Cancelled."))
+        if self.on_error is not None:
+            self.on_error(self.error_message or tr("Cancelled."))
 
 
 def closing(client, call: Callable[[], Any]) -> Any:

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = "os_data_hub_loader"
 FILES = ["__init__.py", "plugin.py", "metadata.txt", "LICENSE", "icon.png", "README.md",
          "CHANGELOG.md"]
-PACKAGES = ["api", "core", "ui"]
+PACKAGES = ["api", "core", "ui", "processing_provider", "browser"]
 
 
 def plugin_files() -> list[Path]:

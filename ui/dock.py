@@ -8,15 +8,16 @@ from qgis.PyQt.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from ..core.context import ApiContext
 from ..core.tasks import TaskRegistry
 from .opendata_tab import OpenDataTab
+from .packages_tab import PackagesTab
 
 
 class OSDataHubDock(QgsDockWidget):
-    def __init__(self, iface, tasks: TaskRegistry, parent=None) -> None:
+    def __init__(self, iface, context: ApiContext, tasks: TaskRegistry, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("OS Data Hub"))
         self.iface = iface
         self.tasks = tasks
-        self.context = ApiContext()
+        self.context = context
 
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -25,13 +26,23 @@ class OSDataHubDock(QgsDockWidget):
         layout.addWidget(self.tabs)
         self.opendata = OpenDataTab(self.context, tasks, self.iface, self.tabs)
         self.tabs.addTab(self.opendata, self.tr("OpenData"))
+        self.packages = PackagesTab(self.context, tasks, self.iface, self.tabs)
+        self.tabs.addTab(self.packages, self.tr("Data packages"))
+        self.tabs.currentChanged.connect(lambda _index: self._load_current())
         self.setWidget(body)
         self.visibilityChanged.connect(self._on_visibility)
 
     def _on_visibility(self, visible: bool) -> None:
         if visible:
-            self.opendata.ensure_loaded()
+            self._load_current()
+
+    def _load_current(self) -> None:
+        """Tabs load their lists when first shown, not at QGIS start-up."""
+        current = self.tabs.currentWidget()
+        if current is not None and hasattr(current, "ensure_loaded"):
+            current.ensure_loaded()
 
     def close_down(self) -> None:
         """Called by the plugin on unload, before the dock is deleted."""
         self.opendata.close_down()
+        self.packages.close_down()

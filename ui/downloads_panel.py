@@ -23,9 +23,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..api.cancel import CancelToken
-from ..api.cli import human_size
 from ..api.download import DownloadItem
-from ..api.models import Product, ProductDownload
+from ..api.models import Product, ProductDownload, human_size
 from ..api.national_grid import is_area_code
 from ..core.context import ApiContext
 from ..core.download_task import DownloadTask

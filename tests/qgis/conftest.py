@@ -1,5 +1,5 @@
-"""pytest-qgis's stub QgisInterface lacks the Web menu, Web toolbar and removeDockWidget calls
-that the real one has:
+"""pytest-qgis's stub QgisInterface lacks the Web menu, Web toolbar, options page and
+removeDockWidget calls that the real one has:
 add them, backed by a real QMenu and QToolBar on the stub's main window, so tests can check
 what the plugin adds and removes."""
 
@@ -39,6 +39,10 @@ def iface(qgis_iface):
     qgis_iface.removePluginWebMenu = remove_from_web_menu
     qgis_iface.addWebToolBarIcon = toolbar.addAction
     qgis_iface.removeWebToolBarIcon = toolbar.removeAction
+    options_factories: list = []
+    qgis_iface.registerOptionsWidgetFactory = options_factories.append
+    qgis_iface.unregisterOptionsWidgetFactory = options_factories.remove
+    qgis_iface.optionsWidgetFactories = lambda: list(options_factories)
     if not hasattr(qgis_iface, "removeDockWidget"):
         qgis_iface.removeDockWidget = window.removeDockWidget
     qgis_iface.webMenu = lambda: web_menu
@@ -62,3 +66,36 @@ def fail_on_slot_exceptions(monkeypatch):
     yield errors
     if errors:
         pytest.fail("exception in a Qt slot or task callback:\n" + "\n".join(errors))
+
+
+@pytest.fixture()
+def auth_db():
+    """The test profile's QGIS authentication database, unlocked, with no OS credentials."""
+    from os_data_hub_loader.core.credentials import CredentialStore
+    from qgis.core import QgsApplication
+
+    manager = QgsApplication.authManager()
+    assert manager.setMasterPassword("test-master-password", True)
+    store = CredentialStore()
+    store.forget()
+    yield manager
+    store.forget()
+
+
+@pytest.fixture()
+def wait_until():
+    """Process Qt events until `predicate()` is true (tasks report through the event loop)."""
+    import time
+
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    def wait(predicate, timeout: float = 30.0, what: str = "condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            if predicate():
+                return
+            time.sleep(0.01)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    return wait

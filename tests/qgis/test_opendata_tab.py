@@ -33,6 +33,8 @@ def tab(os_api, iface, monkeypatch, tmp_path):
     context.settings.download_folder = tmp_path / "downloads"
     tasks = TaskRegistry()
     widget = OpenDataTab(context, tasks, iface)
+    widget.downloads.controls.unpack.setChecked(True)  # (settings persist between tests)
+    widget.downloads.controls.add_to_map.setChecked(True)
     widget.resize(500, 900)
     yield widget
     widget.close_down()

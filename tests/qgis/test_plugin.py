@@ -26,6 +26,7 @@ def test_init_gui_adds_the_toggle_action_and_a_hidden_dock(plugin, iface):
     assert plugin.dock is not None
     assert plugin.dock.objectName() == "OSDataHubLoaderDock"
     assert plugin.dock.isHidden()
+    assert plugin.options_factory in iface.optionsWidgetFactories()
 
 
 def test_toggle_action_shows_and_hides_the_dock(plugin):
@@ -42,6 +43,7 @@ def test_unload_removes_everything(plugin, iface):
     plugin.unload()
     assert iface.webToolBar().actions() == []
     assert iface.webMenu().actions() == []
+    assert iface.optionsWidgetFactories() == []
     assert plugin.toggle_action is None
     assert plugin.dock is None
     assert plugin.tasks.running == []

@@ -1,0 +1,296 @@
+"""What the OS Data Hub algorithms share: the API context, cancelling through the feedback,
+and the download → verify → unpack → plan pipeline of `core.download_task`, with the layers
+handed to Processing to load on completion.
+
+Threads: `prepareAlgorithm()` and `postProcessAlgorithm()` run on the main thread (QGIS settings,
+network settings, credentials, layers); `processAlgorithm()` may run in Processing's worker
+thread and only does `api` work there, never touching the project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsLayerTreeGroup,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputMultipleLayers,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFolderDestination,
+    QgsProject,
+)
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+
+from ..api.auth import Auth, NoAuth
+from ..api.cancel import CancelToken
+from ..api.client import DownloadsClient
+from ..api.download import DownloadEngine, DownloadItem
+from ..api.errors import OSAPIError
+from ..core.context import ApiContext
+from ..core.download_task import DownloadOutcome, DownloadRequest, DownloadTask
+from ..core.layer_loader import attribution_for, make_layer, set_attribution
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+
+_CONTEXT: ApiContext | None = None
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("OSDataHubLoader", text)
+
+
+def api_context() -> ApiContext:
+    """One context for every algorithm run (its rate limiter counts all their requests).
+    Made on first use, on the main thread."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        _CONTEXT = ApiContext()
+    return _CONTEXT
+
+
+def plugin_icon() -> QIcon:
+    return QIcon(str(PLUGIN_DIR / "icon.png"))
+
+
+class FeedbackCancel:
+    """Raises `CancelToken`s when Processing's feedback is cancelled, from whatever thread the
+    Cancel button's signal comes (a direct connection: no event loop is needed)."""
+
+    def __init__(self, feedback) -> None:
+        self.feedback = feedback
+        self.tokens: list[CancelToken] = []
+        if feedback is not None:
+            feedback.canceled.connect(self._cancel, Qt.DirectConnection)
+
+    def add(self, token: CancelToken) -> CancelToken:
+        self.tokens.append(token)
+        if self.cancelled:
+            token.cancel()
+        return token
+
+    @property
+    def cancelled(self) -> bool:
+        return self.feedback is not None and self.feedback.isCanceled()
+
+    def _cancel(self) -> None:
+        for token in list(self.tokens):
+            token.cancel()
+
+    def __enter__(self) -> FeedbackCancel:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.feedback is not None:
+            try:
+                self.feedback.canceled.disconnect(self._cancel)
+            except TypeError:
+                pass
+
+
+def processing_error(error: OSAPIError) -> QgsProcessingException:
+    """The API error's own message (it never carries a key or a signed URL)."""
+    return QgsProcessingException(str(error))
+
+
+class IntoGroup(QgsProcessingLayerPostProcessorInterface):
+    """Moves a layer that Processing loaded into the layer-tree group of its product, as the
+    dock does. Processing keeps only a C++ pointer: `live` holds the Python object until used."""
+
+    live: set[IntoGroup] = set()
+
+    def __init__(self, group_name: str) -> None:
+        super().__init__()
+        self.group_name = group_name
+
+    @classmethod
+    def create(cls, group_name: str) -> IntoGroup:
+        processor = cls(group_name)
+        cls.live.add(processor)
+        return processor
+
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 - Qt API
+        try:
+            project = context.project() or QgsProject.instance()
+            root = project.layerTreeRoot()
+            node = root.findLayer(layer.id())
+            if node is None or not self.group_name:
+                return
+            group = root.findGroup(self.group_name)
+            if not isinstance(group, QgsLayerTreeGroup):
+                group = root.insertGroup(0, self.group_name)
+            if node.parent() is group:
+                return
+            group.addChildNode(node.clone())
+            node.parent().removeChildNode(node)
+        finally:
+            IntoGroup.live.discard(self)
+
+
+class OSDataHubAlgorithm(QgsProcessingAlgorithm):
+    """Base of the provider's algorithms."""
+
+    def tr(self, text: str) -> str:
+        return tr(text)
+
+    def createInstance(self):
+        return type(self)()
+
+    def icon(self) -> QIcon:
+        return plugin_icon()
+
+    def helpUrl(self) -> str:  # noqa: N802 - Qt API
+        return "https://github.com/os-data-hub-loader/os-data-hub-loader#processing-algorithms"
+
+
+class DownloadAlgorithm(OSDataHubAlgorithm):
+    """An algorithm that downloads files through `DownloadTask`'s pipeline: FOLDER, UNPACK and
+    LOAD parameters; FILES, FOLDER and LAYERS outputs. Subclasses say what to fetch."""
+
+    FOLDER = "FOLDER"
+    UNPACK = "UNPACK"
+    LOAD = "LOAD"
+    FILES = "FILES"
+    LAYERS = "LAYERS"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._client: DownloadsClient | None = None
+        self._engine: DownloadEngine | None = None
+        self._cancel = CancelToken()
+        self._request: DownloadRequest | None = None
+        self._outcome: DownloadOutcome | None = None
+
+    # -- to override ----------------------------------------------------------------------------
+    def needs_key(self) -> bool:
+        return False
+
+    def list_files(
+        self, client: DownloadsClient, parameters: dict, context, feedback
+    ) -> tuple[str, str | None, list[DownloadItem]]:
+        """(title, version, items) of what to download. Runs in Processing's thread."""
+        raise NotImplementedError
+
+    # -- parameters -----------------------------------------------------------------------------
+    def add_download_parameters(self) -> None:
+        folder = QgsProcessingParameterFolderDestination(
+            self.FOLDER, self.tr("Download folder"),
+            defaultValue=str(api_context().settings.download_folder),
+        )
+        folder.setHelp(self.tr("The files go straight into this folder; files already there and "
+                               "verified are not downloaded again."))
+        self.addParameter(folder)
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.UNPACK, self.tr("Unpack the zip files (safely)"), defaultValue=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.LOAD, self.tr("Load the layers into the project"), defaultValue=True))
+        self.addOutput(QgsProcessingOutputMultipleLayers(
+            self.FILES, self.tr("Downloaded files")))
+        self.addOutput(QgsProcessingOutputMultipleLayers(
+            self.LAYERS, self.tr("Loaded layers")))
+
+    # -- running --------------------------------------------------------------------------------
+    def prepareAlgorithm(self, parameters, context, feedback) -> bool:  # noqa: N802 - Qt API
+        """Main thread: QGIS's network settings and the stored credentials are read here."""
+        api = api_context()
+        auth: Auth = NoAuth()
+        if self.needs_key():
+            if not api.has_credentials:
+                raise QgsProcessingException(self.tr(
+                    "Data packages need an OS Data Hub API key: enter it in the OS Data Hub "
+                    "panel's settings (Settings → Options → OS Data Hub) first."))
+            auth = api.auth()
+        self._cancel = CancelToken()
+        try:
+            self._client = api.downloads_client(cancel=self._cancel, auth=auth)
+            self._engine = api.download_engine(auth)
+        except OSAPIError as error:
+            raise processing_error(error) from None
+        return True
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:  # noqa: N802
+        folder = Path(self.parameterAsFileOutput(parameters, self.FOLDER, context))
+        unpack = self.parameterAsBoolean(parameters, self.UNPACK, context)
+        load = self.parameterAsBoolean(parameters, self.LOAD, context)
+        assert self._client is not None and self._engine is not None
+        with FeedbackCancel(feedback) as cancel:
+            cancel.add(self._cancel)
+            try:
+                with self._client:
+                    title, version, items = self.list_files(
+                        self._client, parameters, context, feedback)
+            except OSAPIError as error:
+                raise processing_error(error) from None
+            if cancel.cancelled:
+                raise QgsProcessingException(self.tr("Cancelled."))
+            feedback.pushInfo(self.tr("Downloading {0} files of {1} to {2}").format(
+                len(items), title, folder))
+            self._request = DownloadRequest(title, version, items, folder, unpack, load)
+            self._outcome = run_download(self._request, self._engine, feedback, cancel)
+        return self._results([])
+
+    def postProcessAlgorithm(self, context, feedback) -> dict[str, Any]:  # noqa: N802 - Qt API
+        """Main thread: the planned layers become layers, loaded when the algorithm completes."""
+        if self._request is None or self._outcome is None:
+            return {}
+        layers = []
+        if self._request.load:
+            layers = self._layers_to_load(context, feedback)
+        return self._results(layers)
+
+    def _results(self, layer_ids: list[str]) -> dict[str, Any]:
+        assert self._request is not None and self._outcome is not None
+        files = [str(p) for p in self._outcome.files + self._outcome.skipped]
+        return {self.FILES: files, self.FOLDER: str(self._request.folder),
+                self.LAYERS: layer_ids}
+
+    def _layers_to_load(self, context: QgsProcessingContext, feedback) -> list[str]:
+        assert self._request is not None and self._outcome is not None
+        request, outcome = self._request, self._outcome
+        group_name = f"{request.title} ({request.version})" if request.version else request.title
+        attribution = attribution_for(request.version)
+        ids = []
+        for spec in outcome.specs:
+            layer = make_layer(spec)
+            if layer is None:
+                feedback.reportError(self.tr("Could not open {0} as a layer.").format(spec.name))
+                continue
+            set_attribution(layer, attribution)
+            context.temporaryLayerStore().addMapLayer(layer)
+            details = QgsProcessingContext.LayerDetails(spec.name, context.project(), self.LAYERS)
+            details.forceName = True
+            details.setPostProcessor(IntoGroup.create(group_name))
+            context.addLayerToLoadOnCompletion(layer.id(), details)
+            ids.append(layer.id())
+        return ids
+
+
+def run_download(
+    request: DownloadRequest, engine: DownloadEngine, feedback, cancel: FeedbackCancel
+) -> DownloadOutcome:
+    """The dock's `DownloadTask` pipeline (download, verify, unpack, plan layers), run here in
+    Processing's thread instead of the task manager; its progress goes to `feedback`."""
+    task = DownloadTask(request, engine)
+    cancel.add(task.cancel_token)
+
+    def report(file_name: str, _done: int, _total: int, state: str) -> None:
+        if state == "done":
+            feedback.pushInfo(tr("{0}: downloaded and verified").format(file_name))
+        elif state == "skipped":
+            feedback.pushInfo(tr("{0}: already there").format(file_name))
+
+    # The engine reports from its worker threads: call straight through, no event loop needed.
+    task.progressChanged.connect(feedback.setProgress, Qt.DirectConnection)
+    task.fileProgress.connect(report, Qt.DirectConnection)
+    task.run()
+    outcome = task.outcome
+    if outcome.cancelled or cancel.cancelled:
+        raise QgsProcessingException(tr(
+            "Cancelled. Partly downloaded files are kept and resume when you run it again."))
+    if outcome.errors:
+        raise QgsProcessingException(" ".join(outcome.errors))
+    return outcome

@@ -1,0 +1,105 @@
+"""The API key and secret live only in the QGIS authentication database; the settings page
+stores, tests and forgets them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from os_data_hub_loader.core.context import ApiContext
+from os_data_hub_loader.core.credentials import Credentials, CredentialStore
+from os_data_hub_loader.core.tasks import TaskRegistry
+from os_data_hub_loader.ui.settings_page import OSDataHubOptionsFactory, OSDataHubOptionsPage
+from qgis.core import QgsApplication, QgsSettings
+
+from local_os_api import DEMO_KEY, DEMO_SECRET, NO_PACKAGES_KEY
+
+
+def profile_files() -> list[Path]:
+    return [p for p in Path(QgsApplication.qgisSettingsDirPath()).rglob("*") if p.is_file()]
+
+
+def test_saved_key_is_trimmed_encrypted_and_only_in_the_auth_database(auth_db):
+    store = CredentialStore()
+    assert store.load() is None and not store.has_credentials()
+    assert store.save(Credentials(f"  {DEMO_KEY}\n", f" {DEMO_SECRET} "))
+    assert store.has_credentials()
+    loaded = store.load()
+    assert loaded == Credentials(DEMO_KEY, DEMO_SECRET)
+    assert DEMO_KEY not in repr(loaded)
+    QgsSettings().sync()
+    for path in profile_files():  # settings, auth database (encrypted), caches
+        assert DEMO_KEY.encode() not in path.read_bytes(), path
+        assert DEMO_SECRET.encode() not in path.read_bytes(), path
+
+
+def test_saving_without_a_secret_removes_an_old_one_and_forget_removes_all(auth_db):
+    store = CredentialStore()
+    store.save(Credentials(DEMO_KEY, DEMO_SECRET))
+    store.save(Credentials(DEMO_KEY))
+    assert store.load() == Credentials(DEMO_KEY, None)
+    store.forget()
+    assert store.load() is None and not store.has_credentials()
+
+
+@pytest.fixture()
+def page(auth_db, os_api, monkeypatch):
+    monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
+    tasks = TaskRegistry()
+    widget = OSDataHubOptionsPage(ApiContext(), tasks)
+    yield widget
+    tasks.cancel_all()
+
+
+def test_options_page_is_offered_under_the_name_the_messages_use():
+    factory = OSDataHubOptionsFactory(ApiContext(), TaskRegistry(), QgsApplication.getThemeIcon(
+        "/mActionOptions.svg"))
+    assert factory.title() == "OS Data Hub"
+    widget = factory.createWidget(None)
+    assert widget.objectName() == "OSDataHubOptions"
+
+
+def test_apply_stores_a_pasted_key_and_clears_the_fields(page):
+    page.key.setText(f"  {DEMO_KEY} \n")
+    page.apply()
+    assert CredentialStore().load() == Credentials(DEMO_KEY)
+    assert page.key.text() == "" and "stored" in page.stored.text()
+    assert page.forget_button.isEnabled()
+    page.forget()
+    assert CredentialStore().load() is None
+    assert not page.forget_button.isEnabled()
+
+
+def test_apply_keeps_the_stored_key_when_the_fields_are_left_empty(page):
+    CredentialStore().save(Credentials(DEMO_KEY))
+    page.apply()
+    assert CredentialStore().load() == Credentials(DEMO_KEY)
+
+
+@pytest.mark.parametrize(
+    ("key", "secret", "expected"),
+    [
+        (DEMO_KEY, None, ["✔ OS OpenData", "✔ Data packages: the key works: 2 data packages"]),
+        (DEMO_KEY, DEMO_SECRET, ["✔ Data packages", "OAuth 2"]),
+        (NO_PACKAGES_KEY, None, ["✔ Data packages: the key works; no data packages yet"]),
+        ("wrong-key", None, ["✘ Data packages: the key (or secret) was refused (401)"]),
+        (DEMO_KEY, "wrong-secret", ["✘ Data packages: the key (or secret) was refused"]),
+    ],
+)
+def test_test_button_says_what_the_credentials_open(page, wait_until, key, secret, expected):
+    page.key.setText(key)
+    if secret:
+        page.secret.setText(secret)
+    page.test()
+    wait_until(lambda: page._check_task is None, what="the credential test")
+    text = page.result.text()
+    for part in expected:
+        assert part in text, text
+    for value in (key, secret):
+        if value:
+            assert value not in text
+
+
+def test_test_without_any_key_says_opendata_needs_none(page):
+    page.test()
+    assert "OS OpenData works without one" in page.result.text()

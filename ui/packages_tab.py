@@ -1,0 +1,314 @@
+"""The Data packages tab: the user's premium data packages (needs an API key), their versions
+and files; download, verify, unpack and load exactly as for OpenData."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..api.cancel import CancelToken
+from ..api.download import DownloadItem
+from ..api.errors import AuthenticationError, OSAPIError, PermissionDeniedError
+from ..api.models import DataPackage, DataPackageVersion, DataPackageVersionDetail, human_size
+from ..core.context import ApiContext
+from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
+from .download_controls import DownloadControls
+
+ITEM_ROLE = Qt.UserRole + 1
+SIGN_UP_URL = "https://osdatahub.os.uk"
+SUPPLY_TYPES = {"FULL": "Full supply", "COU": "Change-only update"}
+
+
+def _table(parent, model: QStandardItemModel) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+    return table
+
+
+def folder_name(*parts: str) -> str:
+    """A folder name that every file system accepts, from package and version names."""
+    text = " ".join(p for p in parts if p)
+    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "package"
+
+
+def newest_first(versions: list[DataPackageVersion]) -> list[DataPackageVersion]:
+    def key(version: DataPackageVersion):
+        number = int(version.id) if version.id.isdigit() else -1
+        return (version.created_on or "", number)
+
+    return sorted(versions, key=key, reverse=True)
+
+
+class PackagesTab(QWidget):
+    def __init__(self, context: ApiContext, tasks: TaskRegistry, iface, parent=None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.tasks = tasks
+        self.iface = iface
+        self.packages: list[DataPackage] = []
+        self.package: DataPackage | None = None
+        self.version: DataPackageVersionDetail | None = None
+        self._task: ApiTask | None = None
+        self._rows: dict[str, int] = {}
+
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setOpenExternalLinks(True)
+        self.settings_button = QPushButton(self.tr("Open OS Data Hub settings…"), self)
+        self.refresh_button = QToolButton(self)
+        self.refresh_button.setText(self.tr("Refresh"))
+
+        self.package_model = QStandardItemModel(0, 3, self)
+        self.package_model.setHorizontalHeaderLabels(
+            [self.tr("Package"), self.tr("Product"), self.tr("Created")])
+        self.package_table = _table(self, self.package_model)
+        self.version_model = QStandardItemModel(0, 5, self)
+        self.version_model.setHorizontalHeaderLabels([
+            self.tr("Product version"), self.tr("Created"), self.tr("Reason"),
+            self.tr("Supply"), self.tr("Format")])
+        self.version_table = _table(self, self.version_model)
+        self.file_model = QStandardItemModel(0, 3, self)
+        self.file_model.setHorizontalHeaderLabels(
+            [self.tr("File"), self.tr("Size"), self.tr("Status")])
+        self.file_table = _table(self, self.file_model)
+        self.total = QLabel(self)
+        self.controls = DownloadControls(context, tasks, iface, self)
+
+        self.settings_button.clicked.connect(self.open_settings)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.package_table.selectionModel().currentRowChanged.connect(self._package_changed)
+        self.version_table.selectionModel().currentRowChanged.connect(self._version_changed)
+        self.file_model.itemChanged.connect(lambda _item: self._update_total())
+        self.controls.downloadClicked.connect(self.start_download)
+        self.controls.fileStatus.connect(self._set_status)
+        self.context.credentials.changed.connect(self.refresh)
+
+        top = QHBoxLayout()
+        top.addWidget(self.message, 1)
+        top.addWidget(self.refresh_button)
+        splitter = QSplitter(Qt.Vertical, self)
+        for widget in (self.package_table, self.version_table, self.file_table):
+            splitter.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.settings_button)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.total)
+        layout.addWidget(self.controls)
+        self._update_total()
+
+    # -- packages ------------------------------------------------------------------------------
+    def ensure_loaded(self) -> None:
+        if not self.packages and self._task is None:
+            self.refresh()
+
+    def _show_message(self, text: str, settings: bool = False) -> None:
+        self.message.setText(text)
+        self.settings_button.setVisible(settings)
+
+    def refresh(self) -> None:
+        cancel_task(self._task)
+        self._task = None
+        self.packages, self.package, self.version = [], None, None
+        for model in (self.package_model, self.version_model, self.file_model):
+            model.removeRows(0, model.rowCount())
+        self._update_total()
+        if not self.context.has_credentials:
+            self._show_message(self.tr(
+                'Data packages are premium OS data ordered on the OS Data Hub. To list and '
+                'download yours, add your OS Data Hub project API key in the settings. No '
+                'account yet? <a href="{0}">Sign up on the OS Data Hub</a>.').format(SIGN_UP_URL),
+                settings=True)
+            return
+        self._show_message(self.tr("Loading your data packages…"))
+        self._run(self.tr("Loading OS data packages"),
+                  lambda client: client.data_packages(), self._listed)
+
+    def _run(self, description: str, call, on_done) -> None:
+        """Run `call(client)` with the stored credentials in a task."""
+        cancel_task(self._task)
+        token = CancelToken()
+        try:
+            client = self.context.downloads_client(cancel=token, auth=self.context.auth())
+        except OSAPIError as error:
+            self._failed(str(error), error)
+            return
+        task = ApiTask(description, lambda _task: closing(client, lambda: call(client)),
+                       on_done=on_done, cancel_token=token)
+        task.on_error = lambda message, t=task: self._failed(message, t.error)
+        self._task = task
+        self.tasks.start(task)
+
+    def _failed(self, message: str, error: Exception | None) -> None:
+        self._task = None
+        if isinstance(error, (AuthenticationError, PermissionDeniedError)):
+            self._show_message(self.tr(
+                "The OS Data Hub refused the stored key: {0} Check the key in the settings "
+                "(and that the project has the Downloads API).").format(message), settings=True)
+        else:
+            self._show_message(message)
+
+    def _listed(self, packages: list[DataPackage]) -> None:
+        self._task = None
+        self.packages = packages
+        if not packages:
+            self._show_message(self.tr(
+                'You have no data packages yet. Data packages must first be ordered on the '
+                '<a href="{0}">OS Data Hub</a> web site (Data packages → Add data package); '
+                'then they appear here.').format(SIGN_UP_URL))
+            return
+        self._show_message(self.tr("{0} data packages").format(len(packages)))
+        for package in packages:
+            name = QStandardItem(package.name)
+            name.setData(package, ITEM_ROLE)
+            name.setToolTip(package.id)
+            self.package_model.appendRow([
+                name, QStandardItem(package.product_name or package.product_id or ""),
+                QStandardItem(package.created_on or "")])
+        self.package_table.selectRow(0)
+
+    # -- versions ------------------------------------------------------------------------------
+    def _package_changed(self, current, _previous) -> None:
+        package = current.siblingAtColumn(0).data(ITEM_ROLE) if current.isValid() else None
+        if package is None or package is self.package:
+            return
+        self.package, self.version = package, None
+        self.version_model.removeRows(0, self.version_model.rowCount())
+        self.file_model.removeRows(0, self.file_model.rowCount())
+        self._update_total()
+        self._run(self.tr("Loading versions of {0}").format(package.name),
+                  lambda client: client.data_package_versions(package.id),
+                  lambda versions, p=package: self._versions_listed(p, versions))
+
+    def _versions_listed(self, package: DataPackage, versions: list[DataPackageVersion]) -> None:
+        self._task = None
+        if package is not self.package:
+            return
+        for version in newest_first(versions):
+            product_version = QStandardItem(version.product_version or version.id)
+            product_version.setData(version, ITEM_ROLE)
+            supply = (version.supply_type or "").upper()
+            supply_item = QStandardItem(self.supply_label(supply))
+            if supply == "COU":
+                supply_item.setToolTip(self.tr(
+                    "A change-only update holds only what changed since the previous version: "
+                    "it is not a full copy of the data."))
+            self.version_model.appendRow([
+                product_version, QStandardItem(version.created_on or ""),
+                QStandardItem(version.reason or ""), supply_item,
+                QStandardItem(version.format or "")])
+        if versions:
+            self.version_table.selectRow(0)  # the latest
+
+    def supply_label(self, supply: str) -> str:
+        if supply == "COU":
+            return self.tr("Change-only update (COU)")
+        if supply == "FULL":
+            return self.tr("Full supply")
+        return supply
+
+    def _version_changed(self, current, _previous) -> None:
+        version = current.siblingAtColumn(0).data(ITEM_ROLE) if current.isValid() else None
+        if version is None or self.package is None:
+            return
+        package = self.package
+        self.file_model.removeRows(0, self.file_model.rowCount())
+        self._update_total()
+        self._run(self.tr("Loading the files of {0}").format(package.name),
+                  lambda client: client.data_package_version(package.id, version.id),
+                  lambda detail, p=package: self._files_listed(p, detail))
+
+    def _files_listed(self, package: DataPackage, detail: DataPackageVersionDetail) -> None:
+        self._task = None
+        if package is not self.package:
+            return
+        self.version = detail
+        self._rows = {}
+        self.file_model.blockSignals(True)
+        for download in detail.downloads:
+            name = QStandardItem(download.file_name)
+            name.setData(download, ITEM_ROLE)
+            name.setCheckable(True)
+            name.setCheckState(Qt.Checked)  # all files by default
+            self.file_model.appendRow(
+                [name, QStandardItem(human_size(download.size)), QStandardItem("")])
+            self._rows[download.file_name] = self.file_model.rowCount() - 1
+        self.file_model.blockSignals(False)
+        self.file_model.layoutChanged.emit()
+        change_only = (detail.supply_type or "").upper() == "COU"
+        self._show_message(
+            self.tr("{0}, version {1}: {2} files. This is a change-only update, not a full "
+                    "supply.").format(package.name, detail.product_version or detail.id,
+                                      len(detail.downloads))
+            if change_only else
+            self.tr("{0}, version {1}: {2} files.").format(
+                package.name, detail.product_version or detail.id, len(detail.downloads)))
+        self._update_total()
+
+    # -- files and download --------------------------------------------------------------------
+    def chosen(self):
+        return [
+            self.file_model.item(row, 0).data(ITEM_ROLE)
+            for row in range(self.file_model.rowCount())
+            if self.file_model.item(row, 0).checkState() == Qt.Checked
+        ]
+
+    def _update_total(self) -> None:
+        chosen = self.chosen()
+        size = sum(d.size or 0 for d in chosen)
+        self.total.setText(self.tr("{0} files ticked, {1}").format(len(chosen), human_size(size)))
+        self.controls.set_ready(bool(chosen))
+
+    def _set_status(self, file_name: str, text: str) -> None:
+        row = self._rows.get(file_name)
+        if row is not None:
+            self.file_model.item(row, 2).setText(text)
+
+    def destination(self) -> Path:
+        """One folder per package and version, so that versions sit side by side."""
+        package, version = self.package, self.version
+        base = self.controls.base_folder() / "data-packages"
+        if package is None or version is None:
+            return base
+        return (base / folder_name(package.id, package.name)
+                / folder_name(version.id, version.product_version or ""))
+
+    def start_download(self):
+        package, version = self.package, self.version
+        if package is None or version is None:
+            return None
+        items = [DownloadItem(d.url, d.file_name, d.size, d.md5) for d in self.chosen()]
+        title = package.name
+        if (version.supply_type or "").upper() == "COU":
+            title += " " + self.tr("(change-only update)")
+        return self.controls.start(title, version.product_version or version.id, items,
+                                   self.destination(), self.context.auth())
+
+    def open_settings(self) -> None:
+        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage="OSDataHubOptions")
+
+    def close_down(self) -> None:
+        cancel_task(self._task)
+        self._task = None
+        self.controls.close_down()

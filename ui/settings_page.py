@@ -1,0 +1,195 @@
+"""Settings → Options → OS Data Hub: the API key and secret (kept in the QGIS authentication
+database), a Test button, and the download settings."""
+
+from __future__ import annotations
+
+from qgis.gui import QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from ..api.cancel import CancelToken
+from ..api.ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM
+from ..core.context import ApiContext
+from ..core.credential_check import CredentialReport, check_credentials
+from ..core.credentials import Credentials, clean
+from ..core.network import qgis_http_settings
+from ..core.settings import DEFAULT_BASE_URL
+from ..core.tasks import ApiTask, TaskRegistry, cancel_task
+
+PAGE_NAME = "OSDataHubOptions"
+SIGN_UP_URL = "https://osdatahub.os.uk"
+
+
+class OSDataHubOptionsPage(QgsOptionsPageWidget):
+    def __init__(self, context: ApiContext, tasks: TaskRegistry, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName(PAGE_NAME)
+        self.context = context
+        self.tasks = tasks
+        self._check_task: ApiTask | None = None
+
+        intro = QLabel(self.tr(
+            'OS OpenData needs no account. Premium data packages and OS Maps basemaps need a '
+            'project API key from the <a href="{0}">OS Data Hub</a> (sign up, create a project, '
+            'add the Downloads API and OS Maps API to it, and copy its key). The key and secret '
+            'are kept encrypted in the QGIS authentication database, never in project files.'
+        ).format(SIGN_UP_URL), self)
+        intro.setWordWrap(True)
+        intro.setOpenExternalLinks(True)
+
+        self.key = QLineEdit(self)
+        self.key.setEchoMode(QLineEdit.Password)
+        self.secret = QLineEdit(self)
+        self.secret.setEchoMode(QLineEdit.Password)
+        self.secret.setPlaceholderText(self.tr("optional: then OAuth 2 is used"))
+        self.stored = QLabel(self)
+        self.test_button = QPushButton(self.tr("Test"), self)
+        self.test_button.setToolTip(self.tr("Check what these credentials open"))
+        self.forget_button = QPushButton(self.tr("Forget credentials"), self)
+        self.result = QLabel(self)
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        credentials = QGroupBox(self.tr("OS Data Hub project"), self)
+        form = QFormLayout(credentials)
+        form.addRow(intro)
+        form.addRow(self.tr("API key"), self.key)
+        form.addRow(self.tr("API secret"), self.secret)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.forget_button)
+        buttons.addStretch()
+        form.addRow(self.stored)
+        form.addRow(buttons)
+        form.addRow(self.result)
+
+        self.plan = QComboBox(self)
+        self.plan.addItem(self.tr("Live project (600 requests a minute)"), LIVE_PROJECT_RPM)
+        self.plan.addItem(
+            self.tr("Development project (50 requests a minute)"), DEVELOPMENT_PROJECT_RPM)
+        self.workers = QSpinBox(self)
+        self.workers.setRange(1, 8)
+        self.base_url = QLineEdit(self)
+        self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
+        downloads = QGroupBox(self.tr("Downloads"), self)
+        download_form = QFormLayout(downloads)
+        download_form.addRow(self.tr("Rate limit"), self.plan)
+        download_form.addRow(self.tr("Files at once"), self.workers)
+        download_form.addRow(self.tr("API address"), self.base_url)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(credentials)
+        layout.addWidget(downloads)
+        layout.addStretch()
+
+        self.test_button.clicked.connect(self.test)
+        self.forget_button.clicked.connect(self.forget)
+        self._load()
+
+    def _load(self) -> None:
+        settings = self.context.settings
+        self.plan.setCurrentIndex(max(0, self.plan.findData(settings.requests_per_minute)))
+        self.workers.setValue(settings.workers)
+        base_url = settings.base_url
+        self.base_url.setText("" if base_url == DEFAULT_BASE_URL else base_url)
+        self._show_stored()
+
+    def _show_stored(self) -> None:
+        has = self.context.has_credentials
+        self.stored.setText(
+            self.tr("A key is stored in the QGIS authentication database. Leave the fields "
+                    "empty to keep it, or enter a new key to replace it.")
+            if has else self.tr("No key is stored.")
+        )
+        self.forget_button.setEnabled(has)
+        self.key.setPlaceholderText(self.tr("(stored)") if has else self.tr("paste the key"))
+
+    def entered_credentials(self) -> Credentials | None:
+        key = clean(self.key.text())
+        return Credentials(key, clean(self.secret.text()) or None) if key else None
+
+    def apply(self) -> None:
+        """Called by QGIS when the Options dialog is accepted."""
+        settings = self.context.settings
+        settings.requests_per_minute = int(self.plan.currentData())
+        settings.workers = self.workers.value()
+        settings.base_url = clean(self.base_url.text()) or DEFAULT_BASE_URL
+        credentials = self.entered_credentials()
+        if credentials is not None:
+            if self.context.credentials.save(credentials):
+                self.result.setText(self.tr("The key was saved."))
+            else:
+                self.result.setText(self.tr(
+                    "The key was not saved: the QGIS authentication database is locked or its "
+                    "master password was not given."))
+            self.key.clear()
+            self.secret.clear()
+        self._show_stored()
+
+    def forget(self) -> None:
+        self.context.credentials.forget()
+        self.key.clear()
+        self.secret.clear()
+        self.result.setText(self.tr("The key and secret were removed."))
+        self._show_stored()
+
+    def test(self) -> None:
+        credentials = self.entered_credentials() or self.context.credentials.load()
+        if credentials is None:
+            self.result.setText(self.tr(
+                "Enter an API key first. OS OpenData works without one."))
+            return
+        cancel_task(self._check_task)
+        token = CancelToken()
+        base_url = clean(self.base_url.text()) or self.context.settings.base_url
+        http = qgis_http_settings()
+        self.result.setText(self.tr("Testing…"))
+        self.test_button.setEnabled(False)
+        self._check_task = ApiTask(
+            self.tr("Testing the OS Data Hub key"),
+            lambda _task: check_credentials(base_url, credentials, http, token),
+            on_done=self._tested,
+            on_error=self._test_failed,
+            cancel_token=token,
+        )
+        self.tasks.start(self._check_task)
+
+    def _tested(self, report: CredentialReport) -> None:
+        self._check_task = None
+        self.test_button.setEnabled(True)
+        self.result.setText(report.text())
+
+    def _test_failed(self, message: str) -> None:
+        self._check_task = None
+        self.test_button.setEnabled(True)
+        self.result.setText(message)
+
+    def closeEvent(self, event) -> None:
+        cancel_task(self._check_task)
+        super().closeEvent(event)
+
+
+class OSDataHubOptionsFactory(QgsOptionsWidgetFactory):
+    def __init__(self, context: ApiContext, tasks: TaskRegistry, icon: QIcon) -> None:
+        super().__init__()
+        self.context = context
+        self.tasks = tasks
+        self.setTitle(self.tr("OS Data Hub"))
+        self._icon = icon
+
+    def icon(self) -> QIcon:
+        return self._icon
+
+    def createWidget(self, parent) -> OSDataHubOptionsPage:
+        return OSDataHubOptionsPage(self.context, self.tasks, parent)
