@@ -18,7 +18,7 @@ from ..api.download import DownloadEngine, DownloadItem, Progress
 from ..api.errors import Cancelled, OSAPIError
 from ..api.unpack import safe_unpack
 from .layer_loader import add_layers
-from .layer_plan import LayerSpec, plan_layers
+from .layer_plan import LayerSpec, disambiguate, plan_layers
 
 DOWNLOAD_SHARE = 90.0  # percent of the task's progress bar given to downloading
 
@@ -47,6 +47,7 @@ class DownloadOutcome:
     specs: list[LayerSpec] = field(default_factory=list)
     layers: list = field(default_factory=list)
     failed_layers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     cancelled: bool = False
 
 
@@ -117,20 +118,26 @@ class DownloadTask(QgsTask):
 
     def _unpack_and_plan(self) -> None:
         paths = self.outcome.files + self.outcome.skipped
+        planned: list[tuple[str, list[LayerSpec]]] = []
         for number, path in enumerate(paths):
             self.cancel_token.raise_if_cancelled()
-            if path.suffix.lower() == ".zip" and self.request.unpack:
+            is_zip = path.suffix.lower() == ".zip"
+            if is_zip and self.request.unpack:
                 target = path.with_suffix("")
                 safe_unpack(path, target, cancel=self.cancel_token)
-                files = None
-                folder = target
+                files, folder = None, target
+            elif is_zip:
+                self.outcome.notes.append(
+                    tr("{0} was not unpacked, so it was not added to the map.").format(path.name))
+                continue
             else:
                 files, folder = [path], path.parent
             if self.request.load:
-                self.outcome.specs += plan_layers(
+                planned.append((path.stem, plan_layers(
                     folder, self.request.title, lambda: self.cancel_token.cancelled, files=files
-                )
+                )))
             self.setProgress(DOWNLOAD_SHARE + (100 - DOWNLOAD_SHARE) * (number + 1) / len(paths))
+        self.outcome.specs = disambiguate(planned)
 
     # -- main thread -------------------------------------------------------------------------
     def finished(self, result: bool) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -245,3 +246,14 @@ def plan_layers(
         + _raster_specs(folder, rasters, title)
         + tiles
     )
+
+
+def disambiguate(planned: list[tuple[str, list[LayerSpec]]]) -> list[LayerSpec]:
+    """All specs, with `(<source>)` added to names that several sources share — e.g. the
+    `GreenspaceSite` layer of each 100 km square's GeoPackage."""
+    counts = Counter(spec.name for _source, specs in planned for spec in specs)
+    return [
+        replace(spec, name=f"{spec.name} ({source})") if counts[spec.name] > 1 else spec
+        for source, specs in planned
+        for spec in specs
+    ]

@@ -57,13 +57,54 @@ def wait_for_products(tries: int = 100) -> None:
 def select_product() -> None:
     tab = plugins["os_data_hub_loader"].dock.opendata
     tab.search.setText("greenspace")
-    step(lambda: _pick_first(tab), 600, lambda: step(lambda: shot("01-opendata"), 800, finish))
+    step(lambda: _pick_first(tab), 600, lambda: step(lambda: shot("01-opendata"), 1500,
+                                                        download_greenspace))
+
+
+def download_greenspace() -> None:
+    panel = plugins["os_data_hub_loader"].dock.opendata.downloads
+    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
+    panel.set_areas({"SU", "TQ"})
+    panel._tick_shown(True)
+    panel.controls.unpack.setChecked(True)
+    panel.controls.add_to_map.setChecked(True)
+    task = panel.start_download()
+    report.append(f"download started: {task is not None}")
+    wait_for_download(panel, 150)
+
+
+def wait_for_download(panel, tries: int) -> None:
+    if panel.download_task is None or tries <= 0:
+        report.append(f"download finished: {panel.status.text()}")
+        canvas = iface.mapCanvas()
+        layers = [layer for layer in canvas.layers() if layer.isValid()]
+        if layers:
+            extent = layers[0].extent()
+            for layer in layers[1:]:
+                extent.combineExtentWith(layer.extent())
+            canvas.setExtent(extent)
+            canvas.refresh()
+        step(lambda: shot("02-downloaded-and-loaded"), 2500, show_packages)
+        return
+    QTimer.singleShot(200, lambda: wait_for_download(panel, tries - 1))
+
+
+def show_packages() -> None:
+    from os_data_hub_loader.core.credentials import Credentials
+    from qgis.core import QgsApplication
+
+    QgsApplication.authManager().setMasterPassword("demo-master-password", True)
+    dock = plugins["os_data_hub_loader"].dock
+    dock.context.credentials.save(Credentials(os.environ.get("DEMO_KEY", "local-demo-key")))
+    dock.tabs.setCurrentWidget(dock.packages)
+    report.append("data packages tab shown")
+    step(lambda: shot("03-data-packages"), 2500, finish)
 
 
 def _pick_first(tab) -> None:
     index = tab.proxy.index(0, 0)
     if index.isValid():
-        tab.list.setCurrentIndex(index)
+        tab.table.setCurrentIndex(index)
         report.append(f"selected: {index.data()}")
 
 

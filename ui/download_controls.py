@@ -172,6 +172,8 @@ class DownloadControls(QWidget):
             if outcome.failed_layers:
                 message += " " + self.tr("Could not open: {0}.").format(
                     ", ".join(outcome.failed_layers))
+            if outcome.notes:
+                message += " " + " ".join(outcome.notes)
             level = Qgis.Success
         notify(self.iface, message, level)
         self.status.setText(message)

@@ -129,7 +129,7 @@ class OpenDataTab(QWidget):
         thumbs = QScrollArea(self)
         thumbs.setWidget(self.thumbnails)
         thumbs.setWidgetResizable(True)
-        thumbs.setFixedHeight(110)
+        thumbs.setFixedHeight(76)
         thumbs.setFrameShape(QScrollArea.NoFrame)
 
         # -- downloads -----------------------------------------------------------------------
@@ -167,7 +167,9 @@ class OpenDataTab(QWidget):
         splitter.addWidget(top)
         splitter.addWidget(middle)
         splitter.addWidget(self.downloads)
-        splitter.setStretchFactor(2, 2)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 5)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -242,7 +244,7 @@ class OpenDataTab(QWidget):
         self._set_categories(sorted({c for p in self.products for c in _categories(p)}))
         self.status.setText(
             self.tr("{0} products (saved list; refreshing…)").format(len(self.products))
-            if cached else self.tr("{0} products").format(len(self.products))
+            if cached else self._count_text()
         )
         if selected:
             self.select_product(selected)
@@ -264,6 +266,14 @@ class OpenDataTab(QWidget):
             self.search.text(), self.category.currentData() or ALL,
             self.structure.currentData() or ALL,
         )
+        if self._load_task is None and self.products:
+            self.status.setText(self._count_text())
+
+    def _count_text(self) -> str:
+        shown, total = self.proxy.rowCount(), len(self.products)
+        if shown == total:
+            return self.tr("{0} products").format(total)
+        return self.tr("{0} of {1} products").format(shown, total)
 
     def select_product(self, product_id: str) -> bool:
         for row in range(self.proxy.rowCount()):
@@ -362,7 +372,7 @@ class OpenDataTab(QWidget):
         if not pixmap.loadFromData(data):
             return
         label = QLabel(self.thumbnails)
-        label.setPixmap(pixmap.scaledToHeight(96, Qt.SmoothTransformation))
+        label.setPixmap(pixmap.scaledToHeight(64, Qt.SmoothTransformation))
         label.setToolTip(product.name)
         self.thumbnail_layout.insertWidget(self.thumbnail_layout.count() - 1, label)
 

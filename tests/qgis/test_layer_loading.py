@@ -131,3 +131,14 @@ def test_attribution_year_comes_from_the_version():
     assert attribution_for("2021-04").endswith("right 2021")
     assert attribution_for("E37 December 2015 Update").endswith("right 2015")
     assert attribution_for(None)[-4:].isdigit()
+
+
+def test_layers_that_several_files_share_get_the_file_in_their_name():
+    from os_data_hub_loader.core.layer_plan import LayerSpec, disambiguate
+
+    su = [LayerSpec("GreenspaceSite", "su.gpkg|layername=GreenspaceSite", "ogr", "vector"),
+          LayerSpec("su_only", "su.gpkg|layername=su_only", "ogr", "vector")]
+    tq = [LayerSpec("GreenspaceSite", "tq.gpkg|layername=GreenspaceSite", "ogr", "vector")]
+    names = [s.name for s in disambiguate([("opgrsp_gpkg_su", su), ("opgrsp_gpkg_tq", tq)])]
+    assert names == ["GreenspaceSite (opgrsp_gpkg_su)", "su_only",
+                     "GreenspaceSite (opgrsp_gpkg_tq)"]

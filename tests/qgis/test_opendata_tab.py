@@ -76,6 +76,7 @@ def test_search_filters_after_typing_pauses(tab):
     assert tab.proxy.rowCount() == total  # not yet: debounced
     wait_until(lambda: tab.proxy.rowCount() < total, what="the search filter")
     assert names(tab) == ["OS Open Greenspace"]
+    assert tab.status.text() == f"1 of {total} products"
 
 
 def test_category_and_structure_filters(tab):
