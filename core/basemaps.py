@@ -23,7 +23,7 @@ from qgis.core import (
     QgsProject,
     QgsRasterLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QObject, pyqtSignal
 
 from ..api.cancel import CancelToken
 from ..api.client import url_origin
@@ -117,6 +117,16 @@ def default_layer(capabilities: Capabilities, project: QgsProject | None = None)
     return next((layer for layer in candidates if layer.style_name == "Road"), candidates[0])
 
 
+def canvas_dpi(canvas) -> float:
+    """The dpi the map canvas really draws at (device pixels: HiDPI screens count double)."""
+    if canvas is None:
+        return SCREEN_DPI
+    settings = canvas.mapSettings()
+    ratio = settings.devicePixelRatio() if hasattr(settings, "devicePixelRatio") else 1.0
+    dpi = settings.outputDpi() * (ratio or 1.0)
+    return dpi if dpi > 0 else SCREEN_DPI
+
+
 def open_scale_limit(
     capabilities: Capabilities, layer: WmtsLayer, dpi: float = SCREEN_DPI
 ) -> float | None:
@@ -167,8 +177,12 @@ def add_basemap(
     credentials: CredentialStore,
     premium: str = PREMIUM_UNKNOWN,
     project: QgsProject | None = None,
+    dpi: float = SCREEN_DPI,
 ) -> QgsRasterLayer | None:
-    """Add an OS Maps layer at the bottom of the layer tree. None if QGIS could not open it."""
+    """Add an OS Maps layer at the bottom of the layer tree. None if QGIS could not open it.
+
+    Without premium access the layer is limited to the open zoom levels for a map drawn at
+    `dpi` (the canvas's; output at a higher dpi near the limit asks for finer levels)."""
     project = project or QgsProject.instance()
     authcfg = credentials.maps_authcfg() if HAS_API_HEADER_AUTH else ""
     key = None
@@ -180,7 +194,7 @@ def add_basemap(
     )
     if not raster.isValid():
         return None
-    limit = None if premium == PREMIUM_AVAILABLE else open_scale_limit(capabilities, layer)
+    limit = None if premium == PREMIUM_AVAILABLE else open_scale_limit(capabilities, layer, dpi)
     set_attribution(raster, attribution_for(None), _abstract(layer, premium, limit))
     raster.setCustomProperty(OS_MAPS_PROPERTY, layer.id)
     if limit is not None:
@@ -202,7 +216,7 @@ def _maps_url_of(source: str) -> tuple[QgsDataSourceUri, str] | None:
     if "url=" not in source or MAPS_PATH_PREFIX not in source:
         return None
     uri = QgsDataSourceUri()
-    uri.setEncodedUri(source.encode("utf-8"))
+    uri.setEncodedUri(source)
     url = uri.param("url")
     if not url or MAPS_PATH_PREFIX not in urlsplit(url).path:
         return None
@@ -253,7 +267,7 @@ class ProjectKeyGuard:
         self.on_missing_key = on_missing_key
         self._writer_id: str | None = None
         self._reader_id: str | None = None
-        self._missing_reported = False
+        self._missing = 0  # OS Maps sources read without a key since the last project read
 
     @property
     def installed(self) -> bool:
@@ -264,9 +278,15 @@ class ProjectKeyGuard:
             return
         self._writer_id = QgsPathResolver.setPathWriter(self.write)
         self._reader_id = QgsPathResolver.setPathPreprocessor(self.read)
+        # Emitted once the project's layers are loaded: one message per read, not per layer.
+        QgsProject.instance().readProject.connect(self._project_read)
 
     def uninstall(self) -> None:
         if self._writer_id is not None:
+            try:
+                QgsProject.instance().readProject.disconnect(self._project_read)
+            except TypeError:
+                pass
             QgsPathResolver.removePathWriter(self._writer_id)
         if self._reader_id is not None:
             QgsPathResolver.removePathPreprocessor(self._reader_id)
@@ -301,20 +321,13 @@ class ProjectKeyGuard:
                 return bytes(uri.encodedUri()).decode("utf-8")
         stored = self.credentials.load() if self.credentials.has_credentials() else None
         if stored is None:
-            self._report_missing_key()
+            self._missing += 1
             return source
         return _replace_url(uri, _with_key(url, stored.key))
 
-    def _report_missing_key(self) -> None:
-        if self.on_missing_key is None or self._missing_reported:
-            return
-        self._missing_reported = True
-        # Once per project read: after the read has finished, on the main thread.
-        QTimer.singleShot(0, self._missing_key_reported)
-
-    def _missing_key_reported(self) -> None:
-        self._missing_reported = False
-        if self.on_missing_key is not None:
+    def _project_read(self, *_args) -> None:
+        missing, self._missing = self._missing, 0
+        if missing and self.on_missing_key is not None:
             self.on_missing_key()
 
 
@@ -451,7 +464,9 @@ class BasemapService(QObject):
         for callback in waiting:
             callback()
 
-    def add(self, layer: WmtsLayer, project: QgsProject | None = None) -> QgsRasterLayer | None:
+    def add(
+        self, layer: WmtsLayer, project: QgsProject | None = None, dpi: float = SCREEN_DPI
+    ) -> QgsRasterLayer | None:
         if self.capabilities is None:
             return None
         return add_basemap(
@@ -461,6 +476,7 @@ class BasemapService(QObject):
             credentials=self.context.credentials,
             premium=self.premium,
             project=project,
+            dpi=dpi,
         )
 
     def fetch_preview(self, layer: WmtsLayer, on_done: Callable[[bytes], None]) -> None:

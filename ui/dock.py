@@ -7,6 +7,7 @@ from qgis.PyQt.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ..core.context import ApiContext
 from ..core.tasks import TaskRegistry
+from .basemaps_tab import BasemapsTab
 from .opendata_tab import OpenDataTab
 from .packages_tab import PackagesTab
 
@@ -28,6 +29,8 @@ class OSDataHubDock(QgsDockWidget):
         self.tabs.addTab(self.opendata, self.tr("OpenData"))
         self.packages = PackagesTab(self.context, tasks, self.iface, self.tabs)
         self.tabs.addTab(self.packages, self.tr("Data packages"))
+        self.basemaps = BasemapsTab(self.context, tasks, self.iface, self.tabs)
+        self.tabs.addTab(self.basemaps, self.tr("Basemaps"))
         self.tabs.currentChanged.connect(lambda _index: self._load_current())
         self.setWidget(body)
         self.visibilityChanged.connect(self._on_visibility)
@@ -46,3 +49,4 @@ class OSDataHubDock(QgsDockWidget):
         """Called by the plugin on unload, before the dock is deleted."""
         self.opendata.close_down()
         self.packages.close_down()
+        self.basemaps.close_down()
