@@ -22,8 +22,11 @@ class OSDataHubLoaderPlugin:
         self.tasks = TaskRegistry()
         self.context = None
         self.options_factory = None
+        self.processing_provider = None
+        self.browser = None
         self.dock = None
         self.toggle_action: QAction | None = None
+        self.basemap_actions = None
         self.translator: QTranslator | None = None
         self._install_translator()
 
@@ -39,11 +42,22 @@ class OSDataHubLoaderPlugin:
             if self.translator.load(str(qm)):
                 QCoreApplication.installTranslator(self.translator)
 
+    def initProcessing(self) -> None:
+        """Register the Processing provider `os_data_hub` (once)."""
+        from qgis.core import QgsApplication
+
+        from .processing_provider.provider import OSDataHubProvider
+
+        if self.processing_provider is None:
+            self.processing_provider = OSDataHubProvider()
+            QgsApplication.processingRegistry().addProvider(self.processing_provider)
+
     def initGui(self) -> None:
         from .core.context import ApiContext
         from .ui.dock import OSDataHubDock
         from .ui.settings_page import OSDataHubOptionsFactory
 
+        self.initProcessing()
         self.context = ApiContext()
         self.options_factory = OSDataHubOptionsFactory(
             self.context, self.tasks, QIcon(str(PLUGIN_DIR / "icon.png")))
@@ -65,6 +79,17 @@ class OSDataHubLoaderPlugin:
         self.dock.visibilityChanged.connect(self._sync_action)
         self.iface.addPluginToWebMenu(MENU, self.toggle_action)
         self.iface.addWebToolBarIcon(self.toggle_action)
+
+        from .browser.provider import BrowserIntegration
+
+        # "OS Data Hub" in the Browser panel, and drops of its items onto the map.
+        self.browser = BrowserIntegration(self.iface, self.context, self.tasks, lambda: self.dock)
+        self.browser.install()
+
+        from .ui.basemap_actions import BasemapActions
+
+        # "Add OS basemap" action and the hooks keeping the key out of saved projects.
+        self.basemap_actions = BasemapActions(self.iface, self.dock, MENU)
 
     def _set_dock_visible(self, visible: bool) -> None:
         if self.dock is None:
@@ -94,11 +119,22 @@ class OSDataHubLoaderPlugin:
             self.iface.removeWebToolBarIcon(self.toggle_action)
             self.toggle_action.deleteLater()
             self.toggle_action = None
+        if self.browser is not None:
+            self.browser.uninstall()
+            self.browser = None
+        if self.basemap_actions is not None:
+            self.basemap_actions.unload()
+            self.basemap_actions = None
         if self.dock is not None:
             self.dock.close_down()
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None
+        if self.processing_provider is not None:
+            from qgis.core import QgsApplication
+
+            QgsApplication.processingRegistry().removeProvider(self.processing_provider)
+            self.processing_provider = None
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)
             self.translator = None

@@ -113,7 +113,7 @@ class IntoGroup(QgsProcessingLayerPostProcessorInterface):
         cls.live.add(processor)
         return processor
 
-    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 - Qt API
+    def postProcessLayer(self, layer, context, feedback) -> None:
         try:
             project = context.project() or QgsProject.instance()
             root = project.layerTreeRoot()
@@ -143,7 +143,7 @@ class OSDataHubAlgorithm(QgsProcessingAlgorithm):
     def icon(self) -> QIcon:
         return plugin_icon()
 
-    def helpUrl(self) -> str:  # noqa: N802 - Qt API
+    def helpUrl(self) -> str:
         return "https://github.com/os-data-hub-loader/os-data-hub-loader#processing-algorithms"
 
 
@@ -194,7 +194,7 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
             self.LAYERS, self.tr("Loaded layers")))
 
     # -- running --------------------------------------------------------------------------------
-    def prepareAlgorithm(self, parameters, context, feedback) -> bool:  # noqa: N802 - Qt API
+    def prepareAlgorithm(self, parameters, context, feedback) -> bool:
         """Main thread: QGIS's network settings and the stored credentials are read here."""
         api = api_context()
         auth: Auth = NoAuth()
@@ -212,7 +212,7 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
             raise processing_error(error) from None
         return True
 
-    def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
         folder = Path(self.parameterAsFileOutput(parameters, self.FOLDER, context))
         unpack = self.parameterAsBoolean(parameters, self.UNPACK, context)
         load = self.parameterAsBoolean(parameters, self.LOAD, context)
@@ -233,7 +233,7 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
             self._outcome = run_download(self._request, self._engine, feedback, cancel)
         return self._results([])
 
-    def postProcessAlgorithm(self, context, feedback) -> dict[str, Any]:  # noqa: N802 - Qt API
+    def postProcessAlgorithm(self, context, feedback) -> dict[str, Any]:
         """Main thread: the planned layers become layers, loaded when the algorithm completes."""
         if self._request is None or self._outcome is None:
             return {}
@@ -293,4 +293,6 @@ def run_download(
             "Cancelled. Partly downloaded files are kept and resume when you run it again."))
     if outcome.errors:
         raise QgsProcessingException(" ".join(outcome.errors))
+    for note in outcome.notes:
+        feedback.pushInfo(note)
     return outcome

@@ -23,10 +23,10 @@ class DownloadDataPackage(DownloadAlgorithm):
     def name(self) -> str:
         return "download_data_package"
 
-    def displayName(self) -> str:  # noqa: N802 - Qt API
+    def displayName(self) -> str:
         return self.tr("Download a data package")
 
-    def shortHelpString(self) -> str:  # noqa: N802 - Qt API
+    def shortHelpString(self) -> str:
         return self.tr(
             "Downloads a version of a premium data package that you ordered on the OS Data Hub "
             "web site. Needs the project's API key, stored in the plugin's settings. Each file "
@@ -38,7 +38,7 @@ class DownloadDataPackage(DownloadAlgorithm):
             "Outputs: FILES (the downloaded files), LAYERS (the layers loaded) and FOLDER."
         )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 - Qt API
+    def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterString(
             self.PACKAGE, self.tr("Data package id")))
         self.addParameter(QgsProcessingParameterString(

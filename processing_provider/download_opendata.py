@@ -39,10 +39,10 @@ class DownloadOpenData(DownloadAlgorithm):
     def name(self) -> str:
         return "download_opendata"
 
-    def displayName(self) -> str:  # noqa: N802 - Qt API
+    def displayName(self) -> str:
         return self.tr("Download OS OpenData")
 
-    def shortHelpString(self) -> str:  # noqa: N802 - Qt API
+    def shortHelpString(self) -> str:
         return self.tr(
             "Downloads the files of an OS OpenData product from the OS Downloads API (no key "
             "needed), checks each against the size and md5 the API publishes, unpacks the zips "
@@ -61,7 +61,7 @@ class DownloadOpenData(DownloadAlgorithm):
             "Outputs: FILES (the downloaded files), LAYERS (the layers loaded) and FOLDER."
         )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 - Qt API
+    def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterString(
             self.PRODUCT, self.tr("Product id (e.g. OpenGreenspace)")))
         self.addParameter(QgsProcessingParameterString(

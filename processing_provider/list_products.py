@@ -36,10 +36,10 @@ class ListProducts(OSDataHubAlgorithm):
     def name(self) -> str:
         return "list_products"
 
-    def displayName(self) -> str:  # noqa: N802 - Qt API
+    def displayName(self) -> str:
         return self.tr("List OS OpenData products")
 
-    def shortHelpString(self) -> str:  # noqa: N802 - Qt API
+    def shortHelpString(self) -> str:
         return self.tr(
             "Writes the OS OpenData catalogue of the OS Downloads API as a table without "
             "geometry, one row per product: id (what download_opendata takes as PRODUCT), "
@@ -48,11 +48,11 @@ class ListProducts(OSDataHubAlgorithm):
             "Raster)."
         )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 - Qt API
+    def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("OS OpenData products"), QgsProcessing.TypeVector))
 
-    def prepareAlgorithm(self, parameters, context, feedback) -> bool:  # noqa: N802 - Qt API
+    def prepareAlgorithm(self, parameters, context, feedback) -> bool:
         self._cancel = CancelToken()
         try:
             self._client = api_context().downloads_client(cancel=self._cancel)
@@ -60,7 +60,7 @@ class ListProducts(OSDataHubAlgorithm):
             raise processing_error(error) from None
         return True
 
-    def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
         fields = QgsFields()
         for column in COLUMNS:
             fields.append(QgsField(column, QVariant.String))

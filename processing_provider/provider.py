@@ -26,12 +26,12 @@ class OSDataHubProvider(QgsProcessingProvider):
     def name(self) -> str:
         return tr("OS Data Hub")
 
-    def longName(self) -> str:  # noqa: N802 - Qt API
+    def longName(self) -> str:
         return tr("OS Data Hub (Ordnance Survey downloads and basemaps)")
 
     def icon(self) -> QIcon:
         return plugin_icon()
 
-    def loadAlgorithms(self) -> None:  # noqa: N802 - Qt API
+    def loadAlgorithms(self) -> None:
         for algorithm in algorithm_classes():
             self.addAlgorithm(algorithm())

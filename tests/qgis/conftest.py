@@ -43,6 +43,10 @@ def iface(qgis_iface):
     qgis_iface.registerOptionsWidgetFactory = options_factories.append
     qgis_iface.unregisterOptionsWidgetFactory = options_factories.remove
     qgis_iface.optionsWidgetFactories = lambda: list(options_factories)
+    drop_handlers: list = []
+    qgis_iface.registerCustomDropHandler = drop_handlers.append
+    qgis_iface.unregisterCustomDropHandler = drop_handlers.remove
+    qgis_iface.customDropHandlers = lambda: list(drop_handlers)
     if not hasattr(qgis_iface, "removeDockWidget"):
         qgis_iface.removeDockWidget = window.removeDockWidget
     qgis_iface.webMenu = lambda: web_menu

@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from os_data_hub_loader.core.credentials import CredentialStore, Credentials
+from os_data_hub_loader.core.credentials import Credentials, CredentialStore
 from os_data_hub_loader.core.layer_loader import attribution_for
 from os_data_hub_loader.processing_provider.provider import OSDataHubProvider
 from qgis.core import (
     QgsApplication,
+    QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -70,11 +71,11 @@ class Recorder(QgsProcessingFeedback):
         self.errors: list[str] = []
         self.progressChanged.connect(self.progress.append)
 
-    def reportError(self, error: str, fatalError: bool = False) -> None:  # noqa: N802, N803
+    def reportError(self, error: str, fatalError: bool = False) -> None:
         self.errors.append(error)
         super().reportError(error, fatalError)
 
-    def pushInfo(self, info: str) -> None:  # noqa: N802
+    def pushInfo(self, info: str) -> None:
         self.infos.append(info)
         super().pushInfo(info)
 
@@ -121,6 +122,36 @@ def test_download_opendata_loads_layers_on_completion(server, tmp_path):
         assert attribution_for("2020-10") in layer.metadata().rights()
     group = project.layerTreeRoot().findGroup("OS Open Greenspace (2020-10)")
     assert group is not None
+    assert sorted(group.findLayerIds()) == sorted(results["LAYERS"])
+
+
+def test_in_a_background_task_as_the_processing_dialog_runs_it(server, tmp_path, wait_until):
+    """Prepared on the main thread, run in a worker thread, post-processed (layers made) on
+    the main thread, then loaded from the context as the dialog does."""
+    from processing.gui.Postprocessing import handleAlgorithmResults
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
+        "os_data_hub:download_opendata")
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = QgsProcessingFeedback()
+    task = QgsProcessingAlgRunnerTask(algorithm, {
+        "PRODUCT": "OpenGreenspace", "FORMAT": "GeoPackage", "AREAS": "SU, TQ",
+        "FOLDER": str(tmp_path),
+    }, context, feedback)
+    outcome = {}
+    task.executed.connect(lambda ok, results: outcome.update(ok=ok, results=results))
+    QgsApplication.taskManager().addTask(task)
+    wait_until(lambda: "ok" in outcome, what="the algorithm task")
+    assert outcome["ok"], outcome
+    results = outcome["results"]
+    assert len(results["FILES"]) == 2 and len(results["LAYERS"]) == 4
+    assert sorted(context.layersToLoadOnCompletion()) == sorted(results["LAYERS"])
+    assert handleAlgorithmResults(algorithm, context, feedback)
+    names = sorted(QgsProject.instance().mapLayer(i).name() for i in results["LAYERS"])
+    assert names == ["AccessPoint (opgrsp_gpkg_su)", "AccessPoint (opgrsp_gpkg_tq)",
+                     "GreenspaceSite (opgrsp_gpkg_su)", "GreenspaceSite (opgrsp_gpkg_tq)"]
+    group = QgsProject.instance().layerTreeRoot().findGroup("OS Open Greenspace (2020-10)")
     assert sorted(group.findLayerIds()) == sorted(results["LAYERS"])
 
 
@@ -191,12 +222,10 @@ def test_a_server_error_becomes_a_processing_error(server, tmp_path):
 
 
 @pytest.fixture()
-def credentials():
-    assert QgsApplication.authManager().setMasterPassword("pw", True)
+def credentials(auth_db):
     store = CredentialStore()
     assert store.save(Credentials(DEMO_KEY))
-    yield store
-    store.forget()
+    return store
 
 
 def test_download_data_package_latest_version(server, tmp_path, credentials):
@@ -225,8 +254,7 @@ def test_download_data_package_a_subset_and_load(server, tmp_path, credentials):
         assert QgsProject.instance().mapLayer(layer_id).isValid()
 
 
-def test_download_data_package_needs_a_key(server, tmp_path):
-    CredentialStore().forget()
+def test_download_data_package_needs_a_key(server, tmp_path, auth_db):
     feedback = Recorder()
     with pytest.raises(QgsProcessingException):
         processing.run("os_data_hub:download_data_package", {
@@ -248,3 +276,25 @@ def test_list_products_writes_the_catalogue_table(server):
     assert greenspace["version"] == "2020-10"
     assert "GeoPackage" in greenspace["formats"] and "GML / 3" in greenspace["formats"]
     assert "SU" in greenspace["areas"].split(", ")
+
+
+def test_add_basemap_adds_the_os_maps_layer_to_the_project(server, credentials):
+    results = processing.run("os_data_hub:add_basemap", {"LAYER": "road_27700"})
+    layer = QgsProject.instance().mapLayer(results["OUTPUT"])
+    assert layer is not None and layer.isValid()
+    assert layer.providerType() == "wms"
+    assert "layers=Road_27700" in layer.source()
+    assert attribution_for(None) in layer.metadata().rights()
+    assert DEMO_KEY not in str(results)
+
+
+def test_add_basemap_names_the_layers_it_knows(server, credentials):
+    feedback = Recorder()
+    with pytest.raises(QgsProcessingException, match="Outdoor_3857"):
+        processing.run("os_data_hub:add_basemap", {"LAYER": "Satellite"}, feedback=feedback)
+    assert QgsProject.instance().count() == 0
+
+
+def test_add_basemap_needs_a_key(server, auth_db):
+    with pytest.raises(QgsProcessingException, match="API key"):
+        processing.run("os_data_hub:add_basemap", {"LAYER": "Road_27700"})

@@ -1,0 +1,283 @@
+"""What the Browser items need from the plugin: API clients for their worker threads, and the
+actions they start on the main thread (download in a `DownloadTask`, add an OS Maps layer, open
+the dock on a product).
+
+Browser items make their children in worker threads: everything that reads QGIS settings, the
+network settings or the authentication database is read here first, on the main thread, into a
+`Connection`, which the workers only use.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from qgis.core import Qgis, QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QTimer
+from qgis.PyQt.QtWidgets import QFileDialog
+
+from ..api.auth import Auth, NoAuth
+from ..api.cancel import CancelToken
+from ..api.client import DownloadsClient
+from ..api.download import DownloadItem
+from ..api.errors import OSAPIError
+from ..api.http import HttpSettings, RetryPolicy
+from ..api.ratelimit import RateLimiter
+from ..api.wmts import Capabilities, MapsClient
+from ..core import cache
+from ..core.basemaps import CACHE_NAME, PREMIUM_UNKNOWN, add_basemap
+from ..core.context import ApiContext
+from ..core.download_task import DownloadRequest, DownloadTask
+from ..core.network import qgis_http_settings
+from ..core.tasks import TaskRegistry
+from ..ui.messages import notify
+
+# The Browser lists: fail fast rather than keep a tree node spinning.
+BROWSER_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
+SELECT_ATTEMPTS = 150  # x 200 ms: how long "Open in panel" waits for the product list
+DROP_KEY = "os_data_hub"  # QgsMimeDataUtils.Uri.providerKey of dragged items
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("OSDataHubLoader", text)
+
+
+@dataclass
+class Connection:
+    """The API as the user set it up, read on the main thread for worker threads."""
+
+    base_url: str
+    http: HttpSettings
+    rate_limiter: RateLimiter
+    auth: Auth = field(default_factory=NoAuth, repr=False)
+    key: str | None = field(default=None, repr=False)
+    locked: bool = False  # a key is stored but the authentication database is not unlocked
+
+    def downloads_client(self, cancel: CancelToken | None = None) -> DownloadsClient:
+        return DownloadsClient(self.base_url, auth=self.auth, http=self.http,
+                               retry=BROWSER_RETRY, rate_limiter=self.rate_limiter,
+                               cancel=cancel)
+
+    def maps_client(self) -> MapsClient:
+        return MapsClient(self.base_url, key=self.key or "", http=self.http,
+                          retry=BROWSER_RETRY, rate_limiter=self.rate_limiter)
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file a Browser item offers: what `DownloadTask` needs, and where it goes by default
+    (`folder`: parts under the plugin's download folder, as the dock lays them out)."""
+
+    title: str
+    version: str | None
+    url: str
+    file_name: str
+    size: int | None
+    md5: str | None
+    folder: tuple[str, ...]
+    needs_key: bool = False
+    product_id: str | None = None
+
+    def to_uri(self) -> str:
+        return json.dumps({"kind": "file", **asdict(self)})
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileJob:
+        values = {name: data.get(name) for name in cls.__dataclass_fields__}
+        values["folder"] = tuple(values["folder"] or ())
+        values["needs_key"] = bool(values["needs_key"])
+        return cls(**values)
+
+    def item(self) -> DownloadItem:
+        return DownloadItem(self.url, self.file_name, self.size, self.md5)
+
+
+def basemap_uri(layer_id: str) -> str:
+    return json.dumps({"kind": "basemap", "layer": layer_id})
+
+
+class BrowserSession:
+    """Shared by every item of one "OS Data Hub" root. `dock` returns the plugin's dock (or
+    None); `parent` the window that dialogs belong to."""
+
+    def __init__(
+        self,
+        iface,
+        context: ApiContext,
+        tasks: TaskRegistry,
+        dock: Callable[[], Any] = lambda: None,
+    ) -> None:
+        self.iface = iface
+        self.context = context
+        self.tasks = tasks
+        self.dock = dock
+        self.connection: Connection | None = None
+        self.capabilities: Capabilities | None = None
+        self.premium = PREMIUM_UNKNOWN
+        self.downloads: list[DownloadTask] = []
+        self._select_timer: QTimer | None = None
+
+    # -- main thread: the connection -------------------------------------------------------------
+    def connect(self) -> Connection:
+        """Read the settings (and the key, if the authentication database is unlocked)."""
+        context = self.context
+        auth: Auth = NoAuth()
+        key = None
+        locked = False
+        if context.has_credentials:
+            if QgsApplication.authManager().masterPasswordIsSet():
+                stored = context.credentials.load()
+                if stored is not None:
+                    auth, key = context.auth(), stored.key
+            else:
+                locked = True  # asking for the master password is left to a double-click
+        self.connection = Connection(context.settings.base_url, qgis_http_settings(),
+                                     context.rate_limiter, auth, key, locked)
+        return self.connection
+
+    def unlock(self) -> bool:
+        """Load the stored key (QGIS may ask for its master password). True if there is one."""
+        stored = self.context.credentials.load()
+        if stored is None:
+            return False
+        self.connect()
+        return self.connection is not None and self.connection.key is not None
+
+    @property
+    def has_credentials(self) -> bool:
+        return self.context.has_credentials
+
+    # -- main thread: actions --------------------------------------------------------------------
+    def default_folder(self, job: FileJob) -> Path:
+        return Path(self.context.settings.download_folder).joinpath(*job.folder)
+
+    def download(self, jobs: list[FileJob], folder: Path | None = None) -> DownloadTask | None:
+        """Download, unpack and load files in a background task (the dock's own pipeline)."""
+        if not jobs:
+            return None
+        first = jobs[0]
+        folder = Path(folder) if folder is not None else self.default_folder(first)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            notify(self.iface, tr("Cannot write to {0} ({1}): choose another download "
+                                  "folder.").format(folder, error.strerror), Qgis.Critical)
+            return None
+        auth: Auth = NoAuth()
+        if any(job.needs_key for job in jobs):
+            if self.connection is None or self.connection.key is None:
+                self.unlock()
+            if self.connection is None or self.connection.key is None:
+                notify(self.iface, tr("Data packages need the OS Data Hub API key: enter it "
+                                      "in the plugin's settings."), Qgis.Warning)
+                return None
+            auth = self.connection.auth
+        request = DownloadRequest(
+            title=first.title, version=first.version, items=[job.item() for job in jobs],
+            folder=folder, unpack=self.context.settings.unpack, load=True,
+        )
+        task = DownloadTask(request, self.context.download_engine(auth), self._finished)
+        self.downloads.append(task)
+        notify(self.iface, tr("Downloading {0} files to {1}…").format(len(jobs), folder))
+        self.tasks.start(task)
+        return task
+
+    def download_to(self, jobs: list[FileJob]) -> DownloadTask | None:
+        """Ask for a folder, then download into it."""
+        if not jobs:
+            return None
+        parent = self.iface.mainWindow() if self.iface is not None else None
+        chosen = QFileDialog.getExistingDirectory(
+            parent, tr("Download to…"), str(self.default_folder(jobs[0])))
+        return self.download(jobs, Path(chosen)) if chosen else None
+
+    def _finished(self, task: DownloadTask) -> None:
+        if task in self.downloads:
+            self.downloads.remove(task)
+        outcome = task.outcome
+        if outcome.cancelled:
+            notify(self.iface, tr("Download cancelled. Partly downloaded files are kept and "
+                                  "resume when you download again."), Qgis.Warning)
+        elif outcome.errors:
+            notify(self.iface, " ".join(outcome.errors), Qgis.Critical)
+        else:
+            message = tr("{0} files ready in {1}; {2} layers added.").format(
+                len(outcome.files) + len(outcome.skipped), task.request.folder,
+                len(outcome.layers))
+            if outcome.failed_layers:
+                message += " " + tr("Could not open: {0}.").format(
+                    ", ".join(outcome.failed_layers))
+            notify(self.iface, message, Qgis.Success)
+
+    def add_basemap(self, layer_id: str):
+        """Add an OS Maps layer with the Basemaps tab's own function. None if it failed."""
+        capabilities = self.capabilities or self._saved_capabilities()
+        layer = capabilities.layer(layer_id) if capabilities is not None else None
+        if layer is None or not self.context.has_credentials:
+            notify(self.iface, tr("OS Maps needs the OS Data Hub API key and its layer list: "
+                                  "open Basemaps in the Browser again."), Qgis.Warning)
+            return None
+        raster = add_basemap(capabilities, layer, base_url=self.context.settings.base_url,
+                             credentials=self.context.credentials, premium=self.premium)
+        if raster is None:
+            notify(self.iface, tr("QGIS could not open the OS Maps layer {0}.").format(layer_id),
+                   Qgis.Critical)
+        return raster
+
+    def _saved_capabilities(self) -> Capabilities | None:
+        saved = cache.load_json(CACHE_NAME, self.context.settings.base_url)
+        if not isinstance(saved, dict):
+            return None
+        try:
+            return Capabilities.from_json(saved)
+        except OSAPIError:
+            return None
+
+    def handle_uri(self, text: str) -> bool:
+        """A dropped item (see `FileJob.to_uri`, `basemap_uri`)."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return False
+        if not isinstance(data, dict):
+            return False
+        if data.get("kind") == "file":
+            return self.download([FileJob.from_dict(data)]) is not None
+        if data.get("kind") == "basemap":
+            return self.add_basemap(str(data.get("layer"))) is not None
+        return False
+
+    def open_in_panel(self, product_id: str) -> bool:
+        """Show the dock's OpenData tab with the product selected (once its list is loaded)."""
+        dock = self.dock()
+        if dock is None:
+            return False
+        dock.show()
+        dock.raise_()
+        tab = dock.opendata
+        dock.tabs.setCurrentWidget(tab)
+        tab.ensure_loaded()
+        if not product_id or tab.select_product(product_id):
+            return True
+        if self._select_timer is not None:
+            self._select_timer.stop()
+        timer = QTimer()
+        timer.setInterval(200)
+        attempts = [0]
+
+        def again() -> None:
+            attempts[0] += 1
+            if tab.select_product(product_id) or attempts[0] >= SELECT_ATTEMPTS:
+                timer.stop()
+
+        timer.timeout.connect(again)
+        timer.start()
+        self._select_timer = timer
+        return True
+
+    def close_down(self) -> None:
+        if self._select_timer is not None:
+            self._select_timer.stop()
+            self._select_timer = None
