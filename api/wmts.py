@@ -458,8 +458,10 @@ def _tile_span(matrix_set: TileMatrixSet, zoom: int) -> float:
 
 
 class MapsClient:
-    """The OS Maps API WMTS. The key goes in the URL (the service needs it there); every error
-    message is redacted. Pass a `CancelToken` to stop waits."""
+    """The OS Maps API WMTS for the plugin's own requests (capabilities, previews, the premium
+    probe). The key goes in the `key` header, so it is in no URL that a log could show (QGIS's
+    own tile requests need it in the URL: see `core.basemaps`). Every error message is redacted.
+    Pass a `CancelToken` to stop waits."""
 
     def __init__(
         self,
@@ -568,7 +570,7 @@ class MapsClient:
 
     def _get(self, params: Dict[str, str], what: str) -> bytes:
         """The body of a 2xx answer, after retries; a typed `OSAPIError` otherwise."""
-        query = {"key": self.key, **params}
+        query = dict(params)
         attempt = 0
         while True:
             attempt += 1
@@ -598,7 +600,7 @@ class MapsClient:
             self.rate_limiter.acquire(self.cancel)
         try:
             response = self._session.get(
-                self.url, params=query, timeout=self.http.timeout,
+                self.url, params=query, headers={"key": self.key}, timeout=self.http.timeout,
                 allow_redirects=False, stream=True,
             )
             with response:

@@ -250,13 +250,14 @@ def maps(os_api: Any) -> Any:
     return os_api
 
 
-def test_client_reads_capabilities_with_the_key_in_the_url(maps: Any) -> None:
+def test_client_reads_capabilities_with_the_key_in_a_header_not_the_url(maps: Any) -> None:
     with MapsClient(maps.url, key=local_key("DEMO_KEY"), retry=FAST) as client:
         caps = client.capabilities()
     assert {layer.id for layer in caps.layers} == SEVEN
     request = maps.requests[-1]
     assert request.path == "/maps/raster/v1/wmts"
-    assert f"key={local_key('DEMO_KEY')}" in request.query
+    assert request.headers.get("key") == local_key("DEMO_KEY")
+    assert local_key("DEMO_KEY") not in request.query
     assert "request=GetCapabilities" in request.query
 
 

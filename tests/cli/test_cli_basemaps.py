@@ -60,7 +60,9 @@ def test_basemaps_table(os_api: Any) -> None:
     assert rows["Leisure_27700"].split()[-3:] == ["0-9", "6", "image/png"]
     assert "7 layer(s)" in result.stderr
     assert DEMO_KEY not in result.stdout + result.stderr
-    assert any("key=" + DEMO_KEY in r.query for r in os_api.requests)
+    maps_requests = [r for r in os_api.requests if r.path.startswith("/maps/")]
+    assert maps_requests and all(r.headers.get("key") == DEMO_KEY for r in maps_requests)
+    assert not [r for r in maps_requests if DEMO_KEY in r.query]
 
 
 def test_basemaps_json(os_api: Any) -> None:
