@@ -15,6 +15,7 @@ from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
 from ..api.errors import AuthenticationError, OSAPIError, PermissionDeniedError
 from ..api.http import HttpSettings, RetryPolicy
+from ..api.wmts import MapsClient
 from .credentials import Credentials
 
 QUICK_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
@@ -84,4 +85,20 @@ def check_credentials(
             report.checks.append(ServiceCheck(tr("Data packages"), True, message))
         except OSAPIError as error:
             report.checks.append(ServiceCheck(tr("Data packages"), False, _failure(error)))
+
+    try:
+        with MapsClient(base_url, credentials.key, http=http, retry=QUICK_RETRY,
+                        cancel=cancel) as maps:
+            capabilities = maps.capabilities()
+            try:
+                premium = maps.has_premium(capabilities)
+                plan = (tr("premium zoom levels included") if premium else
+                        tr("open zoom levels (no premium plan)"))
+            except OSAPIError:
+                plan = tr("premium access unknown")
+            report.checks.append(ServiceCheck(
+                tr("OS Maps basemaps"), True,
+                tr("the key works: {0} layers, {1}").format(len(capabilities.layers), plan)))
+    except OSAPIError as error:
+        report.checks.append(ServiceCheck(tr("OS Maps basemaps"), False, _failure(error)))
     return report

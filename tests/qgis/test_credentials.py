@@ -12,7 +12,7 @@ from os_data_hub_loader.core.tasks import TaskRegistry
 from os_data_hub_loader.ui.settings_page import OSDataHubOptionsFactory, OSDataHubOptionsPage
 from qgis.core import QgsApplication, QgsSettings
 
-from local_os_api import DEMO_KEY, DEMO_SECRET, NO_PACKAGES_KEY
+from local_os_api import DEMO_KEY, DEMO_SECRET, NO_PACKAGES_KEY, PREMIUM_KEY
 
 
 def profile_files() -> list[Path]:
@@ -79,10 +79,13 @@ def test_apply_keeps_the_stored_key_when_the_fields_are_left_empty(page):
 @pytest.mark.parametrize(
     ("key", "secret", "expected"),
     [
-        (DEMO_KEY, None, ["✔ OS OpenData", "✔ Data packages: the key works: 2 data packages"]),
+        (DEMO_KEY, None, ["✔ OS OpenData", "✔ Data packages: the key works: 2 data packages",
+                          "✔ OS Maps basemaps: the key works: 7 layers, open zoom levels"]),
+        (PREMIUM_KEY, None, ["✔ OS Maps basemaps: the key works: 7 layers, premium zoom"]),
         (DEMO_KEY, DEMO_SECRET, ["✔ Data packages", "OAuth 2"]),
         (NO_PACKAGES_KEY, None, ["✔ Data packages: the key works; no data packages yet"]),
-        ("wrong-key", None, ["✘ Data packages: the key (or secret) was refused (401)"]),
+        ("wrong-key", None, ["✘ Data packages: the key (or secret) was refused (401)",
+                             "✘ OS Maps basemaps: the key (or secret) was refused (401)"]),
         (DEMO_KEY, "wrong-secret", ["✘ Data packages: the key (or secret) was refused"]),
     ],
 )
