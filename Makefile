@@ -16,7 +16,7 @@ help:
 	@echo "make lint       ruff"
 	@echo "make package    the installable plugin zip in dist/"
 	@echo "make deploy     copy the plugin into QGIS_PROFILE=$(QGIS_PROFILE)"
-	@echo "make transup / transcompile   update / compile the translations in i18n/"
+	@echo "make transup TRANSLATION=fr / transcompile   update / compile translations in i18n/"
 	@echo "make clean"
 
 setup:
@@ -50,11 +50,12 @@ deploy: package
 undeploy:
 	rm -rf "$(QGIS_PROFILE)/python/plugins/$(PLUGIN)"
 
+TRANSLATION ?= fr
 transup:
-	pylupdate5 -noobsolete $$(git ls-files '*.py' | grep -v -E '^(tests|local_os_api|scripts)/') -ts i18n/$(PLUGIN)_fr.ts
+	pylupdate5 -noobsolete $$(find . -name '*.py' -not -path './.venv/*' | grep -v -E '^\./(tests|local_os_api|scripts|api)/') -ts i18n/$(PLUGIN)_$(TRANSLATION).ts
 
 transcompile:
-	for ts in i18n/*.ts; do lrelease "$$ts"; done
+	for ts in i18n/*.ts; do [ -e "$$ts" ] && lrelease "$$ts"; done; true
 
 clean:
 	rm -rf build dist .cache demo-shots

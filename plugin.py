@@ -32,7 +32,7 @@ class OSDataHubLoaderPlugin:
 
     @staticmethod
     def tr(text: str) -> str:
-        return QCoreApplication.translate("OSDataHubLoader", text)
+        return QCoreApplication.translate("OSDataHubLoaderPlugin", text)
 
     def _install_translator(self) -> None:
         locale = (QSettings().value("locale/userLocale", "") or QLocale().name())[:2]

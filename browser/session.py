@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from qgis.core import Qgis, QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QTimer
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QFileDialog
 
 from ..api.auth import Auth, NoAuth
@@ -30,6 +30,7 @@ from ..core import cache
 from ..core.basemaps import CACHE_NAME, PREMIUM_UNKNOWN, add_basemap
 from ..core.context import ApiContext
 from ..core.download_task import DownloadRequest, DownloadTask
+from ..core.i18n import tr
 from ..core.network import qgis_http_settings
 from ..core.tasks import TaskRegistry
 from ..ui.messages import notify
@@ -39,9 +40,6 @@ BROWSER_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
 SELECT_ATTEMPTS = 150  # x 200 ms: how long "Open in panel" waits for the product list
 DROP_KEY = "os_data_hub"  # QgsMimeDataUtils.Uri.providerKey of dragged items
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
 
 
 @dataclass

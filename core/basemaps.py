@@ -23,7 +23,7 @@ from qgis.core import (
     QgsProject,
     QgsRasterLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QObject, pyqtSignal
+from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..api.cancel import CancelToken
 from ..api.client import url_origin
@@ -39,6 +39,7 @@ from ..api.wmts import (
 from . import cache
 from .context import ApiContext
 from .credentials import HAS_API_HEADER_AUTH, CredentialStore
+from .i18n import tr
 from .layer_loader import attribution_for, set_attribution
 from .network import qgis_http_settings
 from .settings import DEFAULT_BASE_URL, PluginSettings
@@ -63,9 +64,6 @@ INCH_METRES = 0.0254
 # premium tiles. The layer is hidden a little before that point.
 SWITCH_MARGIN = 1.07
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
 
 
 # ----- layer sources ----------------------------------------------------------------------------

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qgis.PyQt.QtCore import QCoreApplication
-
 from ..api.auth import auth_from
 from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
@@ -17,12 +15,10 @@ from ..api.errors import AuthenticationError, OSAPIError, PermissionDeniedError
 from ..api.http import HttpSettings, RetryPolicy
 from ..api.wmts import MapsClient
 from .credentials import Credentials
+from .i18n import tr
 
 QUICK_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
 
 
 @dataclass

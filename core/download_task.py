@@ -11,20 +11,18 @@ from pathlib import Path
 from typing import Callable
 
 from qgis.core import QgsTask
-from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+from qgis.PyQt.QtCore import pyqtSignal
 
 from ..api.cancel import CancelToken
 from ..api.download import DownloadEngine, DownloadItem, Progress
 from ..api.errors import Cancelled, OSAPIError
 from ..api.unpack import safe_unpack
+from .i18n import tr
 from .layer_loader import add_layers
 from .layer_plan import LayerSpec, disambiguate, plan_layers
 
 DOWNLOAD_SHARE = 90.0  # percent of the task's progress bar given to downloading
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
 
 
 @dataclass

@@ -18,17 +18,15 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
 )
 from qgis.gui import QgsMapToolEmitPoint
-from qgis.PyQt.QtCore import QCoreApplication, QVariant, pyqtSignal
+from qgis.PyQt.QtCore import QVariant, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..api.national_grid import AREA_CODES, square_at, square_bounds, squares_intersecting
+from .i18n import tr
 
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
 LAYER_PROPERTY = "os_data_hub_loader/grid_layer"
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
 
 
 def create_grid_layer(codes: list[str] | None = None) -> QgsVectorLayer:

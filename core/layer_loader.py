@@ -14,15 +14,11 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorTileLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from .layer_plan import LayerSpec
 
 ATTRIBUTION = "Contains OS data © Crown copyright and database right {year}"
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
 
 
 def attribution_for(version: str | None) -> str:

@@ -14,14 +14,10 @@ from typing import Any, Callable
 
 from qgis.core import QgsApplication, QgsTask
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..api.cancel import CancelToken
 from ..api.errors import Cancelled, OSAPIError
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
+from .i18n import tr
 
 
 class ApiTask(QgsTask):

@@ -9,6 +9,7 @@ thread and only does `api` work there, never touching the project.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
     QgsProject,
 )
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 
 from ..api.auth import Auth, NoAuth
@@ -33,15 +34,13 @@ from ..api.download import DownloadEngine, DownloadItem
 from ..api.errors import OSAPIError
 from ..core.context import ApiContext
 from ..core.download_task import DownloadOutcome, DownloadRequest, DownloadTask
+from ..core.i18n import tr, translate_from
 from ..core.layer_loader import attribution_for, make_layer, set_attribution
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 
 _CONTEXT: ApiContext | None = None
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
 
 
 def api_context() -> ApiContext:
@@ -135,7 +134,8 @@ class OSDataHubAlgorithm(QgsProcessingAlgorithm):
     """Base of the provider's algorithms."""
 
     def tr(self, text: str) -> str:
-        return tr(text)
+        # The context is the class whose code calls self.tr(), as pylupdate5 files it.
+        return translate_from(sys._getframe(1), text)
 
     def createInstance(self):
         return type(self)()

@@ -5,15 +5,12 @@ the one-time notice when a layer limited to open zoom levels stops drawing."""
 from __future__ import annotations
 
 from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, QObject
+from qgis.PyQt.QtCore import QObject
 from qgis.PyQt.QtWidgets import QAction
 
 from ..core.basemaps import OPEN_LEVELS_PROPERTY, ProjectKeyGuard
+from ..core.i18n import tr
 from .messages import notify
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("OSDataHubLoader", text)
 
 
 def missing_key_text() -> str:

@@ -10,5 +10,5 @@ DURATIONS = {Qgis.Info: 6, Qgis.Success: 10, Qgis.Warning: 15, Qgis.Critical: 0}
 
 
 def notify(iface, text: str, level=Qgis.Info) -> None:
-    title = QCoreApplication.translate("OSDataHubLoader", "OS Data Hub")
+    title = QCoreApplication.translate("@default", "OS Data Hub")
     iface.messageBar().pushMessage(title, text, level, DURATIONS.get(level, 10))
