@@ -38,6 +38,7 @@ from .errors import (
     ServerError,
     UnsafeArchiveError,
     error_for_status,
+    local_file_error,
     redact,
     redact_url,
 )
@@ -606,7 +607,7 @@ class _FileJob:
                         break
         except OSError as error:
             self._hashed = None
-            raise OSAPIError(f"Could not write {self.part}: {error.strerror or error}") from None
+            raise local_file_error(self.part, error) from None
         finally:
             self._longest_part = max(self._longest_part, done)
         self._hashed = (done, digest)
@@ -800,9 +801,7 @@ class DownloadEngine:
         try:
             dest_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise OSAPIError(
-                f"Could not create the download folder {dest_dir}: {error.strerror or error}"
-            ) from None
+            raise local_file_error(dest_dir, error, "create the download folder") from None
         cancel = cancel if cancel is not None else CancelToken()
         batch = _Batch(self, dest_dir, _ProgressTracker(items, progress), cancel, items)
         finished = threading.Event()

@@ -6,6 +6,7 @@ a signed storage URL. Use `redact_url()` on any URL before putting it into a mes
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from typing import Any, Iterable
@@ -122,6 +123,27 @@ class UnsafeArchiveError(OSAPIError):
 
     def default_message(self) -> str:
         return "The zip file is damaged or unsafe and was not unpacked: download it again."
+
+
+class LocalFileError(OSAPIError):
+    """The local disk refused: full, read-only, no permission. Nothing to do with OS."""
+
+    exit_code = 1
+
+    def default_message(self) -> str:
+        return "A file could not be written: check the download folder."
+
+
+def local_file_error(path: object, error: OSError, doing: str = "write") -> LocalFileError:
+    """A `LocalFileError` that says what to do about the usual causes."""
+    if error.errno == errno.ENOSPC:
+        advice = ("the disk is full. Free some space or choose another download folder, then "
+                  "download again (what is already downloaded is kept)")
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        advice = "there is no permission to write there. Choose another download folder"
+    else:
+        advice = f"{error.strerror or error}. Check the download folder"
+    return LocalFileError(f"Could not {doing} {path}: {advice}.")
 
 
 class Cancelled(OSAPIError):

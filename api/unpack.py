@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from .cancel import CancelToken
-from .errors import Cancelled, OSAPIError, UnsafeArchiveError
+from .errors import Cancelled, OSAPIError, UnsafeArchiveError, local_file_error
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -358,7 +358,7 @@ def _damaged(label: str, error: BaseException) -> UnsafeArchiveError:
 
 
 def _disk_error(path: Path, error: OSError) -> OSAPIError:
-    return OSAPIError(f"Could not write {path}: {error.strerror or error}.")
+    return local_file_error(path, error)
 
 
 def _size(count: int) -> str:

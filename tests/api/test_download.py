@@ -30,6 +30,7 @@ from api.errors import (
     AuthenticationError,
     Cancelled,
     IntegrityError,
+    LocalFileError,
     NetworkError,
     NotFoundError,
     OSAPIError,
@@ -701,3 +702,13 @@ def test_local_server_expired_urls_are_asked_for_again(os_api, tmp_path):
     assert isinstance(result.error, PermissionDeniedError)
     api_asks = [r for r in os_api.requests if r.server == "api" and "redirect" in r.query]
     assert len(api_asks) == FAST_RETRY.attempts
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_disk_is_reported_as_such_and_nothing_is_left_looking_complete(servers, tmp_path):
+    # The .part file is a link to /dev/full: every write fails with "No space left on device".
+    (tmp_path / "data.zip.part").symlink_to("/dev/full")
+    result = download_one(make_engine(servers), served_item(servers), tmp_path)
+    assert isinstance(result.error, LocalFileError)
+    assert "disk is full" in str(result.error)
+    assert not (tmp_path / "data.zip").exists()

@@ -148,3 +148,17 @@ def test_parse_retry_after() -> None:
 def test_tls_verification_cannot_be_switched_off() -> None:
     with pytest.raises(ValueError):
         HttpSettings(verify=False)
+
+
+def test_local_file_errors_say_what_to_do():
+    import errno
+
+    from api.errors import LocalFileError, local_file_error
+
+    full = local_file_error("/data/x.zip.part", OSError(errno.ENOSPC, "No space left on device"))
+    assert isinstance(full, LocalFileError) and full.exit_code == 1
+    assert "disk is full" in str(full) and "choose another download folder" in str(full)
+    denied = local_file_error("/data", PermissionError(errno.EACCES, "Permission denied"))
+    assert "no permission" in str(denied)
+    other = local_file_error("/data/x", OSError(errno.EIO, "Input/output error"))
+    assert "Input/output error" in str(other) and "Check the download folder" in str(other)
