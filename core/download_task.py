@@ -112,7 +112,9 @@ class DownloadTask(QgsTask):
             elif isinstance(result.error, Cancelled):
                 self.outcome.cancelled = True
             elif result.error is not None:
-                self.outcome.errors.append(f"{result.item.file_name}: {result.error}")
+                message = str(result.error)
+                name = result.item.file_name
+                self.outcome.errors.append(message if name in message else f"{name}: {message}")
 
     def _unpack_and_plan(self) -> None:
         paths = self.outcome.files + self.outcome.skipped

@@ -194,8 +194,9 @@ def _raster_specs(folder: Path, rasters: list[Path], title: str) -> list[LayerSp
         return [LayerSpec(rasters[0].stem, str(rasters[0]), "gdal", "raster")]
     # Several tiles of one product: one mosaic layer through a VRT.
     vrt = folder / f"{_safe_name(title)}_mosaic.vrt"
-    options = gdal.BuildVRTOptions(outputSRS=BNG) if not _has_crs(rasters[0]) else None
-    dataset = gdal.BuildVRT(str(vrt), [str(p) for p in rasters], options=options)
+    # ASCII grids carry no CRS: the mosaic says EPSG:27700.
+    options = {} if _has_crs(rasters[0]) else {"options": gdal.BuildVRTOptions(outputSRS=BNG)}
+    dataset = gdal.BuildVRT(str(vrt), [str(p) for p in rasters], **options)
     dataset = None  # noqa: F841 - closing the dataset writes the VRT
     return [LayerSpec(title, str(vrt), "gdal", "raster")]
 

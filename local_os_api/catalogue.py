@@ -26,7 +26,7 @@ PRODUCT_DETAILS: dict[str, dict] = {
         "documentationUrl": DOCS + "boundaryline", "dataStructures": ["Vector"],
         "category": "Boundaries",
         "formats": [{"format": "ESRI® Shapefile"}, {"format": "GML", "subformat": "3"},
-                    {"format": "GeoPackage"}],
+                    {"format": "GeoPackage"}, {"format": "MapInfo® TAB"}],
         "imageCount": 2,
     },
     "CodePointOpen": {

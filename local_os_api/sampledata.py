@@ -25,7 +25,7 @@ from . import geo, recordings
 from .geo import Layer, box, square_origin
 
 # Bump when the files or their layout change: the cache is rebuilt.
-DATA_VERSION = "8"
+DATA_VERSION = "9"
 
 ZIP_DATE = (2021, 1, 4, 9, 0, 0)
 LICENCE = (
@@ -96,7 +96,8 @@ def vector_zip(
     with tempfile.TemporaryDirectory(prefix="osapi-") as tmp:
         folder = Path(tmp) / "out"
         folder.mkdir()
-        target = folder if driver == "ESRI Shapefile" else folder / inner
+        # Shapefile and MapInfo TAB: a folder with one file set per layer.
+        target = folder if driver in ("ESRI Shapefile", "MapInfo File") else folder / inner
         geo.write_vector(driver, target, layers, **options)
         members = folder_members(folder, prefix)
         members.append(("Doc/licence.txt", LICENCE.encode()))
@@ -221,10 +222,14 @@ def boundaryline_specs() -> list[FileSpec]:
     def gpkg(path: Path) -> None:
         vector_zip(path, "GPKG", boundary_layers(False), "bdline_gb.gpkg", "Data/")
 
+    def tab(path: Path) -> None:
+        vector_zip(path, "MapInfo File", boundary_layers(True), "", "Data/GB/")
+
     return [
         FileSpec({**owner, "format": "ESRI® Shapefile"}, "bdline_essh_gb.zip", shp),
         FileSpec({**owner, "format": "GML", "subformat": "3"}, "bdline_gml3_gb.zip", gml),
         FileSpec({**owner, "format": "GeoPackage"}, "bdline_gpkg_gb.zip", gpkg),
+        FileSpec({**owner, "format": "MapInfo® TAB"}, "bdline_mitab_gb.zip", tab),
     ]
 
 

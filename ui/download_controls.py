@@ -156,13 +156,21 @@ class DownloadControls(QWidget):
         self.cancel_button.setEnabled(False)
         self.set_ready(self._ready)
         outcome = task.outcome
+        details = "\n".join([
+            self.tr("Folder: {0}").format(task.request.folder),
+            *(self.tr("Downloaded and verified: {0}").format(p.name) for p in outcome.files),
+            *(self.tr("Already there and verified: {0}").format(p.name) for p in outcome.skipped),
+            *outcome.errors, *outcome.notes,
+        ])
         if outcome.cancelled:
             message = self.tr("Download cancelled. Partly downloaded files are kept and resume "
                               "when you download again.")
             level = Qgis.Warning
         elif outcome.errors:
             message = self.tr("{0} of {1} files failed: {2}").format(
-                len(outcome.errors), len(task.request.items), " ".join(outcome.errors))
+                len(outcome.errors), len(task.request.items), outcome.errors[0])
+            if len(outcome.errors) > 1:
+                message += " " + self.tr("(details in the OS Data Hub log)")
             level = Qgis.Critical
         else:
             message = self.tr("{0} files ready in {1} ({2} already there); {3} layers added.")
@@ -175,7 +183,7 @@ class DownloadControls(QWidget):
             if outcome.notes:
                 message += " " + " ".join(outcome.notes)
             level = Qgis.Success
-        notify(self.iface, message, level)
+        notify(self.iface, message, level, details)
         self.status.setText(message)
         self.finishedTask.emit(task)
 

@@ -12,10 +12,12 @@ from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -97,6 +99,10 @@ class DownloadsPanel(QWidget):
         self.pick_button.setText(self.tr("Pick squares"))
         self.pick_button.setCheckable(True)
         self.pick_button.setToolTip(self.tr("Click squares on the map to add or remove them"))
+        self.gb_button = QToolButton(self)
+        self.gb_button.setText(self.tr("All of GB"))
+        self.gb_button.setToolTip(self.tr("The file(s) that cover all of Great Britain"))
+        self.gb_button.setEnabled(False)
         self.view_button = QToolButton(self)
         self.view_button.setText(self.tr("Squares in view"))
         self.view_button.setToolTip(self.tr("Pick the squares that the current map view covers"))
@@ -135,6 +141,7 @@ class DownloadsPanel(QWidget):
         self.grid_button.toggled.connect(self._show_grid)
         self.pick_button.toggled.connect(self._pick_on_map)
         self.view_button.clicked.connect(self.pick_squares_in_view)
+        self.gb_button.clicked.connect(lambda: self.set_areas({"GB"}))
         self.model.itemChanged.connect(lambda _item: self._update_total())
         self.tick_all.clicked.connect(lambda: self._tick_shown(True))
         self.tick_none.clicked.connect(lambda: self._tick_shown(False))
@@ -148,10 +155,11 @@ class DownloadsPanel(QWidget):
         areas = QHBoxLayout()
         areas.addWidget(QLabel(self.tr("Areas"), self))
         areas.addWidget(self.areas, 1)
-        map_buttons = QHBoxLayout()
-        for button in (self.grid_button, self.pick_button, self.view_button):
-            map_buttons.addWidget(button)
-        map_buttons.addStretch()
+        map_buttons = QGridLayout()
+        for index, button in enumerate(
+                (self.grid_button, self.pick_button, self.view_button, self.gb_button)):
+            button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+            map_buttons.addWidget(button, index // 2, index % 2)
         ticks = QHBoxLayout()
         ticks.addWidget(self.tick_all)
         ticks.addWidget(self.tick_none)
@@ -172,6 +180,7 @@ class DownloadsPanel(QWidget):
         cancel_task(self._list_task)
         self.product = product
         self.downloads = []
+        self.gb_button.setEnabled(False)
         self.model.removeRows(0, self.model.rowCount())
         self._update_total()
         self.status.setText(self.tr("Loading the files of {0}…").format(product.name))
@@ -207,6 +216,7 @@ class DownloadsPanel(QWidget):
             self._rows[download.file_name] = self.model.rowCount() - 1
         self.table.setSortingEnabled(True)
         self._fill_formats()
+        self.gb_button.setEnabled("GB" in self.available_areas)
         self._apply_filters()
         self.status.setText(self.tr("{0} files").format(len(downloads)))
         if self.grid_layer is not None:

@@ -1,14 +1,22 @@
-"""Messages in the QGIS message bar, with durations that suit their level."""
+"""Messages for the user: the QGIS message bar (short, with what to do next) and the QGIS log
+under an "OS Data Hub" tab (the same text plus any details)."""
 
 from __future__ import annotations
 
-from qgis.core import Qgis
+from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication
 
+LOG_TAG = "OS Data Hub"
 # Seconds on screen; 0 keeps a failure there until the user closes it.
 DURATIONS = {Qgis.Info: 6, Qgis.Success: 10, Qgis.Warning: 15, Qgis.Critical: 0}
 
 
-def notify(iface, text: str, level=Qgis.Info) -> None:
+def log(text: str, level=Qgis.Info) -> None:
+    QgsMessageLog.logMessage(text, LOG_TAG, level)
+
+
+def notify(iface, text: str, level=Qgis.Info, details: str = "") -> None:
+    """Show `text` in the message bar and write it, with `details`, to the log."""
     title = QCoreApplication.translate("@default", "OS Data Hub")
     iface.messageBar().pushMessage(title, text, level, DURATIONS.get(level, 10))
+    log(f"{text}\n{details}".strip(), level)

@@ -277,3 +277,113 @@ def test_unload_cancels_a_running_download(tab, os_api):
                what="every task to stop")
     assert task.outcome.cancelled or sip.isdeleted(task)
     assert list(panel.destination().glob("*.part"))
+
+
+def test_clicking_squares_with_the_map_tool(tab, iface):
+    from qgis.core import QgsPointXY
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    canvas = iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    panel.pick_button.setChecked(True)
+    assert canvas.mapTool() is panel.picker
+
+    def click(x, y, crs):
+        from qgis.core import QgsCoordinateTransform
+
+        point = QgsCoordinateTransform(
+            QgsCoordinateReferenceSystem(crs), canvas.mapSettings().destinationCrs(),
+            QgsProject.instance()).transform(QgsPointXY(x, y))
+        pixel = canvas.getCoordinateTransform().transform(point)
+        event = QgsMapMouseEvent(canvas, QEvent.MouseButtonPress,
+                                 QPoint(int(pixel.x()), int(pixel.y())), Qt.LeftButton)
+        panel.picker.canvasPressEvent(event)
+
+    canvas.setExtent(QgsRectangle(-300_000, 6_500_000, 100_000, 6_900_000))
+    click(-1.40, 50.90, "EPSG:4326")   # Southampton: SU
+    click(-0.13, 51.51, "EPSG:4326")   # London: TQ
+    assert panel.selected_areas() == {"SU", "TQ"}
+    click(-1.40, 50.90, "EPSG:4326")   # again: off
+    assert panel.selected_areas() == {"TQ"}
+    tool = panel.picker
+    panel.pick_button.setChecked(False)
+    assert panel.picker is None and canvas.mapTool() is not tool
+
+
+def test_squares_in_view_from_a_web_mercator_map(tab, iface):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    canvas = iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    size = canvas.mapSettings().outputSize()
+    aspect = size.width() / max(1, size.height())
+    # Around Edinburgh (NT), small enough to stay inside the square.
+    cx, cy, half = -355_000, 7_545_000, 10_000
+    canvas.setExtent(QgsRectangle(cx - half * aspect, cy - half, cx + half * aspect, cy + half))
+    tab.downloads.pick_squares_in_view()
+    assert tab.downloads.selected_areas() == {"NT"}
+
+
+def test_all_of_gb_picks_the_gb_files(tab):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    assert panel.gb_button.isEnabled()
+    panel.gb_button.click()
+    areas = {panel.proxy.index(r, 3).data() for r in range(panel.proxy.rowCount())}
+    assert areas == {"GB"}
+
+
+def test_several_files_download_with_per_file_progress(tab, os_api):
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    panel.format.setCurrentIndex(panel.format.findText("ESRI® Shapefile"))
+    panel.set_areas({"SU", "TQ", "NT"})
+    panel._tick_shown(True)
+    statuses: dict[str, list[str]] = {}
+    panel.controls.fileStatus.connect(
+        lambda name, text: statuses.setdefault(name, []).append(text))
+    progress: list[int] = []
+    panel.controls.progress.valueChanged.connect(progress.append)
+    task = _download(panel)
+    assert len(task.outcome.files) == 3 and not task.outcome.errors
+    assert set(statuses) == {p.name for p in task.outcome.files}
+    for texts in statuses.values():
+        assert texts[0] == "queued" and texts[-1] == "done"
+    assert progress and progress[-1] == 100 and progress == sorted(progress)
+    assert len(task.outcome.layers) >= 3
+
+
+def test_a_checksum_failure_is_shown_and_leaves_no_file(tab, os_api, iface):
+    from qgis.core import Qgis, QgsApplication
+
+    logged: list[str] = []
+    QgsApplication.messageLog().messageReceived.connect(
+        lambda message, tag, level: logged.append(f"{tag}|{message}"))
+    tab.context.retry = type(tab.context.retry)(attempts=2, base_delay=0.01, max_delay=0.02)
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    panel = tab.downloads
+    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
+    panel.set_areas({"SU"})
+    panel._tick_shown(True)
+    name = panel.chosen()[0].file_name
+    os_api.faults.wrong_md5(name)
+    choose(tab, "BoundaryLine")  # list the files again, now with the wrong md5
+    choose(tab, "OpenGreenspace")
+    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
+    panel.set_areas({"SU"})
+    panel._tick_shown(True)
+    task = _download(panel, timeout=120)
+    assert task.outcome.errors
+    critical = iface.messageBar().get_messages(Qgis.Critical)
+    assert critical and "damaged (md5" in critical[-1] and "Try again later" in critical[-1]
+    assert critical[-1].count(name) == 1
+    assert not (panel.destination() / name).exists()
+    assert panel.model.item(panel._rows[name], 5).text() == "failed"
+    assert any(entry.startswith("OS Data Hub|") and "md5" in entry for entry in logged)

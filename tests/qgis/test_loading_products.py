@@ -1,0 +1,156 @@
+"""Every kind of file OS ships, downloaded from the local server through the dock's own task
+(download → verify → unpack → plan → add), becomes the right layers: count, names, types,
+provider, CRS, group and attribution."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from qgis.core import (
+    QgsMapLayer,
+    QgsProject,
+    QgsRasterLayer,
+    QgsVectorLayer,
+    QgsVectorTileLayer,
+)
+
+from api.client import DownloadsClient
+from os_data_hub_loader.api.download import DownloadItem
+from os_data_hub_loader.core.context import ApiContext
+from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
+
+
+def zip_names(path, suffix):
+    """Names (stems) of members with `suffix`, looking into zips inside the zip too."""
+    names = []
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.namelist():
+            if member.lower().endswith(suffix):
+                names.append(member.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            if member.lower().endswith(".zip") and suffix == ".asc":
+                names.append(member)
+    return names
+
+
+@pytest.fixture()
+def load(os_api, monkeypatch, tmp_path):
+    monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
+    project = QgsProject.instance()
+
+    def run(product_id, format_, areas=()):
+        with DownloadsClient(os_api.url) as client:
+            product = client.product(product_id)
+            downloads = client.product_downloads(product_id, format=format_, areas=areas)
+        assert downloads, (product_id, format_)
+        request = DownloadRequest(
+            title=product.name, version=product.version,
+            items=[DownloadItem(d.url, d.file_name, d.size, d.md5) for d in downloads],
+            folder=tmp_path / product_id, unpack=True, load=True,
+        )
+        task = DownloadTask(request, ApiContext().download_engine())
+        assert task.run(), task.outcome.errors
+        task.finished(True)
+        group = project.layerTreeRoot().findGroup(task.group_name)
+        assert group is not None
+        assert task.group_name == f"{product.name} ({product.version})"
+        layers = [node.layer() for node in group.findLayers()]
+        assert layers == task.outcome.layers and task.outcome.failed_layers == []
+        year = product.version[:4]
+        for layer in layers:
+            assert layer.isValid(), layer.name()
+            assert f"Contains OS data © Crown copyright and database right {year}" in (
+                layer.metadata().rights()), layer.name()
+        return task, layers
+
+    yield run
+    project.removeAllMapLayers()
+    project.layerTreeRoot().removeAllChildren()
+
+
+def _vectors(layers, provider="ogr"):
+    assert all(isinstance(layer, QgsVectorLayer) for layer in layers)
+    assert {layer.providerType() for layer in layers} == {provider}
+    assert all(layer.crs().authid() == "EPSG:27700" for layer in layers)
+    return sorted(layer.name() for layer in layers)
+
+
+def test_geopackage_every_layer(load):
+    task, layers = load("OpenGreenspace", "GeoPackage", ["SU"])
+    assert _vectors(layers) == ["AccessPoint", "GreenspaceSite"]
+    assert all(layer.featureCount() > 0 for layer in layers)
+
+
+def test_geopackages_of_several_squares_name_their_square(load):
+    _task, layers = load("OpenGreenspace", "GeoPackage", ["SU", "TQ"])
+    names = _vectors(layers)
+    assert len(names) == 4 and all(("_su)" in n or "_tq)" in n) for n in names)
+
+
+@pytest.mark.parametrize(("format_", "suffix"), [("ESRI® Shapefile", ".shp"),
+                                                  ("MapInfo® TAB", ".tab")])
+def test_every_shapefile_and_tab(load, format_, suffix):
+    task, layers = load("BoundaryLine", format_)
+    expected = sorted(zip_names(task.outcome.files[0], suffix))
+    assert expected and _vectors(layers) == expected
+
+
+def test_gml_feature_types(load):
+    _task, layers = load("BoundaryLine", "GML")
+    assert len(_vectors(layers)) >= 2
+
+
+def test_code_point_csvs_use_the_header_file_and_become_one_point_layer(load, os_api):
+    _task, layers = load("CodePointOpen", "CSV")
+    (layer,) = layers
+    assert layer.providerType() == "delimitedtext" and layer.isSpatial()
+    assert layer.crs().authid() == "EPSG:27700"
+    assert [f.name() for f in layer.fields()][:4] == [
+        "Postcode", "Positional_quality_indicator", "Eastings", "Northings"]
+    assert layer.featureCount() > 0
+
+
+def test_ascii_grid_tiles_in_nested_zips_become_one_mosaic(load):
+    task, layers = load("Terrain50", "ASCII Grid and GML (Grid)")
+    (raster,) = layers
+    assert isinstance(raster, QgsRasterLayer) and raster.providerType() == "gdal"
+    assert raster.source().endswith(".vrt")
+    assert raster.crs().authid() == "EPSG:27700"  # ASCII grids carry none: set
+    folder = task.outcome.files[0].with_suffix("")
+    assert len(list(folder.rglob("*.asc"))) > 1
+
+
+def test_geotiff_tiles_become_one_mosaic(load):
+    _task, layers = load("250kScaleColourRaster", None)
+    (raster,) = layers
+    assert isinstance(raster, QgsRasterLayer) and raster.source().endswith(".vrt")
+    assert raster.crs().authid() == "EPSG:27700"
+
+
+def test_mbtiles_become_a_vector_tile_layer(load):
+    _task, layers = load("OpenZoomstack", "Vector Tiles")
+    (tiles,) = layers
+    assert isinstance(tiles, QgsVectorTileLayer)
+    assert tiles.type() == QgsMapLayer.VectorTileLayer
+
+
+def test_csv_with_x_y_coordinate_columns_from_a_data_package(load, os_api, auth_db, tmp_path):
+    from local_os_api import DEMO_KEY
+
+    from os_data_hub_loader.api.auth import ApiKeyAuth
+
+    with DownloadsClient(os_api.url, auth=ApiKeyAuth(DEMO_KEY)) as client:
+        version = client.data_package_version("0040046952", "110012")
+    request = DownloadRequest(
+        title="Southampton Addresses", version=version.product_version,
+        items=[DownloadItem(d.url, d.file_name, d.size, d.md5) for d in version.downloads],
+        folder=tmp_path / "package", unpack=True, load=True,
+    )
+    task = DownloadTask(request, ApiContext().download_engine(ApiKeyAuth(DEMO_KEY)))
+    assert task.run(), task.outcome.errors
+    task.finished(True)
+    layers = task.outcome.layers
+    assert layers and all(layer.isSpatial() for layer in layers)
+    assert all(layer.crs().authid() == "EPSG:27700" for layer in layers)
+    assert all("X_COORDINATE" in [f.name() for f in layer.fields()] for layer in layers)
+    assert all(layer.metadata().rights()[0].endswith("2015") for layer in layers)
