@@ -7,6 +7,9 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from os_data_hub_loader.api.download import DownloadItem
+from os_data_hub_loader.core.context import ApiContext
+from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
 from qgis.core import (
     QgsMapLayer,
     QgsProject,
@@ -16,9 +19,6 @@ from qgis.core import (
 )
 
 from api.client import DownloadsClient
-from os_data_hub_loader.api.download import DownloadItem
-from os_data_hub_loader.core.context import ApiContext
-from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
 
 
 def zip_names(path, suffix):
@@ -135,9 +135,9 @@ def test_mbtiles_become_a_vector_tile_layer(load):
 
 
 def test_csv_with_x_y_coordinate_columns_from_a_data_package(load, os_api, auth_db, tmp_path):
-    from local_os_api import DEMO_KEY
-
     from os_data_hub_loader.api.auth import ApiKeyAuth
+
+    from local_os_api import DEMO_KEY
 
     with DownloadsClient(os_api.url, auth=ApiKeyAuth(DEMO_KEY)) as client:
         version = client.data_package_version("0040046952", "110012")
