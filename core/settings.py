@@ -40,6 +40,11 @@ class PluginSettings:
         env = os.environ.get("OS_API_BASE_URL", "").strip()
         return (env or self._get("base_url", DEFAULT_BASE_URL, str) or DEFAULT_BASE_URL).rstrip("/")
 
+    @property
+    def stored_base_url(self) -> str:
+        """The setting itself, whatever OS_API_BASE_URL says (for the settings page)."""
+        return (self._get("base_url", DEFAULT_BASE_URL, str) or DEFAULT_BASE_URL).rstrip("/")
+
     @base_url.setter
     def base_url(self, value: str) -> None:
         self._set("base_url", value.strip().rstrip("/"))

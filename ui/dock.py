@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from qgis.core import QgsApplication
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from ..core.context import ApiContext
 from ..core.tasks import TaskRegistry
 from .basemaps_tab import BasemapsTab
 from .opendata_tab import OpenDataTab
 from .packages_tab import PackagesTab
+from .settings_page import open_settings
 
 
 class OSDataHubDock(QgsDockWidget):
@@ -31,6 +33,13 @@ class OSDataHubDock(QgsDockWidget):
         self.tabs.addTab(self.packages, self.tr("Data packages"))
         self.basemaps = BasemapsTab(self.context, tasks, self.iface, self.tabs)
         self.tabs.addTab(self.basemaps, self.tr("Basemaps"))
+        self.settings_button = QToolButton(self.tabs)
+        self.settings_button.setIcon(QgsApplication.getThemeIcon("/mActionOptions.svg"))
+        self.settings_button.setToolTip(
+            self.tr("OS Data Hub settings: API key, download folder, rate limit"))
+        self.settings_button.setAutoRaise(True)
+        self.settings_button.clicked.connect(lambda: open_settings(self.iface))
+        self.tabs.setCornerWidget(self.settings_button)
         self.tabs.currentChanged.connect(lambda _index: self._load_current())
         self.setWidget(body)
         self.visibilityChanged.connect(self._on_visibility)

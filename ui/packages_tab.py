@@ -28,6 +28,7 @@ from ..api.models import DataPackage, DataPackageVersion, DataPackageVersionDeta
 from ..core.context import ApiContext
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
+from .settings_page import open_settings
 
 ITEM_ROLE = Qt.UserRole + 1
 SIGN_UP_URL = "https://osdatahub.os.uk"
@@ -306,7 +307,7 @@ class PackagesTab(QWidget):
                                    self.destination(), self.context.auth())
 
     def open_settings(self) -> None:
-        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage="OSDataHubOptions")
+        open_settings(self.iface)
 
     def close_down(self) -> None:
         cancel_task(self._task)

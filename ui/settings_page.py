@@ -3,7 +3,7 @@ database), a Test button, and the download settings."""
 
 from __future__ import annotations
 
-from qgis.gui import QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
@@ -29,6 +29,11 @@ from ..core.tasks import ApiTask, TaskRegistry, cancel_task
 
 PAGE_NAME = "OSDataHubOptions"
 SIGN_UP_URL = "https://osdatahub.os.uk"
+
+
+def open_settings(iface) -> None:
+    """QGIS's Options dialog, opened at this plugin's page."""
+    iface.showOptionsDialog(iface.mainWindow(), currentPage=PAGE_NAME)
 
 
 class OSDataHubOptionsPage(QgsOptionsPageWidget):
@@ -80,10 +85,16 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
             self.tr("Development project (50 requests a minute)"), DEVELOPMENT_PROJECT_RPM)
         self.workers = QSpinBox(self)
         self.workers.setRange(1, 8)
+        self.folder = QgsFileWidget(self)
+        self.folder.setStorageMode(QgsFileWidget.GetDirectory)
         self.base_url = QLineEdit(self)
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
+        self.base_url.setToolTip(self.tr(
+            "Advanced: another address for the OS APIs (a mirror, or the local test server). "
+            "The OS_API_BASE_URL environment variable, when set, wins over this."))
         downloads = QGroupBox(self.tr("Downloads"), self)
         download_form = QFormLayout(downloads)
+        download_form.addRow(self.tr("Download folder"), self.folder)
         download_form.addRow(self.tr("Rate limit"), self.plan)
         download_form.addRow(self.tr("Files at once"), self.workers)
         download_form.addRow(self.tr("API address"), self.base_url)
@@ -101,7 +112,8 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         settings = self.context.settings
         self.plan.setCurrentIndex(max(0, self.plan.findData(settings.requests_per_minute)))
         self.workers.setValue(settings.workers)
-        base_url = settings.base_url
+        self.folder.setFilePath(str(settings.download_folder))
+        base_url = settings.stored_base_url
         self.base_url.setText("" if base_url == DEFAULT_BASE_URL else base_url)
         self._show_stored()
 
@@ -124,6 +136,8 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         settings = self.context.settings
         settings.requests_per_minute = int(self.plan.currentData())
         settings.workers = self.workers.value()
+        if self.folder.filePath():
+            settings.download_folder = self.folder.filePath()
         settings.base_url = clean(self.base_url.text()) or DEFAULT_BASE_URL
         credentials = self.entered_credentials()
         if credentials is not None:

@@ -43,6 +43,10 @@ def iface(qgis_iface):
     qgis_iface.registerOptionsWidgetFactory = options_factories.append
     qgis_iface.unregisterOptionsWidgetFactory = options_factories.remove
     qgis_iface.optionsWidgetFactories = lambda: list(options_factories)
+    options_shown: list[str] = []
+    qgis_iface.showOptionsDialog = (
+        lambda parent=None, currentPage="": options_shown.append(currentPage))
+    qgis_iface.optionsShown = options_shown
     drop_handlers: list = []
     qgis_iface.registerCustomDropHandler = drop_handlers.append
     qgis_iface.unregisterCustomDropHandler = drop_handlers.remove

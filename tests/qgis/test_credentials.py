@@ -106,3 +106,16 @@ def test_test_button_says_what_the_credentials_open(page, wait_until, key, secre
 def test_test_without_any_key_says_opendata_needs_none(page):
     page.test()
     assert "OS OpenData works without one" in page.result.text()
+
+
+def test_download_folder_rate_limit_and_workers_are_saved(page, tmp_path):
+    page.folder.setFilePath(str(tmp_path / "os-data"))
+    page.plan.setCurrentIndex(page.plan.findData(50))
+    page.workers.setValue(2)
+    page.apply()
+    settings = page.context.settings
+    assert settings.download_folder == tmp_path / "os-data"
+    assert settings.requests_per_minute == 50 and settings.workers == 2
+    assert page.context.rate_limiter.requests_per_minute == 50
+    settings.requests_per_minute = 600
+    settings.workers = 4

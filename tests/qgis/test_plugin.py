@@ -50,3 +50,9 @@ def test_unload_removes_everything(plugin, iface):
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     assert main_window.findChild(QAction, "OSDataHubLoaderToggleDock") is None
     assert main_window.findChild(QDockWidget, "OSDataHubLoaderDock") is None
+
+
+def test_the_dock_opens_the_settings_page(plugin, iface):
+    plugin.dock.settings_button.click()
+    assert iface.optionsShown[-1] == "OSDataHubOptions"
+    assert plugin.options_factory.createWidget(None).objectName() == "OSDataHubOptions"
