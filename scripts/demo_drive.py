@@ -98,7 +98,32 @@ def show_packages() -> None:
     dock.context.credentials.save(Credentials(os.environ.get("DEMO_KEY", "local-demo-key")))
     dock.tabs.setCurrentWidget(dock.packages)
     report.append("data packages tab shown")
-    step(lambda: shot("03-data-packages"), 2500, finish)
+    step(lambda: shot("03-data-packages"), 2500, show_basemaps)
+
+
+def show_basemaps() -> None:
+    dock = plugins["os_data_hub_loader"].dock
+    dock.tabs.setCurrentWidget(dock.basemaps)
+    report.append("basemaps tab shown")
+    step(add_basemap, 3000)
+
+
+def add_basemap() -> None:
+    dock = plugins["os_data_hub_loader"].dock
+    dock.basemaps.add_default()
+    report.append("default basemap asked for")
+    step(zoom_to_southampton, 2000)
+
+
+def zoom_to_southampton() -> None:
+    from qgis.core import QgsRectangle
+
+    canvas = iface.mapCanvas()
+    canvas.setExtent(QgsRectangle(380_000, 80_000, 520_000, 180_000))
+    canvas.refresh()
+    layers = [layer.name() for layer in canvas.layers()]
+    report.append(f"map layers: {layers}")
+    step(lambda: shot("04-basemap"), 4000, finish)
 
 
 def _pick_first(tab) -> None:

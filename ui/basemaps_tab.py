@@ -34,7 +34,7 @@ from ..core.tasks import TaskRegistry
 from .messages import notify
 
 LAYER_ROLE = Qt.UserRole + 1
-PREVIEW_SIZE = 64
+PREVIEW_SIZE = 48
 
 
 class BasemapsTab(QWidget):
@@ -156,6 +156,7 @@ class BasemapsTab(QWidget):
                                     self._zoom_text(layer)])
             item.setData(0, LAYER_ROLE, layer.id)
             item.setToolTip(0, layer_name(layer))
+            item.setToolTip(1, layer.crs)
             if layer.id in self._previews:
                 item.setIcon(0, QIcon(self._previews[layer.id]))
             self.tree.addTopLevelItem(item)
@@ -174,7 +175,7 @@ class BasemapsTab(QWidget):
 
     @staticmethod
     def _crs_text(layer: WmtsLayer) -> str:
-        return f"{layer.crs_name} ({layer.crs})" if layer.crs_name != layer.crs else layer.crs
+        return layer.crs_name or layer.crs  # the EPSG code is in the tooltip
 
     def _zoom_text(self, layer: WmtsLayer) -> str:
         if layer.min_zoom is None or layer.max_zoom is None:
@@ -196,6 +197,7 @@ class BasemapsTab(QWidget):
             item = self.tree.topLevelItem(index)
             if item.data(0, LAYER_ROLE) == layer_id:
                 item.setIcon(0, QIcon(pixmap))
+        self.tree.resizeColumnToContents(0)  # room for the picture and the style name
 
     def _show_premium(self) -> None:
         if self.service.premium == PREMIUM_AVAILABLE:

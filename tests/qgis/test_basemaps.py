@@ -455,10 +455,11 @@ def test_tab_lists_layers_with_previews_and_adds_the_selected_one(
     assert tab.no_key.isHidden() and tab.add_button.isEnabled()
     rows = {tab.tree.topLevelItem(i).data(0, Qt.UserRole + 1): [
         tab.tree.topLevelItem(i).text(c) for c in range(3)] for i in range(7)}
-    assert rows["Road_27700"] == ["Road", "British National Grid (EPSG:27700)",
-                                  "0–13 (premium from 10)"]
+    assert rows["Road_27700"] == ["Road", "British National Grid", "0–13 (premium from 10)"]
     assert rows["Leisure_27700"][2] == "0–9 (premium from 6)"
-    assert rows["Light_3857"][:2] == ["Light", "Web Mercator (EPSG:3857)"]
+    assert rows["Light_3857"][:2] == ["Light", "Web Mercator"]
+    tooltips = {tab.tree.topLevelItem(i).toolTip(1) for i in range(7)}
+    assert tooltips == {"EPSG:27700", "EPSG:3857"}
     wait_until(lambda: all(not tab.tree.topLevelItem(i).icon(0).isNull() for i in range(7)),
                what="the preview tiles")
     previews = [r for r in tile_requests(os_api) if "tilematrix=" in r.query.lower()]
