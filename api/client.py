@@ -1,33 +1,20 @@
 """The OS Downloads API (`/downloads/v1`): its nine GET endpoints as typed Python calls.
 
-Every request to the API host is rate limited and retried (connection errors, timeouts, 429
-with its Retry-After, 5xx) with sleeps that a `CancelToken` interrupts. Redirects are followed
-by hand so that the key or bearer token only ever goes to the API's own origin, never to the
-storage host a redirect points at. Error messages name what was asked for and never carry the
-key, the token or a signed URL's signature.
+Rate limits, retries, redirects (auth only to the API's own origin, never to the storage host)
+and redacted errors come from `api.transport.ApiClient`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Union
-from urllib.parse import quote, urljoin, urlsplit
+from typing import Any, Dict, List, Sequence
+from urllib.parse import quote
 
-import requests
-
-from .auth import Auth, NoAuth, OAuth2ClientCredentials
+from .auth import Auth
 from .cancel import CancelToken
 from .errors import (
     BadRequestError,
-    Cancelled,
-    NetworkError,
-    OSAPIError,
-    RateLimited,
-    ServerError,
-    error_for_status,
-    redact,
-    redact_url,
 )
-from .http import RETRYABLE_STATUSES, HttpSettings, RetryPolicy, make_session, parse_retry_after
+from .http import HttpSettings, RetryPolicy
 from .models import (
     DataPackage,
     DataPackageVersion,
@@ -39,33 +26,13 @@ from .models import (
 )
 from .national_grid import AREA_CODES, GB
 from .ratelimit import RateLimiter
+from .transport import DEFAULT_BASE_URL, ApiClient, Params
 
-DEFAULT_BASE_URL = "https://api.os.uk"
 API_PATH = "/downloads/v1"
 
 KNOWN_AREAS = frozenset((GB, *AREA_CODES))
 
-MAX_REDIRECTS = 5
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-Params = Union[Dict[str, str], str, None]
-
-
-def url_origin(url: str) -> str:
-    """`scheme://host:port` of a URL, lower case with the port always written, for comparing
-    origins (`https://API.os.uk` and `https://api.os.uk:443` are the same)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    port = port or _DEFAULT_PORTS.get(scheme, 0)
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{scheme}://{host}:{port}"
 
 
 def normalise_area(code: str) -> str:
@@ -84,8 +51,10 @@ def _segment(value: str) -> str:
     return quote(str(value).strip(), safe="")
 
 
-class DownloadsClient:
+class DownloadsClient(ApiClient):
     """The OS Downloads API. One instance may be shared; pass a `CancelToken` to stop waits."""
+
+    ACCEPT = "application/json"
 
     def __init__(
         self,
@@ -96,30 +65,9 @@ class DownloadsClient:
         rate_limiter: RateLimiter | None = None,
         cancel: CancelToken | None = None,
     ) -> None:
-        self.base_url = base_url.strip().rstrip("/")
-        if urlsplit(self.base_url).scheme not in ("http", "https"):
-            raise BadRequestError(
-                f"The API address must start with https:// (got '{redact_url(self.base_url)}')."
-            )
+        super().__init__(base_url, auth, http, retry, rate_limiter, cancel)
         self.api_url = self.base_url + API_PATH
-        self.api_origin = url_origin(self.api_url)
-        self.auth: Auth = auth if auth is not None else NoAuth()
-        self.http = http or HttpSettings()
-        self.retry = retry or RetryPolicy()
-        self.rate_limiter = rate_limiter
-        self.cancel = cancel or CancelToken()
-        self._session = make_session(self.http)
 
-    def close(self) -> None:
-        self._session.close()
-
-    def __enter__(self) -> DownloadsClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    # ----- the endpoints -----
 
     def products(self, expanded: bool = False) -> List[Product]:
         what = "the list of products"
@@ -179,18 +127,7 @@ class DownloadsClient:
             params="large" if large else None,
             stream=True,
         )
-        with response:
-            chunks: List[bytes] = []
-            total = 0
-            try:
-                for chunk in response.iter_content(64 * 1024):
-                    total += len(chunk)
-                    if total > MAX_IMAGE_BYTES:
-                        raise unexpected_answer(f"{what} is larger than 20 MB.")
-                    chunks.append(chunk)
-            except requests.RequestException as exc:
-                raise self._network_error(exc, what, response.url) from exc
-        return b"".join(chunks)
+        return self._read_limited(response, MAX_IMAGE_BYTES, what)
 
     def data_packages(self) -> List[DataPackage]:
         what = "the list of data packages"
@@ -231,99 +168,3 @@ class DownloadsClient:
             raise unexpected_answer(
                 f"{what} did not come as JSON ({kind}); a proxy or login page may be in the way."
             ) from None
-
-    def _get(
-        self, url: str, what: str, *, params: Params = None, stream: bool = False
-    ) -> requests.Response:
-        """A successful (2xx) response, after retries; a typed `OSAPIError` otherwise."""
-        attempt = 0
-        renewed_token = False
-        while True:
-            attempt += 1
-            self.cancel.raise_if_cancelled()
-            retry_after: float | None = None
-            try:
-                response = self._follow(url, what, params, stream)
-            except (NetworkError, RateLimited, ServerError) as exc:
-                error: OSAPIError = exc
-                retry_after = getattr(exc, "retry_after", None)
-            else:
-                status = response.status_code
-                if 200 <= status < 300:
-                    return response
-                body = response.content[:65536]
-                response.close()
-                if (
-                    status == 401
-                    and not renewed_token
-                    and isinstance(self.auth, OAuth2ClientCredentials)
-                ):
-                    # The token may have expired early: fetch a new one, once.
-                    renewed_token = True
-                    self.auth.invalidate()
-                    attempt -= 1
-                    continue
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                error = error_for_status(
-                    status,
-                    what=what,
-                    body=body,
-                    retry_after=retry_after,
-                    secrets=self.auth.secrets(),
-                )
-                if status not in RETRYABLE_STATUSES:
-                    raise error
-            if attempt >= self.retry.attempts:
-                raise error
-            if self.cancel.wait(self.retry.delay(attempt, retry_after)):
-                raise Cancelled()
-
-    def _follow(self, url: str, what: str, params: Params, stream: bool) -> requests.Response:
-        """One try: the request and any redirects, the auth headers only on the API origin."""
-        for _hop in range(MAX_REDIRECTS + 1):
-            on_api = url_origin(url) == self.api_origin
-            headers = {"Accept": "application/json"} if on_api else {}
-            if on_api:
-                if self.rate_limiter is not None:
-                    self.rate_limiter.acquire(self.cancel)
-                headers.update(self.auth.headers())
-            try:
-                response = self._session.get(
-                    url,
-                    params=params,
-                    headers=headers,
-                    timeout=self.http.timeout,
-                    allow_redirects=False,
-                    stream=stream,
-                )
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                raise self._network_error(exc, what, url) from exc
-            except requests.RequestException as exc:
-                raise OSAPIError(
-                    f"Could not ask the OS Data Hub for {what}: "
-                    f"{redact(str(exc), self.auth.secrets())}"
-                ) from exc
-            if not response.is_redirect:
-                return response
-            location = urljoin(response.url, response.headers["Location"])
-            response.close()
-            if urlsplit(location).scheme not in ("http", "https"):
-                raise unexpected_answer(f"{what} redirected to '{redact_url(location)}'.")
-            url, params = location, None
-        raise unexpected_answer(f"{what} redirected more than {MAX_REDIRECTS} times.")
-
-    def _network_error(self, exc: Exception, what: str, url: str) -> NetworkError:
-        host = urlsplit(url).netloc or url
-        if isinstance(exc, requests.Timeout):
-            reason = f"no answer within {self.http.timeout:g} s"
-        elif isinstance(exc, requests.exceptions.SSLError):
-            reason = "the secure connection failed (a proxy inspecting TLS needs its CA trusted)"
-        elif isinstance(exc, requests.exceptions.ProxyError):
-            reason = "the proxy refused the connection"
-        else:
-            reason = "the connection failed"
-        return NetworkError(
-            f"Could not reach the OS Data Hub ({redact_url(host)}) for {what}: {reason}. "
-            "Check the internet connection and the proxy settings "
-            "(QGIS: Settings → Options → Network), then try again."
-        )

@@ -17,23 +17,18 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Iterator, List, Sequence, Tuple
 
-import requests
-
+from .auth import ApiKeyAuth
 from .cancel import CancelToken
-from .client import DEFAULT_BASE_URL, url_origin
 from .errors import (
     AuthenticationError,
     BadRequestError,
-    Cancelled,
-    NetworkError,
     OSAPIError,
     PermissionDeniedError,
-    error_for_status,
     redact,
-    redact_url,
 )
-from .http import RETRYABLE_STATUSES, HttpSettings, RetryPolicy, make_session, parse_retry_after
+from .http import HttpSettings, RetryPolicy
 from .ratelimit import RateLimiter
+from .transport import DEFAULT_BASE_URL, ApiClient
 
 MAPS_PATH = "/maps/raster/v1"
 WMTS_PATH = MAPS_PATH + "/wmts"
@@ -457,11 +452,11 @@ def _tile_span(matrix_set: TileMatrixSet, zoom: int) -> float:
     return matrix.resolution * matrix.tile_width if matrix else math.inf
 
 
-class MapsClient:
+class MapsClient(ApiClient):
     """The OS Maps API WMTS for the plugin's own requests (capabilities, previews, the premium
     probe). The key goes in the `key` header, so it is in no URL that a log could show (QGIS's
-    own tile requests need it in the URL: see `core.basemaps`). Every error message is redacted.
-    Pass a `CancelToken` to stop waits."""
+    own tile requests need it in the URL: see `core.basemaps`). Retries, rate limit, cancel and
+    redacted errors come from `api.transport.ApiClient`."""
 
     def __init__(
         self,
@@ -472,36 +467,18 @@ class MapsClient:
         rate_limiter: RateLimiter | None = None,
         cancel: CancelToken | None = None,
     ) -> None:
-        self.base_url = base_url.strip().rstrip("/")
-        if not self.base_url.lower().startswith(("http://", "https://")):
-            raise BadRequestError(
-                f"The API address must start with https:// (got '{redact_url(self.base_url)}')."
-            )
-        self.key = (key or "").strip()
-        if not self.key:
+        key = (key or "").strip()
+        if not key:
             raise AuthenticationError(
                 "OS Maps needs an OS Data Hub API key: add it in Settings → OS Data Hub."
             )
+        super().__init__(base_url, ApiKeyAuth(key), http, retry, rate_limiter, cancel)
+        self.key = key
         self.url = wmts_url(self.base_url)
-        self.origin = url_origin(self.url)
-        self.http = http or HttpSettings()
-        self.retry = retry or RetryPolicy()
-        self.rate_limiter = rate_limiter
-        self.cancel = cancel or CancelToken()
-        self._session = make_session(self.http)
-
-    def close(self) -> None:
-        self._session.close()
-
-    def __enter__(self) -> MapsClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def capabilities_xml(self) -> bytes:
         params = {"service": "WMTS", "request": "GetCapabilities", "version": "1.0.0"}
-        return self._get(params, "the OS Maps layer list (WMTS capabilities)")
+        return self._fetch(params, "the OS Maps layer list (WMTS capabilities)")
 
     def capabilities(self) -> Capabilities:
         return parse_capabilities(self.capabilities_xml())
@@ -529,7 +506,7 @@ class MapsClient:
             "tileRow": str(int(row)),
             "tileCol": str(int(col)),
         }
-        return self._get(params, f"tile {zoom}/{row}/{col} of OS Maps layer '{layer}'")
+        return self._fetch(params, f"tile {zoom}/{row}/{col} of OS Maps layer '{layer}'")
 
     def sample_tile(self, capabilities: Capabilities, layer: WmtsLayer, zoom: int) -> bytes:
         """The tile at `zoom` around the sample point (Southampton) of the layer's CRS."""
@@ -566,67 +543,9 @@ class MapsClient:
             return True
         return False
 
-    # ----- plumbing -----
-
-    def _get(self, params: Dict[str, str], what: str) -> bytes:
-        """The body of a 2xx answer, after retries; a typed `OSAPIError` otherwise."""
-        query = dict(params)
-        attempt = 0
-        while True:
-            attempt += 1
-            self.cancel.raise_if_cancelled()
-            retry_after: float | None = None
-            try:
-                status, body, headers = self._once(query, what)
-            except NetworkError as exc:
-                error: OSAPIError = exc
-            else:
-                if 200 <= status < 300:
-                    return body
-                retry_after = parse_retry_after(headers.get("Retry-After"))
-                error = error_for_status(
-                    status, what=what, body=body[:65536], retry_after=retry_after,
-                    secrets=(self.key,),
-                )
-                if status not in RETRYABLE_STATUSES:
-                    raise error
-            if attempt >= self.retry.attempts:
-                raise error
-            if self.cancel.wait(self.retry.delay(attempt, retry_after)):
-                raise Cancelled()
-
-    def _once(self, query: Dict[str, str], what: str) -> Tuple[int, bytes, Any]:
-        if self.rate_limiter is not None:
-            self.rate_limiter.acquire(self.cancel)
-        try:
-            response = self._session.get(
-                self.url, params=query, headers={"key": self.key}, timeout=self.http.timeout,
-                allow_redirects=False, stream=True,
-            )
-            with response:
-                chunks: List[bytes] = []
-                total = 0
-                for chunk in response.iter_content(64 * 1024):
-                    total += len(chunk)
-                    if total > MAX_TILE_BYTES:
-                        raise OSAPIError(f"{what} is larger than 5 MB: not an OS Maps answer.")
-                    chunks.append(chunk)
-                return response.status_code, b"".join(chunks), response.headers
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            host = redact_url(self.origin)
-            reason = (
-                f"no answer within {self.http.timeout:g} s"
-                if isinstance(exc, requests.Timeout) else "the connection failed"
-            )
-            raise NetworkError(
-                f"Could not reach the OS Maps API ({host}) for {what}: {reason}. Check the "
-                "internet connection and the proxy settings (QGIS: Settings → Options → "
-                "Network), then try again."
-            ) from None
-        except requests.RequestException as exc:
-            raise OSAPIError(
-                f"Could not ask the OS Maps API for {what}: {redact(str(exc), (self.key,))}"
-            ) from None
+    def _fetch(self, params: Dict[str, str], what: str) -> bytes:
+        response = self._get(self.url, what, params=params, stream=True)
+        return self._read_limited(response, MAX_TILE_BYTES, what)
 
 
 def layers_table_rows(layers: Sequence[WmtsLayer]) -> List[List[str]]:

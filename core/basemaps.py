@@ -26,8 +26,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..api.cancel import CancelToken
-from ..api.client import url_origin
 from ..api.errors import OSAPIError
+from ..api.transport import url_origin
 from ..api.wmts import (
     Capabilities,
     MapsClient,

@@ -13,7 +13,7 @@ import pytest
 
 from api.auth import ApiKeyAuth, NoAuth, OAuth2ClientCredentials
 from api.cancel import CancelToken
-from api.client import DownloadsClient, url_origin
+from api.client import DownloadsClient
 from api.errors import (
     AuthenticationError,
     BadRequestError,
@@ -27,6 +27,7 @@ from api.errors import (
 )
 from api.http import HttpSettings, RetryPolicy
 from api.ratelimit import RateLimiter
+from api.transport import url_origin
 
 KEY = "client-test-key-0123456789"
 API = "/downloads/v1"
