@@ -19,7 +19,7 @@ from urllib.parse import quote
 from . import __version__
 from .auth import SECRET_HINT, Auth, auth_from
 from .cancel import CancelToken
-from .client import DEFAULT_BASE_URL, DownloadsClient, normalise_area
+from .client import DownloadsClient, normalise_area
 from .download import FINISHED_STATES, DownloadEngine, DownloadItem, DownloadResult, Progress
 from .errors import (
     SETTINGS_HINT,
@@ -32,6 +32,7 @@ from .errors import (
 from .http import HttpSettings, RetryPolicy
 from .models import Product, ProductDownload, human_size
 from .ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM, RateLimiter
+from .transport import DEFAULT_BASE_URL
 from .wmts import MapsClient, layers_table_rows
 
 PROG = "python3 -m api"

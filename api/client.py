@@ -9,12 +9,9 @@ from __future__ import annotations
 from typing import Any, Dict, List, Sequence
 from urllib.parse import quote
 
-from .auth import Auth
-from .cancel import CancelToken
 from .errors import (
     BadRequestError,
 )
-from .http import HttpSettings, RetryPolicy
 from .models import (
     DataPackage,
     DataPackageVersion,
@@ -25,8 +22,7 @@ from .models import (
     unexpected_answer,
 )
 from .national_grid import AREA_CODES, GB
-from .ratelimit import RateLimiter
-from .transport import DEFAULT_BASE_URL, ApiClient, Params
+from .transport import ApiClient, Params
 
 API_PATH = "/downloads/v1"
 
@@ -56,17 +52,9 @@ class DownloadsClient(ApiClient):
 
     ACCEPT = "application/json"
 
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        auth: Auth | None = None,
-        http: HttpSettings | None = None,
-        retry: RetryPolicy | None = None,
-        rate_limiter: RateLimiter | None = None,
-        cancel: CancelToken | None = None,
-    ) -> None:
-        super().__init__(base_url, auth, http, retry, rate_limiter, cancel)
-        self.api_url = self.base_url + API_PATH
+    @property
+    def api_url(self) -> str:
+        return self.base_url + API_PATH
 
 
     def products(self, expanded: bool = False) -> List[Product]:

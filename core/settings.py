@@ -9,9 +9,10 @@ from pathlib import Path
 from qgis.core import QgsApplication, QgsSettings
 
 from ..api.ratelimit import LIVE_PROJECT_RPM
+from ..api.transport import DEFAULT_BASE_URL
 
 PLUGIN_ID = "os_data_hub_loader"
-DEFAULT_BASE_URL = "https://api.os.uk"
+
 _PREFIX = f"{PLUGIN_ID}/"
 
 

@@ -92,18 +92,7 @@ def auth_db():
 
 @pytest.fixture()
 def wait_until():
-    """Process Qt events until `predicate()` is true (tasks report through the event loop)."""
-    import time
-
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    def wait(predicate, timeout: float = 30.0, what: str = "condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            QCoreApplication.processEvents()
-            if predicate():
-                return
-            time.sleep(0.01)
-        raise AssertionError(f"timed out waiting for {what}")
+    """`testsupport.wait_until` as a fixture."""
+    from testsupport import wait_until as wait
 
     return wait

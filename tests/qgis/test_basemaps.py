@@ -5,7 +5,6 @@ premium zoom levels limited for a key without a premium plan."""
 from __future__ import annotations
 
 import re
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QSize, Qt, QTimer
 from qgis.PyQt.QtGui import QColor
+from testsupport import wait_until
 
 local_os_api = pytest.importorskip("local_os_api")
 DEMO_KEY: str = local_os_api.DEMO_KEY
@@ -51,15 +51,6 @@ SEVEN = [
 # Southampton: British National Grid and Web Mercator centres.
 CENTRES = {"EPSG:27700": (442_000.0, 112_000.0), "EPSG:3857": (-156_300.0, 6_604_400.0)}
 
-
-def wait_until(predicate, timeout: float = 30.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        if predicate():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ details, files, areas on the map, download into layers, cancel and resume."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,7 @@ from os_data_hub_loader.core.tasks import TaskRegistry
 from os_data_hub_loader.ui.opendata_tab import OpenDataTab
 from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QCoreApplication
-
-
-def wait_until(predicate, timeout: float = 30.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        if predicate():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
+from testsupport import wait_until
 
 
 @pytest.fixture()
