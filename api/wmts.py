@@ -35,6 +35,10 @@ WMTS_PATH = MAPS_PATH + "/wmts"
 # Metres per pixel of a tile matrix = scale denominator x 0.28 mm (the OGC "standard pixel").
 STANDARD_PIXEL_METRES = 0.00028
 MAX_TILE_BYTES = 5 * 1024 * 1024
+# Whether a key has the premium zoom levels.
+PREMIUM_AVAILABLE = "available"
+PREMIUM_UNAVAILABLE = "unavailable"
+PREMIUM_UNKNOWN = "unknown"
 
 CRS_NAMES = {"EPSG:27700": "British National Grid", "EPSG:3857": "Web Mercator"}
 
@@ -528,6 +532,16 @@ class MapsClient(ApiClient):
         if zoom is None:
             raise BadRequestError(f"OS Maps layer '{layer.id}' has no open zoom level.")
         return self.sample_tile(capabilities, layer, zoom)
+
+    def capabilities_and_plan(self) -> Tuple[Capabilities, str]:
+        """The capabilities and whether the key has premium zoom levels: PREMIUM_AVAILABLE,
+        PREMIUM_UNAVAILABLE, or PREMIUM_UNKNOWN when the probe itself failed."""
+        capabilities = self.capabilities()
+        try:
+            plan = PREMIUM_AVAILABLE if self.has_premium(capabilities) else PREMIUM_UNAVAILABLE
+        except OSAPIError:
+            plan = PREMIUM_UNKNOWN
+        return capabilities, plan
 
     def has_premium(self, capabilities: Capabilities) -> bool:
         """Whether the key gets premium zoom levels: one premium tile is asked for; 401/403 means

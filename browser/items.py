@@ -28,7 +28,7 @@ from qgis.PyQt.QtWidgets import QAction
 from ..api.errors import OSAPIError
 from ..api.models import DataPackage, DataPackageVersion, Product, ProductDownload, human_size
 from ..api.national_grid import GB
-from ..core.basemaps import PREMIUM_AVAILABLE, PREMIUM_UNAVAILABLE, PREMIUM_UNKNOWN, layer_name
+from ..core.basemaps import layer_name
 from ..ui.packages_tab import folder_name
 from .session import DROP_KEY, BrowserSession, FileJob, basemap_uri, tr
 
@@ -242,12 +242,7 @@ class BasemapsItem(_Collection):
                 "OS Maps needs an OS Data Hub API key: enter it in the plugin's settings.")))
         try:
             with connection.maps_client() as client:
-                capabilities = client.capabilities()
-                try:
-                    has_premium = client.has_premium(capabilities)
-                    premium = PREMIUM_AVAILABLE if has_premium else PREMIUM_UNAVAILABLE
-                except OSAPIError:
-                    premium = PREMIUM_UNKNOWN
+                capabilities, premium = client.capabilities_and_plan()
         except OSAPIError as error:
             return self.keep(_error(self, str(error)))
         self.session.capabilities, self.session.premium = capabilities, premium

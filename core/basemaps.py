@@ -29,6 +29,9 @@ from ..api.cancel import CancelToken
 from ..api.errors import OSAPIError
 from ..api.transport import url_origin
 from ..api.wmts import (
+    PREMIUM_AVAILABLE,
+    PREMIUM_UNAVAILABLE,
+    PREMIUM_UNKNOWN,
     Capabilities,
     MapsClient,
     WmtsLayer,
@@ -52,9 +55,6 @@ OPEN_LEVELS_PROPERTY = "os_data_hub_loader/open_max_zoom"
 OS_MAPS_PROPERTY = "os_data_hub_loader/os_maps_layer"
 
 # Premium access of the stored key.
-PREMIUM_AVAILABLE = "available"
-PREMIUM_UNAVAILABLE = "unavailable"
-PREMIUM_UNKNOWN = "unknown"
 
 # The scale a zoom limit is worked out for: QGIS's map canvas renders at 96 dpi on most screens.
 SCREEN_DPI = 96.0
@@ -420,15 +420,7 @@ class BasemapService(QObject):
 
         def work(_task: ApiTask) -> tuple[Capabilities, str]:
             with client:
-                capabilities = client.capabilities()
-                try:
-                    premium = (
-                        PREMIUM_AVAILABLE if client.has_premium(capabilities)
-                        else PREMIUM_UNAVAILABLE
-                    )
-                except OSAPIError:
-                    premium = PREMIUM_UNKNOWN
-            return capabilities, premium
+                return client.capabilities_and_plan()
 
         self._refresh_task = ApiTask(
             tr("Loading the OS Maps layers"),

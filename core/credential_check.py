@@ -13,7 +13,7 @@ from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
 from ..api.errors import AuthenticationError, OSAPIError, PermissionDeniedError
 from ..api.http import HttpSettings, RetryPolicy
-from ..api.wmts import MapsClient
+from ..api.wmts import PREMIUM_AVAILABLE, PREMIUM_UNAVAILABLE, MapsClient
 from .credentials import Credentials
 from .i18n import tr
 
@@ -85,13 +85,11 @@ def check_credentials(
     try:
         with MapsClient(base_url, credentials.key, http=http, retry=QUICK_RETRY,
                         cancel=cancel) as maps:
-            capabilities = maps.capabilities()
-            try:
-                premium = maps.has_premium(capabilities)
-                plan = (tr("premium zoom levels included") if premium else
-                        tr("open zoom levels (no premium plan)"))
-            except OSAPIError:
-                plan = tr("premium access unknown")
+            capabilities, premium = maps.capabilities_and_plan()
+            plan = {
+                PREMIUM_AVAILABLE: tr("premium zoom levels included"),
+                PREMIUM_UNAVAILABLE: tr("open zoom levels (no premium plan)"),
+            }.get(premium, tr("premium access unknown"))
             report.checks.append(ServiceCheck(
                 tr("OS Maps basemaps"), True,
                 tr("the key works: {0} layers, {1}").format(len(capabilities.layers), plan)))

@@ -19,8 +19,6 @@ from ..api.wmts import Capabilities, MapsClient
 from ..core import cache
 from ..core.basemaps import (
     CACHE_NAME,
-    PREMIUM_AVAILABLE,
-    PREMIUM_UNAVAILABLE,
     PREMIUM_UNKNOWN,
     add_basemap,
 )
@@ -100,12 +98,7 @@ class AddBasemap(OSDataHubAlgorithm):
                 with MapsClient(base_url, key=key, http=qgis_http_settings(),
                                 retry=api.retry, rate_limiter=api.rate_limiter,
                                 cancel=token) as client:
-                    capabilities = client.capabilities()
-                    try:
-                        has_premium = client.has_premium(capabilities)
-                        premium = PREMIUM_AVAILABLE if has_premium else PREMIUM_UNAVAILABLE
-                    except OSAPIError:
-                        premium = PREMIUM_UNKNOWN
+                    capabilities, premium = client.capabilities_and_plan()
                 cache.save_json(CACHE_NAME, base_url, capabilities.to_json())
                 return capabilities, premium
             except OSAPIError as error:

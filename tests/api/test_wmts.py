@@ -297,3 +297,21 @@ def test_client_retries_a_server_error(maps: Any) -> None:
 def local_key(name: str) -> str:
     local_os_api = pytest.importorskip("local_os_api")
     return getattr(local_os_api, name)
+
+
+@pytest.mark.parametrize(("key_name", "plan"), [("DEMO_KEY", "unavailable"),
+                                                ("PREMIUM_KEY", "available")])
+def test_capabilities_and_plan_probe_premium_levels(maps: Any, key_name: str, plan: str) -> None:
+    with MapsClient(maps.url, key=local_key(key_name), retry=FAST) as client:
+        capabilities, found = client.capabilities_and_plan()
+    assert len(capabilities.layers) == 7 and found == plan
+
+
+def test_plan_is_unknown_when_the_probe_itself_fails(maps: Any) -> None:
+    class ProbeFails(MapsClient):
+        def has_premium(self, capabilities):  # the premium tile answered 503 after retries
+            raise ServerError("The OS Data Hub had a server error (503).", status=503)
+
+    with ProbeFails(maps.url, key=local_key("DEMO_KEY"), retry=FAST) as client:
+        capabilities, found = client.capabilities_and_plan()
+    assert len(capabilities.layers) == 7 and found == "unknown"
