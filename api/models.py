@@ -11,7 +11,7 @@ the API's own field names, for `--json` output.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 from .errors import OSAPIError
 
@@ -328,3 +328,13 @@ def human_size(size: int | None) -> str:
         if value < 999.95 or unit == "TB":
             return f"{value:.1f} {unit}"
     return f"{size} B"  # pragma: no cover - the loop always returns
+
+
+def newest_first(versions: Sequence[DataPackageVersion]) -> List[DataPackageVersion]:
+    """Data package versions, the latest first (by creation date, then numeric id)."""
+
+    def key(version: DataPackageVersion) -> Tuple[str, int]:
+        number = int(version.id) if version.id.isdigit() else -1
+        return (version.created_on or "", number)
+
+    return sorted(versions, key=key, reverse=True)

@@ -26,7 +26,14 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from ..api.errors import OSAPIError
-from ..api.models import DataPackage, DataPackageVersion, Product, ProductDownload, human_size
+from ..api.models import (
+    DataPackage,
+    DataPackageVersion,
+    Product,
+    ProductDownload,
+    human_size,
+    newest_first,
+)
 from ..api.national_grid import GB
 from ..core.basemaps import layer_name
 from ..ui.packages_tab import folder_name
@@ -64,6 +71,18 @@ class _Collection(QgsDataCollectionItem):
     def keep(self, children: list[QgsDataItem]) -> list[QgsDataItem]:
         self._children = list(children)
         return children
+
+    def keyed_connection(self, no_key_message: str = ""):
+        """(connection, None) when requests with the stored key can be made, else (None, the
+        children to show instead: an unlock item, or `no_key_message`)."""
+        connection = self.session.connection
+        if connection is None:
+            return None, []
+        if connection.locked:
+            return None, self.keep([LockedItem(self)])
+        if not connection.key:
+            return None, self.keep(_error(self, no_key_message)) if no_key_message else []
+        return connection, None
 
 
 class RootItem(_Collection):
@@ -232,14 +251,10 @@ class BasemapsItem(_Collection):
         self.setToolTip(tr("OS Maps API layers (needs an OS Data Hub API key)"))
 
     def createChildren(self):
-        connection = self.session.connection
+        connection, instead = self.keyed_connection(tr(
+            "OS Maps needs an OS Data Hub API key: enter it in the plugin's settings."))
         if connection is None:
-            return []
-        if connection.locked:
-            return self.keep([LockedItem(self)])
-        if not connection.key:
-            return self.keep(_error(self, tr(
-                "OS Maps needs an OS Data Hub API key: enter it in the plugin's settings.")))
+            return instead
         try:
             with connection.maps_client() as client:
                 capabilities, premium = client.capabilities_and_plan()
@@ -293,13 +308,9 @@ class PackagesItem(_Collection):
         self.setToolTip(tr("Premium data packages ordered on the OS Data Hub web site"))
 
     def createChildren(self):
-        connection = self.session.connection
+        connection, instead = self.keyed_connection()
         if connection is None:
-            return []
-        if connection.locked:
-            return self.keep([LockedItem(self)])
-        if not connection.key:
-            return []
+            return instead
         try:
             with connection.downloads_client() as client:
                 packages = client.data_packages()
@@ -321,9 +332,8 @@ class PackageItem(_Collection):
         self.setToolTip(package.product_name or package.product_id or "")
 
     def createChildren(self):
-        versions = sorted(self.package.versions,
-                          key=lambda v: (v.created_on or "", v.id), reverse=True)
-        return self.keep([VersionItem(self, version) for version in versions])
+        return self.keep([VersionItem(self, version)
+                          for version in newest_first(self.package.versions)])
 
 
 class VersionItem(_Collection):

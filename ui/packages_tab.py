@@ -24,7 +24,13 @@ from qgis.PyQt.QtWidgets import (
 from ..api.cancel import CancelToken
 from ..api.download import DownloadItem
 from ..api.errors import AuthenticationError, OSAPIError, PermissionDeniedError
-from ..api.models import DataPackage, DataPackageVersion, DataPackageVersionDetail, human_size
+from ..api.models import (
+    DataPackage,
+    DataPackageVersion,
+    DataPackageVersionDetail,
+    human_size,
+    newest_first,
+)
 from ..core.context import ApiContext
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
@@ -50,14 +56,6 @@ def folder_name(*parts: str) -> str:
     """A folder name that every file system accepts, from package and version names."""
     text = " ".join(p for p in parts if p)
     return re.sub(r"[^\w.-]+", "_", text).strip("._") or "package"
-
-
-def newest_first(versions: list[DataPackageVersion]) -> list[DataPackageVersion]:
-    def key(version: DataPackageVersion):
-        number = int(version.id) if version.id.isdigit() else -1
-        return (version.created_on or "", number)
-
-    return sorted(versions, key=key, reverse=True)
 
 
 class PackagesTab(QWidget):

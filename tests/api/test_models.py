@@ -189,3 +189,12 @@ def test_md5_equal() -> None:
     assert md5_equal("ABC", "abc")
     assert not md5_equal("abc", None)
     assert not md5_equal("", "")
+
+
+def test_newest_first_orders_versions_by_date_then_number():
+    from api.models import DataPackageVersion, newest_first
+
+    versions = [DataPackageVersion(id="9", created_on="2021-04-01"),
+                DataPackageVersion(id="110013", created_on="2021-05-01"),
+                DataPackageVersion(id="10", created_on="2021-04-01")]
+    assert [v.id for v in newest_first(versions)] == ["110013", "10", "9"]
