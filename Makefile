@@ -13,7 +13,7 @@ help:
 	@echo "make test-fast  only the fast tests that need neither QGIS nor the local server"
 	@echo "make demo       local OS API server + QGIS with the plugin (Xvfb + screenshots if no display)"
 	@echo "make bench      speed and memory benchmarks"
-	@echo "make lint       ruff"
+	@echo "make lint       ruff and mypy (api/ is typed)"
 	@echo "make package    the installable plugin zip in dist/"
 	@echo "make deploy     copy the plugin into QGIS_PROFILE=$(QGIS_PROFILE)"
 	@echo "make transup TRANSLATION=fr / transcompile   update / compile translations in i18n/"
@@ -37,6 +37,7 @@ bench: setup
 
 lint: setup
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m mypy
 
 package:
 	python3 scripts/package.py --output dist/$(PLUGIN)-$(VERSION).zip

@@ -6,7 +6,7 @@ that never carry the key, a token or a signed URL's signature.
 
 from __future__ import annotations
 
-from typing import Dict, List, Union
+from typing import Dict, List, TypeVar, Union
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -33,6 +33,7 @@ MAX_REDIRECTS = 5
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 Params = Union[Dict[str, str], str, None]
+ClientT = TypeVar("ClientT", bound="ApiClient")
 
 
 def url_origin(url: str) -> str:
@@ -82,7 +83,7 @@ class ApiClient:
     def close(self) -> None:
         self._session.close()
 
-    def __enter__(self) -> ApiClient:
+    def __enter__(self: ClientT) -> ClientT:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

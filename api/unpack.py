@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import IO, Callable, Iterator
 
 from .cancel import CancelToken
 from .errors import Cancelled, OSAPIError, UnsafeArchiveError, local_file_error
@@ -287,7 +287,7 @@ class _Unpacker:
             raise
 
 
-def _chunks(source: BinaryIO) -> Iterator[bytes]:
+def _chunks(source: IO[bytes]) -> Iterator[bytes]:
     while True:
         chunk = source.read(CHUNK_SIZE)
         if not chunk:

@@ -375,7 +375,9 @@ def _layer(element: ET.Element, sets: Dict[str, TileMatrixSet]) -> WmtsLayer | N
         if (style.get("isDefault") or "").strip().lower() == "true" and not default_style:
             default_style = name
     styles = styles or ["default"]
-    formats = tuple(f.text.strip() for f in _children(element, "Format") if (f.text or "").strip())
+    formats = tuple(
+        (f.text or "").strip() for f in _children(element, "Format") if (f.text or "").strip()
+    )
     limits = _limits(link)
     zooms = sorted(z for z in (lim.zoom for lim in limits) if z is not None)
     if not zooms and matrix_set is not None:
