@@ -58,6 +58,9 @@ FINISHED_STATES = frozenset({DONE, SKIPPED, FAILED, CANCELLED})
 
 PART_SUFFIX = ".part"
 MAX_REDIRECTS = 5
+# Bytes read from the network at a time. Small, because a dropped connection loses the chunk
+# being read: the resume starts after the last whole chunk written.
+READ_SIZE = 64 * 1024
 PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one file; state changes always go out
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _SMALL_BODY = 64 * 1024
@@ -767,7 +770,7 @@ class DownloadEngine:
         retry: RetryPolicy,
         rate_limiter: RateLimiter | None = None,
         workers: int = 4,
-        chunk_size: int = 1 << 20,
+        chunk_size: int = READ_SIZE,
     ) -> None:
         origin = _origin(api_origin)
         if origin is None or not origin[0] or not origin[1]:

@@ -672,11 +672,12 @@ def test_local_server_terrain50_downloads_and_unpacks_nested_zips(os_api, tmp_pa
     os_api.faults.drop_after_bytes(20_000)
     again = [item for item in items if item.file_name == grid.name]
     assert local_engine(os_api).download(again, tmp_path / "dl")[0].error is None
-    assert [r.headers.get("Range") for r in storage_requests(os_api)][-3:] == [
-        "bytes=5000-",
-        "bytes=5000-",
-        "bytes=25000-",
-    ]
+    ranges = [r.headers.get("Range") for r in storage_requests(os_api)][-3:]
+    assert ranges[:2] == ["bytes=5000-", "bytes=5000-"]
+    # The drop comes after 20 000 more bytes were sent. Whether the client got them before the
+    # reset depends on timing (a reset discards what is in flight): resume where it got to.
+    resumed_at = int(ranges[2].removeprefix("bytes=").rstrip("-"))
+    assert 5000 <= resumed_at <= 25000
     files = safe_unpack(grid, tmp_path / "terr50")
     assert files and not any(p.suffix.lower() == ".zip" for p in files)
     assert all(p.is_file() and tmp_path / "terr50" in p.parents for p in files)
