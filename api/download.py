@@ -42,7 +42,14 @@ from .errors import (
     redact,
     redact_url,
 )
-from .http import RETRYABLE_STATUSES, HttpSettings, RetryPolicy, make_session, parse_retry_after
+from .http import (
+    RETRYABLE_STATUSES,
+    HttpSettings,
+    RetryPolicy,
+    make_session,
+    network_failure_reason,
+    parse_retry_after,
+)
 from .ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -703,11 +710,11 @@ class _FileJob:
         return redact(str(error), self._secrets())[:300]
 
     def _network_error(self, error: BaseException) -> NetworkError:
-        kind = "timed out" if isinstance(error, requests.Timeout) else "failed"
+        reason = network_failure_reason(error, self.engine.http.timeout)
         return NetworkError(
-            f"The connection {kind} while downloading {self.item.file_name}: check the internet "
-            "connection and the proxy settings (QGIS: Settings → Options → Network). "
-            f"Detail: {self._redacted(error)}"
+            f"Downloading {self.item.file_name} failed: {reason}. Check the internet connection "
+            "and the proxy settings (QGIS: Settings → Options → Network), then download again: "
+            f"it resumes where it stopped. Detail: {self._redacted(error)}"
         )
 
     def _read_small(self, response: requests.Response) -> bytes:

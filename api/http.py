@@ -83,3 +83,15 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if when is None:
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def network_failure_reason(error: BaseException, timeout: float) -> str:
+    """What went wrong on the way, in words a user can act on (proxy, TLS, timeout)."""
+    if isinstance(error, requests.exceptions.ProxyError):
+        return "the proxy refused the connection"
+    if isinstance(error, requests.exceptions.SSLError):
+        return ("the secure connection failed (behind a proxy that inspects TLS, add its CA "
+                "certificate in QGIS: Settings → Options → Authentication)")
+    if isinstance(error, requests.Timeout):
+        return f"no answer within {timeout:g} s"
+    return "the connection failed or was dropped"

@@ -24,7 +24,14 @@ from .errors import (
     redact,
     redact_url,
 )
-from .http import RETRYABLE_STATUSES, HttpSettings, RetryPolicy, make_session, parse_retry_after
+from .http import (
+    RETRYABLE_STATUSES,
+    HttpSettings,
+    RetryPolicy,
+    make_session,
+    network_failure_reason,
+    parse_retry_after,
+)
 from .models import unexpected_answer
 from .ratelimit import RateLimiter
 
@@ -172,14 +179,7 @@ class ApiClient:
 
     def _network_error(self, exc: Exception, what: str, url: str) -> NetworkError:
         host = urlsplit(url).netloc or url
-        if isinstance(exc, requests.Timeout):
-            reason = f"no answer within {self.http.timeout:g} s"
-        elif isinstance(exc, requests.exceptions.SSLError):
-            reason = "the secure connection failed (a proxy inspecting TLS needs its CA trusted)"
-        elif isinstance(exc, requests.exceptions.ProxyError):
-            reason = "the proxy refused the connection"
-        else:
-            reason = "the connection failed"
+        reason = network_failure_reason(exc, self.http.timeout)
         return NetworkError(
             f"Could not reach the OS Data Hub ({redact_url(host)}) for {what}: {reason}. "
             "Check the internet connection and the proxy settings "

@@ -88,6 +88,9 @@ class DownloadControls(QWidget):
         """Whether there is something to download (the owner knows what is ticked)."""
         self._ready = ready
         self.download_button.setEnabled(ready and self.task is None)
+        self.download_button.setToolTip(
+            self.tr("Download the ticked files") if ready else
+            self.tr("Tick the files to download first"))
 
     def _folder_changed(self, path: str) -> None:
         if path:

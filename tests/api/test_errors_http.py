@@ -162,3 +162,23 @@ def test_local_file_errors_say_what_to_do():
     assert "no permission" in str(denied)
     other = local_file_error("/data/x", OSError(errno.EIO, "Input/output error"))
     assert "Input/output error" in str(other) and "Check the download folder" in str(other)
+
+
+def test_a_refused_proxy_is_named_in_the_message():
+    import socket
+
+    from api.client import DownloadsClient
+    from api.errors import NetworkError
+    from api.http import HttpSettings, RetryPolicy
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    http = HttpSettings(timeout=5, proxies={"http": f"http://127.0.0.1:{port}",
+                                            "https": f"http://127.0.0.1:{port}"})
+    client = DownloadsClient("http://downloads.example", http=http,
+                             retry=RetryPolicy(attempts=1))
+    with client, pytest.raises(NetworkError) as caught:
+        client.products()
+    assert "the proxy refused the connection" in str(caught.value)
+    assert "Settings → Options → Network" in str(caught.value)
