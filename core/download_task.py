@@ -25,6 +25,29 @@ DOWNLOAD_SHARE = 90.0  # percent of the task's progress bar given to downloading
 
 
 
+def _unpacked_marker(zip_path: Path) -> Path:
+    return zip_path.with_name(zip_path.name + ".unpacked")
+
+
+def _zip_stamp(zip_path: Path) -> str:
+    stat = zip_path.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns}"
+
+
+def is_unpacked(zip_path: Path, folder: Path) -> bool:
+    """Whether this very zip was unpacked into `folder` already: downloading again what is
+    there and verified should be instant, unpacking included."""
+    marker = _unpacked_marker(zip_path)
+    try:
+        return folder.is_dir() and marker.read_text(encoding="ascii") == _zip_stamp(zip_path)
+    except OSError:
+        return False
+
+
+def mark_unpacked(zip_path: Path) -> None:
+    _unpacked_marker(zip_path).write_text(_zip_stamp(zip_path), encoding="ascii")
+
+
 @dataclass
 class DownloadRequest:
     """What to fetch and what to do with it. `title` and `version` name the layer group."""
@@ -121,23 +144,38 @@ class DownloadTask(QgsTask):
         planned: list[tuple[str, list[LayerSpec]]] = []
         for number, path in enumerate(paths):
             self.cancel_token.raise_if_cancelled()
-            is_zip = path.suffix.lower() == ".zip"
-            if is_zip and self.request.unpack:
-                target = path.with_suffix("")
-                safe_unpack(path, target, cancel=self.cancel_token)
-                files, folder = None, target
-            elif is_zip:
-                self.outcome.notes.append(
-                    tr("{0} was not unpacked, so it was not added to the map.").format(path.name))
-                continue
-            else:
-                files, folder = [path], path.parent
-            if self.request.load:
-                planned.append((path.stem, plan_layers(
-                    folder, self.request.title, lambda: self.cancel_token.cancelled, files=files
-                )))
+            try:
+                specs = self._unpack_and_plan_one(path)
+            except Cancelled:
+                raise
+            except OSAPIError as error:  # one damaged zip does not stop the others
+                message = str(error)
+                self.outcome.errors.append(
+                    message if path.name in message else f"{path.name}: {message}")
+                specs = None
+            if specs is not None:
+                planned.append((path.stem, specs))
             self.setProgress(DOWNLOAD_SHARE + (100 - DOWNLOAD_SHARE) * (number + 1) / len(paths))
         self.outcome.specs = disambiguate(planned)
+
+    def _unpack_and_plan_one(self, path: Path) -> list[LayerSpec] | None:
+        is_zip = path.suffix.lower() == ".zip"
+        if is_zip and self.request.unpack:
+            folder = path.with_suffix("")
+            if not is_unpacked(path, folder):
+                safe_unpack(path, folder, cancel=self.cancel_token)
+                mark_unpacked(path)
+            files = None
+        elif is_zip:
+            self.outcome.notes.append(
+                tr("{0} was not unpacked, so it was not added to the map.").format(path.name))
+            return None
+        else:
+            files, folder = [path], path.parent
+        if not self.request.load:
+            return None
+        return plan_layers(
+            folder, self.request.title, lambda: self.cancel_token.cancelled, files=files)
 
     # -- main thread -------------------------------------------------------------------------
     def finished(self, result: bool) -> None:

@@ -54,8 +54,10 @@ def load(os_api, monkeypatch, tmp_path):
         group = project.layerTreeRoot().findGroup(task.group_name)
         assert group is not None
         assert task.group_name == f"{product.name} ({product.version})"
-        layers = [node.layer() for node in group.findLayers()]
-        assert layers == task.outcome.layers and task.outcome.failed_layers == []
+        in_group = {node.layer().id() for node in group.findLayers()}
+        layers = task.outcome.layers
+        assert {layer.id() for layer in layers} <= in_group
+        assert task.outcome.failed_layers == []
         year = product.version[:4]
         for layer in layers:
             assert layer.isValid(), layer.name()
@@ -154,3 +156,57 @@ def test_csv_with_x_y_coordinate_columns_from_a_data_package(load, os_api, auth_
     assert all(layer.crs().authid() == "EPSG:27700" for layer in layers)
     assert all("X_COORDINATE" in [f.name() for f in layer.fields()] for layer in layers)
     assert all(layer.metadata().rights()[0].endswith("2015") for layer in layers)
+
+
+def _md5(path):
+    import hashlib
+
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def test_an_unsafe_zip_is_refused_and_the_other_files_still_load(load, os_api, tmp_path):
+    from osgeo import ogr, osr
+
+    served = tmp_path / "served"
+    served.mkdir()
+    evil = served / "mixed_evil.zip"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("data/ok.csv", "a,b\n1,2\n")
+        archive.writestr("../../escaped.txt", "outside")
+    gpkg = served / "sites.gpkg"
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(27700)
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(gpkg))
+    layer = source.CreateLayer("sites", srs, ogr.wkbPoint)
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (442000 112000)"))
+    layer.CreateFeature(feature)
+    source = None
+    good = served / "mixed_good.zip"
+    with zipfile.ZipFile(good, "w") as archive:
+        archive.write(gpkg, "Data/sites.gpkg")
+    summary = {"id": "MixedZipsTest", "name": "Two zips, one unsafe", "description": "Test.",
+               "version": "2022-03"}
+    rows = [{"fileName": p.name, "area": "GB", "format": "GeoPackage", "size": p.stat().st_size,
+             "md5": _md5(p), "path": str(p)} for p in (evil, good)]
+    os_api.catalogue.add_product(summary, {**summary, "formats": [{"format": "GeoPackage"}]},
+                                 rows)
+    with pytest.raises(AssertionError) as failed:  # run() reports the failure ...
+        load("MixedZipsTest", "GeoPackage")
+    assert "mixed_evil.zip" in str(failed.value)
+    assert not (tmp_path / "MixedZipsTest" / "escaped.txt").exists()
+    assert not (tmp_path / "escaped.txt").exists()
+    # ... and the safe one was still unpacked and planned.
+    assert (tmp_path / "MixedZipsTest" / "mixed_good" / "Data" / "sites.gpkg").exists()
+
+
+def test_downloading_again_neither_fetches_nor_unpacks_again(load, os_api, tmp_path):
+    task, _layers = load("BoundaryLine", "GeoPackage")
+    extracted = next((tmp_path / "BoundaryLine").rglob("*.gpkg"))
+    stamp = extracted.stat().st_mtime_ns
+    os_api.clear_requests()
+    task, layers = load("BoundaryLine", "GeoPackage")
+    assert task.outcome.skipped and not task.outcome.files
+    assert not [r for r in os_api.requests if r.server == "storage"]
+    assert extracted.stat().st_mtime_ns == stamp  # not unpacked again
+    assert layers  # and loaded all the same
