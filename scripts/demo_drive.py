@@ -123,7 +123,25 @@ def zoom_to_southampton() -> None:
     canvas.refresh()
     layers = [layer.name() for layer in canvas.layers()]
     report.append(f"map layers: {layers}")
-    step(lambda: shot("04-basemap"), 4000, finish)
+    step(lambda: shot("04-basemap"), 4000, settings_page)
+
+
+def settings_page() -> None:
+    from os_data_hub_loader.ui.settings_page import OSDataHubOptionsPage
+
+    plugin = plugins["os_data_hub_loader"]
+    page = OSDataHubOptionsPage(plugin.context, plugin.tasks)
+    page.resize(720, 620)
+    page.show()
+    page.test()
+    report.append("settings page: testing the stored key")
+
+    def grab():
+        page.grab().save(str(SHOTS / "05-settings.png"))
+        report.append(f"screenshot {SHOTS / '05-settings.png'}: {page.result.text()!r}")
+        page.close()
+
+    step(grab, 3000, finish)
 
 
 def _pick_first(tab) -> None:

@@ -3,6 +3,8 @@ database), a Test button, and the download settings."""
 
 from __future__ import annotations
 
+import os
+
 from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
@@ -98,6 +100,13 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         download_form.addRow(self.tr("Rate limit"), self.plan)
         download_form.addRow(self.tr("Files at once"), self.workers)
         download_form.addRow(self.tr("API address"), self.base_url)
+        override = os.environ.get("OS_API_BASE_URL", "").strip()
+        if override:
+            note = QLabel(self.tr(
+                "The environment variable OS_API_BASE_URL is set: {0} is used instead.").format(
+                override), self)
+            note.setWordWrap(True)
+            download_form.addRow("", note)
 
         layout = QVBoxLayout(self)
         layout.addWidget(credentials)

@@ -11,6 +11,7 @@ from os_data_hub_loader.core.credentials import Credentials, CredentialStore
 from os_data_hub_loader.core.tasks import TaskRegistry
 from os_data_hub_loader.ui.settings_page import OSDataHubOptionsFactory, OSDataHubOptionsPage
 from qgis.core import QgsApplication, QgsSettings
+from qgis.PyQt.QtWidgets import QLabel
 
 from local_os_api import DEMO_KEY, DEMO_SECRET, NO_PACKAGES_KEY, PREMIUM_KEY
 
@@ -119,3 +120,8 @@ def test_download_folder_rate_limit_and_workers_are_saved(page, tmp_path):
     assert page.context.rate_limiter.requests_per_minute == 50
     settings.requests_per_minute = 600
     settings.workers = 4
+
+
+def test_the_page_says_when_the_environment_overrides_the_api_address(page, os_api):
+    texts = [label.text() for label in page.findChildren(QLabel)]
+    assert any("OS_API_BASE_URL is set: " + os_api.url in text for text in texts)
