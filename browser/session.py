@@ -41,7 +41,6 @@ SELECT_ATTEMPTS = 150  # x 200 ms: how long "Open in panel" waits for the produc
 DROP_KEY = "os_data_hub"  # QgsMimeDataUtils.Uri.providerKey of dragged items
 
 
-
 @dataclass
 class Connection:
     """The API as the user set it up, read on the main thread for worker threads."""

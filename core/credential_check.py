@@ -20,7 +20,6 @@ from .i18n import tr
 QUICK_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
 
 
-
 @dataclass
 class ServiceCheck:
     service: str

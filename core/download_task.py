@@ -24,7 +24,6 @@ from .layer_plan import LayerSpec, disambiguate, plan_layers
 DOWNLOAD_SHARE = 90.0  # percent of the task's progress bar given to downloading
 
 
-
 def _unpacked_marker(zip_path: Path) -> Path:
     return zip_path.with_name(zip_path.name + ".unpacked")
 

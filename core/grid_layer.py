@@ -28,7 +28,6 @@ BNG = QgsCoordinateReferenceSystem("EPSG:27700")
 LAYER_PROPERTY = "os_data_hub_loader/grid_layer"
 
 
-
 def create_grid_layer(codes: list[str] | None = None) -> QgsVectorLayer:
     """A memory layer with one labelled polygon per square (`code` attribute)."""
     layer = QgsVectorLayer("Polygon?crs=EPSG:27700", tr("National Grid 100 km squares"), "memory")

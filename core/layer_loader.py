@@ -20,7 +20,6 @@ from .layer_plan import LayerSpec
 ATTRIBUTION = "Contains OS data © Crown copyright and database right {year}"
 
 
-
 def attribution_for(version: str | None) -> str:
     """The OS attribution with the data's year (`2021-04`, `E37 December 2015 Update`), else
     this year."""

@@ -42,7 +42,6 @@ PLUGIN_DIR = Path(__file__).resolve().parent.parent
 _CONTEXT: ApiContext | None = None
 
 
-
 def api_context() -> ApiContext:
     """One context for every algorithm run (its rate limiter counts all their requests).
     Made on first use, on the main thread."""

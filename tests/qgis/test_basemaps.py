@@ -52,7 +52,6 @@ SEVEN = [
 CENTRES = {"EPSG:27700": (442_000.0, 112_000.0), "EPSG:3857": (-156_300.0, 6_604_400.0)}
 
 
-
 @pytest.fixture(scope="module")
 def capabilities(recordings: Path):
     return parse_capabilities((recordings / "wmts_getcapabilities_2020-10.xml").read_bytes())
