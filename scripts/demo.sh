@@ -31,6 +31,8 @@ printf '[PythonPlugins]\nos_data_hub_loader=true\n\n[qgis]\nshowTips=false\nchec
   > "$profile/QGIS/QGIS3.ini"
 
 if [ -n "${DISPLAY:-}" ] && [ -z "${DEMO_HEADLESS:-}" ]; then
+  echo "demo: for data packages and basemaps, enter the key local-demo-key (or local-premium-key)" >&2
+  echo "      in QGIS: Settings → Options → OS Data Hub (QGIS asks for a master password once)." >&2
   qgis --nologo --noversioncheck
   exit 0
 fi
