@@ -216,6 +216,8 @@ class DownloadsPanel(QWidget):
             self._rows[download.file_name] = self.model.rowCount() - 1
         self.table.setSortingEnabled(True)
         self._fill_formats()
+        # Most products have no subformats: keep the narrow dock for what matters.
+        self.table.setColumnHidden(2, not any(d.subformat for d in downloads))
         self.gb_button.setEnabled("GB" in self.available_areas)
         self._apply_filters()
         self.status.setText(self.tr("{0} files").format(len(downloads)))

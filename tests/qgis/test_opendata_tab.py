@@ -121,6 +121,7 @@ def test_files_filter_by_format_and_area(tab):
     loaded(tab)
     choose(tab, "OpenGreenspace")
     panel = tab.downloads
+    assert not panel.table.isColumnHidden(2)  # GML's subformat "3"
     total = panel.proxy.rowCount()
     assert total == len(panel.downloads) > 3
     panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
@@ -376,3 +377,9 @@ def test_a_checksum_failure_is_shown_and_leaves_no_file(tab, os_api, iface):
     assert not (panel.destination() / name).exists()
     assert panel.model.item(panel._rows[name], 5).text() == "failed"
     assert any(entry.startswith("OS Data Hub|") and "md5" in entry for entry in logged)
+
+
+def test_the_subformat_column_shows_only_when_a_file_has_one(tab):
+    loaded(tab)
+    choose(tab, "CodePointOpen")
+    assert tab.downloads.table.isColumnHidden(2)
