@@ -13,8 +13,7 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Any, Callable, Dict, Iterable, List, Sequence, Set, TextIO, Tuple
-from urllib.parse import quote
+from typing import Any, Callable, Dict, List, Sequence, Set, TextIO, Tuple
 
 from . import __version__
 from .auth import SECRET_HINT, Auth, auth_from
@@ -446,15 +445,10 @@ def _cmd_download(s: Context) -> int:
     hint = "" if s.args.area else " (narrow the list with --area and --format)"
     names = _pick_files([d.file_name for d in downloads], s.args.file, where, hint)
     by_name = {d.file_name: d for d in downloads}
-    shared_urls = _shared(d.url for d in downloads)
-    items = []
-    for name in names:
-        d = by_name[name]
-        url = d.url
-        if url in shared_urls and "filename=" not in url.lower():
-            # Several files behind one URL: name the file, or the API cannot redirect to one.
-            url += ("&" if "?" in url else "?") + "fileName=" + quote(name, safe="")
-        items.append(DownloadItem(url=url, file_name=name, size=d.size, md5=d.md5))
+    items = [
+        DownloadItem(url=d.file_url, file_name=d.file_name, size=d.size, md5=d.md5)
+        for d in (by_name[name] for name in names)
+    ]
     return _run_downloads(s, items)
 
 
@@ -478,15 +472,6 @@ def _cmd_download_package(s: Context) -> int:
         for name in names
     ]
     return _run_downloads(s, items)
-
-
-def _shared(urls: Iterable[str]) -> Set[str]:
-    """The URLs that occur more than once."""
-    seen: Set[str] = set()
-    shared: Set[str] = set()
-    for url in urls:
-        (shared if url in seen else seen).add(url)
-    return shared
 
 
 _ERROR_RANK = {EXIT_INTERRUPTED: 0, EXIT_AUTH: 1, EXIT_INTEGRITY: 2, EXIT_NOT_FOUND: 3}

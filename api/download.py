@@ -539,6 +539,14 @@ class _FileJob:
                     )
                 url = urljoin(url, location)
                 continue
+            if on_api and status == 200 and "json" in response.headers.get("Content-Type", ""):
+                # The API listed files instead of redirecting to one: the URL matches several.
+                response.close()
+                raise OSAPIError(
+                    f"The download link of {self.item.file_name} matches several files, so the "
+                    "OS Data Hub listed them instead of sending one: name the file in the link "
+                    "(fileName=)."
+                )
             if status in (200, 206) or (status == 416 and offset):
                 return response
             raise self._status_error(response, on_api)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Sequence, Tuple
+from urllib.parse import quote
 
 from .errors import OSAPIError
 
@@ -194,6 +195,15 @@ class ProductDownload:
 
     def md5_matches(self, other: str | None) -> bool:
         return md5_equal(self.md5, other)
+
+    @property
+    def file_url(self) -> str:
+        """`url` naming this very file (`fileName=`): where several files share an area and
+        format their `url`s are alike, and the API redirects only when one file matches."""
+        if "filename=" in self.url.lower():
+            return self.url
+        separator = "&" if "?" in self.url else "?"
+        return f"{self.url}{separator}fileName={quote(self.file_name, safe='')}"
 
 
 @dataclass(frozen=True)

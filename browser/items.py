@@ -171,7 +171,8 @@ class FormatItem(_Collection):
         product = self.product
         return self.keep([
             FileItem(self, FileJob(
-                title=product.name, version=product.version, url=d.url, file_name=d.file_name,
+                title=product.name, version=product.version, url=d.file_url,
+                file_name=d.file_name,
                 size=d.size, md5=d.md5, folder=(product.id, product.version or "latest"),
                 product_id=product.id,
             ), d.area)

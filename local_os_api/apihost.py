@@ -175,14 +175,13 @@ class ApiHost:
             return self.image(handler, product_id, parts[2])
         raise NotFound(f"No such resource: {handler.url_path}")
 
-    def download_body(self, row: dict, rows: list[dict]) -> dict:
+    def download_body(self, row: dict) -> dict:
+        # As os-api/README.md has it: area, format, subformat and a bare `redirect`, even where
+        # several files share them (then the URL alone lists them all instead of redirecting:
+        # clients must add `fileName`).
         query = [("area", row["area"]), ("format", row["format"])]
         if row.get("subformat"):
             query.append(("subformat", row["subformat"]))
-        same = [r for r in rows if (r["area"], r["format"], r.get("subformat"))
-                == (row["area"], row["format"], row.get("subformat"))]
-        if len(same) > 1:  # several files share area and format: the URL names the file
-            query.append(("fileName", row["fileName"]))
         url = (f"{self.base()}/products/{row['productId']}/downloads?"
                + "&".join(f"{k}={quote_plus(v)}" for k, v in query) + "&redirect")
         body = {"md5": self.app.faults.listed_md5(row["fileName"], row["md5"]),
@@ -204,7 +203,7 @@ class ApiHost:
                     matches = [r for r in matches if r["area"].upper() == wanted.upper()]
                 else:
                     matches = [r for r in matches if (r.get(name) or "") == wanted]
-        bodies = [self.download_body(row, rows) for row in matches]
+        bodies = [self.download_body(row) for row in matches]
         if "redirect" in params:
             if not matches:
                 raise NotFound("No download matches the given filters")

@@ -188,7 +188,7 @@ class LocalOSAPI:
         if self._api is None:  # not started yet: no URL to give
             return {"md5": md5, "size": size, "format": "GeoPackage", "area": "GB",
                     "fileName": path.name, "path": entry["path"]}
-        return {**self._api.download_body(entry, [entry]), "path": entry["path"]}
+        return {**self._api.download_body(entry), "path": entry["path"]}
 
 
 def write_large_file(path: Path, size: int) -> str:

@@ -384,7 +384,7 @@ class DownloadsPanel(QWidget):
         chosen = self.chosen()
         if self.product is None:
             return None
-        items = [DownloadItem(d.url, d.file_name, d.size, d.md5) for d in chosen]
+        items = [DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in chosen]
         return self.controls.start(
             self.product.name, self.product.version, items, self.destination()
         )

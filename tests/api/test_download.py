@@ -18,6 +18,7 @@ import pytest
 
 from api.auth import ApiKeyAuth
 from api.cancel import CancelToken
+from api.client import DownloadsClient
 from api.download import (
     DownloadEngine,
     DownloadItem,
@@ -713,3 +714,16 @@ def test_a_full_disk_is_reported_as_such_and_nothing_is_left_looking_complete(se
     assert isinstance(result.error, LocalFileError)
     assert "disk is full" in str(result.error)
     assert not (tmp_path / "data.zip").exists()
+
+
+def test_a_link_that_lists_several_files_is_refused_not_saved(os_api, tmp_path):
+    with DownloadsClient(os_api.url) as client:
+        shared = client.product_downloads("LIDS")
+    assert shared[0].url == shared[1].url  # one listed URL for both files
+    item = DownloadItem(shared[0].url, shared[0].file_name, None, None)
+    (result,) = local_engine(os_api).download([item], tmp_path)
+    assert isinstance(result.error, OSAPIError) and "matches several files" in str(result.error)
+    assert not (tmp_path / shared[0].file_name).exists()
+    named = DownloadItem(shared[0].file_url, shared[0].file_name, shared[0].size, shared[0].md5)
+    (result,) = local_engine(os_api).download([named], tmp_path)
+    assert result.error is None and result.path.exists()

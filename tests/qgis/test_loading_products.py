@@ -45,7 +45,7 @@ def load(os_api, monkeypatch, tmp_path):
         assert downloads, (product_id, format_)
         request = DownloadRequest(
             title=product.name, version=product.version,
-            items=[DownloadItem(d.url, d.file_name, d.size, d.md5) for d in downloads],
+            items=[DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in downloads],
             folder=tmp_path / product_id, unpack=True, load=True,
         )
         task = DownloadTask(request, ApiContext().download_engine())
@@ -210,3 +210,10 @@ def test_downloading_again_neither_fetches_nor_unpacks_again(load, os_api, tmp_p
     assert not [r for r in os_api.requests if r.server == "storage"]
     assert extracted.stat().st_mtime_ns == stamp  # not unpacked again
     assert layers  # and loaded all the same
+
+
+def test_files_sharing_one_url_are_each_downloaded(load):
+    # LIDS ships several CSVs for GB with one area and format: one listed URL for all.
+    task, layers = load("LIDS", "CSV")
+    assert len(task.outcome.files) == 2 and not task.outcome.errors
+    assert layers and all(not layer.isSpatial() for layer in layers)  # tables: no coordinates

@@ -106,12 +106,14 @@ def test_format_filter_accepts_any_encoding(client):
     assert mbtiles[0]["md5"] == mbtiles[0]["md5"].lower()  # later products: lower case
 
 
-def test_shared_area_and_format_urls_name_the_file(client):
+def test_files_sharing_area_and_format_share_their_url(client):
     items = client.get("/downloads/v1/products/LIDS/downloads").json()
-    assert len(items) == 2
-    for item in items:
-        assert "fileName=" in item["url"]
-        response = client.get(item["url"])
+    assert len(items) == 2 and items[0]["url"] == items[1]["url"]
+    assert "fileName=" not in items[0]["url"]
+    listed = client.get(items[0]["url"])  # several matches: no redirect, the list
+    assert listed.status_code == 200 and len(listed.json()) == 2
+    for item in items:  # naming the file gets the redirect
+        response = client.get(item["url"], params={"fileName": item["fileName"]})
         assert response.status_code == 307
         assert response.json()["fileName"] == item["fileName"]
 
