@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsApplication,
     QgsDataCollectionItem,
     QgsDataItem,
     QgsErrorItem,
@@ -36,15 +35,11 @@ from ..api.models import (
 )
 from ..api.national_grid import GB
 from ..core.basemaps import layer_name
-from ..ui.packages_tab import folder_name
+from ..core.download_task import folder_name
 from .session import DROP_KEY, BrowserSession, FileJob, basemap_uri, tr
 
 ROOT_PATH = "osdatahub:"
 PLUGIN_ICON = Path(__file__).resolve().parent.parent / "icon.png"
-
-
-def _icon(name: str):
-    return QgsApplication.getThemeIcon(name)
 
 
 def _error(parent: QgsDataItem, message: str) -> list[QgsDataItem]:
@@ -109,7 +104,7 @@ class RootItem(_Collection):
 class OpenDataItem(_Collection):
     def __init__(self, parent: RootItem) -> None:
         super().__init__(parent, tr("OpenData"), ROOT_PATH + "/opendata", parent.session)
-        self.setIcon(_icon("/mIconFolder.svg"))
+        self.setIconName("/mIconFolder.svg")
         self.setToolTip(tr("OS OpenData products: free, no API key needed"))
 
     def createChildren(self):
@@ -129,7 +124,7 @@ class ProductItem(_Collection):
     def __init__(self, parent: OpenDataItem, product: Product) -> None:
         super().__init__(parent, product.name, f"{parent.path()}/{product.id}", parent.session)
         self.product = product
-        self.setIcon(_icon("/mIconFolder.svg"))
+        self.setIconName("/mIconFolder.svg")
         self.setToolTip(f"{product.id} ({product.version or ''})\n{product.description}")
 
     def createChildren(self):
@@ -164,7 +159,7 @@ class FormatItem(_Collection):
         self.product = parent.product
         self.downloads = sorted(
             downloads, key=lambda d: ((d.area or "") != GB, d.area or "", d.file_name))
-        self.setIcon(_icon("/mIconFolder.svg"))
+        self.setIconName("/mIconFolder.svg")
         self.setToolTip(tr("{0} files").format(len(downloads)))
 
     def createChildren(self):
@@ -173,7 +168,8 @@ class FormatItem(_Collection):
             FileItem(self, FileJob(
                 title=product.name, version=product.version, url=d.file_url,
                 file_name=d.file_name,
-                size=d.size, md5=d.md5, folder=(product.id, product.version or "latest"),
+                size=d.size, md5=d.md5,
+                folder=(folder_name(product.id), folder_name(product.version or "latest")),
                 product_id=product.id,
             ), d.area)
             for d in self.downloads
@@ -193,7 +189,7 @@ class FileItem(QgsDataItem):
         self.session: BrowserSession = parent.session
         self.job = job
         self.setState(QgsDataItem.Populated)  # no children
-        self.setIcon(_icon("/mActionFileSave.svg"))
+        self.setIconName("/mActionFileSave.svg")
         tip = tr("{0}, {1} — double-click or drag onto the map to download and add it").format(
             area or job.title, human_size(job.size))
         self.setToolTip(tip)
@@ -234,7 +230,7 @@ class LockedItem(QgsDataItem):
                          parent.path() + "/unlock", DROP_KEY)
         self.session: BrowserSession = parent.session
         self.setState(QgsDataItem.Populated)
-        self.setIcon(_icon("/locked.svg"))
+        self.setIconName("/locked.svg")
 
     def handleDoubleClick(self) -> bool:
         if self.session.unlock() and self.parent() is not None:
@@ -248,7 +244,7 @@ class LockedItem(QgsDataItem):
 class BasemapsItem(_Collection):
     def __init__(self, parent: RootItem) -> None:
         super().__init__(parent, tr("Basemaps"), ROOT_PATH + "/basemaps", parent.session)
-        self.setIcon(_icon("/mIconWms.svg"))
+        self.setIconName("/mIconWms.svg")
         self.setToolTip(tr("OS Maps API layers (needs an OS Data Hub API key)"))
 
     def createChildren(self):
@@ -276,7 +272,7 @@ class BasemapItem(QgsDataItem):
         self.session: BrowserSession = parent.session
         self.layer_id = layer_id
         self.setState(QgsDataItem.Populated)
-        self.setIcon(_icon("/mIconRasterLayer.svg"))
+        self.setIconName("/mIconRasterLayer.svg")
         self.setToolTip(tr("{0} — double-click or drag onto the map to add it").format(layer_id))
 
     def hasDragEnabled(self) -> bool:
@@ -305,7 +301,7 @@ class BasemapItem(QgsDataItem):
 class PackagesItem(_Collection):
     def __init__(self, parent: RootItem) -> None:
         super().__init__(parent, tr("Data packages"), ROOT_PATH + "/packages", parent.session)
-        self.setIcon(_icon("/mIconFolder.svg"))
+        self.setIconName("/mIconFolder.svg")
         self.setToolTip(tr("Premium data packages ordered on the OS Data Hub web site"))
 
     def createChildren(self):
@@ -329,7 +325,7 @@ class PackageItem(_Collection):
         super().__init__(parent, f"{package.name} ({package.id})",
                          f"{parent.path()}/{package.id}", parent.session, fast=True)
         self.package = package
-        self.setIcon(_icon("/mIconFolder.svg"))
+        self.setIconName("/mIconFolder.svg")
         self.setToolTip(package.product_name or package.product_id or "")
 
     def createChildren(self):
@@ -345,7 +341,7 @@ class VersionItem(_Collection):
         self.package = parent.package
         self.version = version
         self.jobs: list[FileJob] = []
-        self.setIcon(_icon("/mIconFolder.svg"))
+        self.setIconName("/mIconFolder.svg")
 
     def createChildren(self):
         connection = self.session.connection

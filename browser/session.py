@@ -29,7 +29,7 @@ from ..api.wmts import Capabilities, MapsClient
 from ..core import cache
 from ..core.basemaps import CACHE_NAME, PREMIUM_UNKNOWN, add_basemap
 from ..core.context import ApiContext
-from ..core.download_task import DownloadRequest, DownloadTask
+from ..core.download_task import DownloadRequest, DownloadTask, folder_name
 from ..core.i18n import tr
 from ..core.network import qgis_http_settings
 from ..core.tasks import TaskRegistry
@@ -148,7 +148,9 @@ class BrowserSession:
 
     # -- main thread: actions --------------------------------------------------------------------
     def default_folder(self, job: FileJob) -> Path:
-        return Path(self.context.settings.download_folder).joinpath(*job.folder)
+        # The parts come from a dropped URI too: each is made a plain folder name.
+        return Path(self.context.settings.download_folder).joinpath(
+            *(folder_name(part) for part in job.folder))
 
     def download(self, jobs: list[FileJob], folder: Path | None = None) -> DownloadTask | None:
         """Download, unpack and load files in a background task (the dock's own pipeline)."""

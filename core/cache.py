@@ -9,13 +9,23 @@ import re
 from pathlib import Path
 from typing import Any
 
+from qgis.core import Qgis
+
+from .log import log
 from .settings import plugin_data_dir
 
 
-def cache_dir() -> Path:
-    path = plugin_data_dir() / "cache"
-    path.mkdir(parents=True, exist_ok=True)
+def _folder(path: Path) -> Path:
+    """`path`, created if it can be (a failed write of the cache is logged later, not raised)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
     return path
+
+
+def cache_dir() -> Path:
+    return _folder(plugin_data_dir() / "cache")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -29,10 +39,14 @@ def _key(text: str) -> str:
 
 
 def save_json(name: str, base_url: str, data: Any) -> None:
-    """Cache `data` under `name` for the API at `base_url` (the demo server has its own)."""
+    """Cache `data` under `name` for the API at `base_url` (the demo server has its own).
+    A cache that cannot be written (read-only profile, full disk) is only logged."""
     payload = {"base_url": base_url, "data": data}
-    _write_atomically(cache_dir() / f"{_key(name)}.json",
-                      json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    try:
+        _write_atomically(cache_dir() / f"{_key(name)}.json",
+                          json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    except OSError as error:
+        log(f"The cache {name} could not be written: {error}", Qgis.Warning)
 
 
 def load_json(name: str, base_url: str) -> Any | None:
@@ -47,10 +61,12 @@ def load_json(name: str, base_url: str) -> Any | None:
 
 
 def image_path(base_url: str, product_id: str, version: str | None, index: int) -> Path:
-    folder = cache_dir() / "images" / _key(base_url)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _folder(cache_dir() / "images" / _key(base_url))
     return folder / f"{_key(product_id)}_{_key(version or '')}_{int(index)}.jpg"
 
 
 def save_image(path: Path, data: bytes) -> None:
-    _write_atomically(path, data)
+    try:
+        _write_atomically(path, data)
+    except OSError as error:
+        log(f"A thumbnail could not be cached: {error}", Qgis.Warning)

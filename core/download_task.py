@@ -6,11 +6,13 @@ inspection). `finished()`, on the main thread, creates the layers and reports.
 
 from __future__ import annotations
 
+import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from qgis.core import QgsTask
+from qgis.core import Qgis, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
 from ..api.cancel import CancelToken
@@ -20,8 +22,16 @@ from ..api.unpack import safe_unpack
 from .i18n import tr
 from .layer_loader import add_layers
 from .layer_plan import LayerSpec, disambiguate, plan_layers
+from .log import log
 
 DOWNLOAD_SHARE = 90.0  # percent of the task's progress bar given to downloading
+
+
+def folder_name(*parts: str | None) -> str:
+    """One folder name that every file system accepts, made of API-given names (product id,
+    version, package name): never trusted as paths."""
+    text = " ".join(p for p in parts if p)
+    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "download"
 
 
 def _unpacked_marker(zip_path: Path) -> Path:
@@ -178,11 +188,22 @@ class DownloadTask(QgsTask):
 
     # -- main thread -------------------------------------------------------------------------
     def finished(self, result: bool) -> None:
-        if self.request.load and self.outcome.specs and not self.outcome.cancelled:
-            layers, failed = add_layers(
-                self.outcome.specs, self.group_name, self.request.version
-            )
-            self.outcome.layers = layers
-            self.outcome.failed_layers = failed
-        if self.on_finished is not None:
-            self.on_finished(self)
+        # No exception may leave finished(): QGIS would show its Python error dialog.
+        if not result and not self.outcome.errors:
+            self.outcome.cancelled = True  # e.g. cancelled while still queued: run() never ran
+        try:
+            if self.request.load and self.outcome.specs and not self.outcome.cancelled:
+                layers, failed = add_layers(
+                    self.outcome.specs, self.group_name, self.request.version
+                )
+                self.outcome.layers = layers
+                self.outcome.failed_layers = failed
+        except Exception as error:
+            self.outcome.errors.append(
+                tr("The layers could not be added: {0}").format(f"{type(error).__name__}: {error}"))
+        try:
+            if self.on_finished is not None:
+                self.on_finished(self)
+        except Exception:
+            log(tr("A download could not report back: {0}").format(
+                traceback.format_exc(limit=3)), Qgis.Critical)

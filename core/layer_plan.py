@@ -31,6 +31,8 @@ COORDINATE_COLUMNS = [
     ("X", "Y"),
 ]
 BNG = "EPSG:27700"
+# The CSV that joins header-less files to their header (written here, so not data to scan).
+JOINED_SUFFIX = ".joined.csv"
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def _plan_csvs(
     specs: list[LayerSpec] = []
     headerless: list[Path] = []
     for path in files:
-        if "header" in path.name.lower():
+        if "header" in path.name.lower() or path.name.endswith(JOINED_SUFFIX):
             continue
         header = _csv_header(path)
         if _looks_like_header(header):
@@ -136,7 +138,7 @@ def _plan_csvs(
                 for p in headerless
             ]
         else:
-            joined = folder / f"{_safe_name(title)}_all.csv"
+            joined = folder / f"{_safe_name(title)}{JOINED_SUFFIX}"
             _join_headerless_csvs(headerless, header, joined, cancelled)
             specs.append(
                 LayerSpec(title, _delimited_uri(joined, _coordinate_fields(header)),

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote
 
-from qgis.core import QgsApplication, QgsNetworkAccessManager
+from qgis.core import Qgis, QgsApplication, QgsNetworkAccessManager
 from qgis.PyQt.QtNetwork import QNetworkProxy
 
 from ..api.http import USER_AGENT, HttpSettings
+from .log import log
 from .settings import plugin_data_dir
 
 PLUGIN_USER_AGENT = f"{USER_AGENT} QGIS"
@@ -71,10 +72,14 @@ def qgis_ca_bundle() -> bool | str:
         return True
     path = Path(plugin_data_dir()) / "trusted-ca-bundle.pem"
     text = "".join(pem if pem.endswith("\n") else pem + "\n" for pem in pems)
-    if not path.exists() or path.read_text(encoding="ascii", errors="ignore") != text:
-        tmp = path.with_suffix(".pem.tmp")
-        tmp.write_text(text, encoding="ascii")
-        tmp.replace(path)
+    try:
+        if not path.exists() or path.read_text(encoding="ascii", errors="ignore") != text:
+            tmp = path.with_suffix(".pem.tmp")
+            tmp.write_text(text, encoding="ascii")
+            tmp.replace(path)
+    except OSError as error:  # a read-only profile: the system's CAs still work
+        log(f"The trusted certificates could not be written to {path}: {error}", Qgis.Warning)
+        return True
     return str(path)
 
 

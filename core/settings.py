@@ -19,7 +19,10 @@ _PREFIX = f"{PLUGIN_ID}/"
 def plugin_data_dir() -> Path:
     """The plugin's own folder in the user's QGIS profile (caches, default downloads)."""
     path = Path(QgsApplication.qgisSettingsDirPath()) / PLUGIN_ID
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only profile: writes there fail later, with a message
+        pass
     return path
 
 

@@ -10,14 +10,17 @@ Rules kept here once, so that every task follows them:
 
 from __future__ import annotations
 
+import time
+import traceback
 from typing import Any, Callable
 
-from qgis.core import QgsApplication, QgsTask
+from qgis.core import Qgis, QgsApplication, QgsTask
 from qgis.PyQt import sip
 
 from ..api.cancel import CancelToken
 from ..api.errors import Cancelled, OSAPIError
 from .i18n import tr
+from .log import log
 
 
 class ApiTask(QgsTask):
@@ -69,14 +72,19 @@ class ApiTask(QgsTask):
             return False
 
     def finished(self, result: bool) -> None:
-        if result:
-            if self._on_done is not None:
-                self._on_done(self.result)
-            return
-        if self.was_cancelled or self.isCanceled():
-            self.error_message = self.error_message or tr("Cancelled.")
-        if self.on_error is not None:
-            self.on_error(self.error_message or tr("Cancelled."))
+        # No exception may leave finished(): QGIS would show its Python error dialog.
+        try:
+            if result:
+                if self._on_done is not None:
+                    self._on_done(self.result)
+                return
+            if self.was_cancelled or self.isCanceled():
+                self.error_message = self.error_message or tr("Cancelled.")
+            if self.on_error is not None:
+                self.on_error(self.error_message or tr("Cancelled."))
+        except Exception:
+            log(tr("A background task could not report back: {0}").format(
+                traceback.format_exc(limit=3)), Qgis.Critical)
 
 
 def closing(client, call: Callable[[], Any]) -> Any:
@@ -109,12 +117,18 @@ class TaskRegistry:
         return list(self._tasks)
 
     def cancel_all(self, wait_ms: int = 5000) -> None:
-        """Cancel every task and wait (bounded) for them to stop: used on unload."""
+        """Cancel every task and wait for them to stop, `wait_ms` in all (not per task): used
+        on unload and quit. Tasks still running after that stay referenced until they end."""
         tasks = [task for task in self._tasks if not sip.isdeleted(task)]
         for task in tasks:
             task.cancel()
+        deadline = time.monotonic() + wait_ms / 1000.0
+        active = (QgsTask.Queued, QgsTask.OnHold, QgsTask.Running)
         for task in tasks:
-            active = (QgsTask.Queued, QgsTask.OnHold, QgsTask.Running)
-            if not sip.isdeleted(task) and task.status() in active:
-                task.waitForFinished(wait_ms)
-        self._tasks.clear()
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            if left_ms > 0 and not sip.isdeleted(task) and task.status() in active:
+                task.waitForFinished(left_ms)
+        self._tasks = {
+            task for task in self._tasks
+            if not sip.isdeleted(task) and task.status() in active
+        }

@@ -29,7 +29,7 @@ from ..api.download import DownloadItem
 from ..api.models import Product, ProductDownload, human_size
 from ..api.national_grid import is_area_code
 from ..core.context import ApiContext
-from ..core.download_task import DownloadTask
+from ..core.download_task import DownloadTask, folder_name
 from ..core.grid_layer import SquarePickerTool, create_grid_layer, select_codes, squares_in_extent
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
@@ -378,7 +378,9 @@ class DownloadsPanel(QWidget):
     def destination(self) -> Path:
         base = self.controls.base_folder()
         product = self.product
-        return base / product.id / (product.version or "latest") if product else base
+        if product is None:
+            return base
+        return base / folder_name(product.id) / folder_name(product.version or "latest")
 
     def start_download(self) -> DownloadTask | None:
         chosen = self.chosen()

@@ -3,16 +3,13 @@ under an "OS Data Hub" tab (the same text plus any details)."""
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsMessageLog
+from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication
 
-LOG_TAG = "OS Data Hub"
+from ..core.log import log
+
 # Seconds on screen; 0 keeps a failure there until the user closes it.
 DURATIONS = {Qgis.Info: 6, Qgis.Success: 10, Qgis.Warning: 15, Qgis.Critical: 0}
-
-
-def log(text: str, level=Qgis.Info) -> None:
-    QgsMessageLog.logMessage(text, LOG_TAG, level)
 
 
 def notify(iface, text: str, level=Qgis.Info, details: str = "") -> None:

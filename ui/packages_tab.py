@@ -3,7 +3,6 @@ and files; download, verify, unpack and load exactly as for OpenData."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from qgis.PyQt.QtCore import Qt
@@ -32,6 +31,7 @@ from ..api.models import (
     newest_first,
 )
 from ..core.context import ApiContext
+from ..core.download_task import folder_name
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
 from .settings_page import open_settings
@@ -50,12 +50,6 @@ def _table(parent, model: QStandardItemModel) -> QTableView:
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
     return table
-
-
-def folder_name(*parts: str) -> str:
-    """A folder name that every file system accepts, from package and version names."""
-    text = " ".join(p for p in parts if p)
-    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "package"
 
 
 class PackagesTab(QWidget):
@@ -130,8 +124,9 @@ class PackagesTab(QWidget):
         cancel_task(self._task)
         self._task = None
         self.packages, self.package, self.version = [], None, None
-        for model in (self.package_model, self.version_model, self.file_model):
+        for model in (self.package_model, self.version_model):
             model.removeRows(0, model.rowCount())
+        self._clear_files()
         self._update_total()
         if not self.context.has_credentials:
             self._show_message(self.tr(
@@ -155,7 +150,9 @@ class PackagesTab(QWidget):
             return
         task = ApiTask(description, lambda _task: closing(client, lambda: call(client)),
                        on_done=on_done, cancel_token=token)
-        task.on_error = lambda message, t=task: self._failed(message, t.error)
+        # A replaced (cancelled) task's answer is not this tab's news any more.
+        task.on_error = lambda message, t=task: (
+            self._failed(message, t.error) if t is self._task else None)
         self._task = task
         self.tasks.start(task)
 
@@ -194,7 +191,7 @@ class PackagesTab(QWidget):
             return
         self.package, self.version = package, None
         self.version_model.removeRows(0, self.version_model.rowCount())
-        self.file_model.removeRows(0, self.file_model.rowCount())
+        self._clear_files()
         self._update_total()
         self._run(self.tr("Loading versions of {0}").format(package.name),
                   lambda client: client.data_package_versions(package.id),
@@ -232,7 +229,7 @@ class PackagesTab(QWidget):
         if version is None or self.package is None:
             return
         package = self.package
-        self.file_model.removeRows(0, self.file_model.rowCount())
+        self._clear_files()
         self._update_total()
         self._run(self.tr("Loading the files of {0}").format(package.name),
                   lambda client: client.data_package_version(package.id, version.id),
@@ -266,6 +263,10 @@ class PackagesTab(QWidget):
         self._update_total()
 
     # -- files and download --------------------------------------------------------------------
+    def _clear_files(self) -> None:
+        self.file_model.removeRows(0, self.file_model.rowCount())
+        self._rows = {}
+
     def chosen(self):
         return [
             self.file_model.item(row, 0).data(ITEM_ROLE)
@@ -281,8 +282,9 @@ class PackagesTab(QWidget):
 
     def _set_status(self, file_name: str, text: str) -> None:
         row = self._rows.get(file_name)
-        if row is not None:
-            self.file_model.item(row, 2).setText(text)
+        item = self.file_model.item(row, 2) if row is not None else None
+        if item is not None:  # (another version may be shown while a download runs)
+            item.setText(text)
 
     def destination(self) -> Path:
         """One folder per package and version, so that versions sit side by side."""

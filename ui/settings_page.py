@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
@@ -147,7 +148,13 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         settings.workers = self.workers.value()
         if self.folder.filePath():
             settings.download_folder = self.folder.filePath()
-        settings.base_url = clean(self.base_url.text()) or DEFAULT_BASE_URL
+        base_url = clean(self.base_url.text()) or DEFAULT_BASE_URL
+        if base_url.lower().startswith(("https://", "http://")):
+            settings.base_url = base_url
+        else:
+            self.result.setText(self.tr(
+                "The API address was not changed: it must start with https:// (or http:// "
+                "for a local test server)."))
         credentials = self.entered_credentials()
         if credentials is not None:
             if self.context.credentials.save(credentials):
@@ -187,13 +194,18 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
             cancel_token=token,
         )
         self.tasks.start(self._check_task)
+        self.destroyed.connect(token.cancel)  # the Options dialog closes before the answer
 
     def _tested(self, report: CredentialReport) -> None:
+        if sip.isdeleted(self):  # the Options dialog was closed meanwhile
+            return
         self._check_task = None
         self.test_button.setEnabled(True)
         self.result.setText(report.text())
 
     def _test_failed(self, message: str) -> None:
+        if sip.isdeleted(self):
+            return
         self._check_task = None
         self.test_button.setEnabled(True)
         self.result.setText(message)

@@ -125,3 +125,11 @@ def test_download_folder_rate_limit_and_workers_are_saved(page, tmp_path):
 def test_the_page_says_when_the_environment_overrides_the_api_address(page, os_api):
     texts = [label.text() for label in page.findChildren(QLabel)]
     assert any("OS_API_BASE_URL is set: " + os_api.url in text for text in texts)
+
+
+def test_an_api_address_without_a_scheme_is_not_saved(page):
+    before = page.context.settings.stored_base_url
+    page.base_url.setText("api.example.com")
+    page.apply()
+    assert page.context.settings.stored_base_url == before
+    assert "must start with https://" in page.result.text()

@@ -112,6 +112,9 @@ def test_code_point_style_headerless_csvs_use_the_header_file(tmp_path: Path):
         "Postcode", "Positional_quality_indicator", "Eastings", "Northings"]
     extent = layer.extent()
     assert 437000 < extent.xMinimum() and extent.xMaximum() < 465000
+    # Planned again (downloaded again): the joined file is not taken for data.
+    again = plan_layers(folder, "Code-Point Open")
+    assert [spec.name for spec in again] == ["Code-Point Open"]
 
 
 def test_vector_mbtiles_becomes_a_vector_tile_layer(tmp_path: Path):

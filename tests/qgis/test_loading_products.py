@@ -217,3 +217,12 @@ def test_files_sharing_one_url_are_each_downloaded(load):
     task, layers = load("LIDS", "CSV")
     assert len(task.outcome.files) == 2 and not task.outcome.errors
     assert layers and all(not layer.isSpatial() for layer in layers)  # tables: no coordinates
+
+
+def test_a_download_cancelled_before_it_ran_says_cancelled(tmp_path):
+    reported = []
+    request = DownloadRequest("Boundary-Line", "2024-04", [], tmp_path, True, True)
+    task = DownloadTask(request, ApiContext().download_engine(), reported.append)
+    task.cancel()
+    task.finished(False)  # what QGIS does for a task cancelled while still queued
+    assert reported == [task] and task.outcome.cancelled and not task.outcome.errors

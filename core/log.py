@@ -1,0 +1,11 @@
+"""The plugin's tab in the QGIS log ("OS Data Hub"): details behind the message-bar texts."""
+
+from __future__ import annotations
+
+from qgis.core import Qgis, QgsMessageLog
+
+LOG_TAG = "OS Data Hub"
+
+
+def log(text: str, level=Qgis.Info) -> None:
+    QgsMessageLog.logMessage(text, LOG_TAG, level)
