@@ -11,6 +11,7 @@ to a UI thread yourself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import http.cookiejar
@@ -187,6 +188,26 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
     return scheme, (parts.hostname or "").lower(), port or default
 
 
+_FILE_LOCKS: dict[str, threading.Lock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def _file_lock(final: Path, cancel: CancelToken) -> Iterator[None]:
+    """One download at a time per target file in this process, across batches and engines
+    (the dock and the Browser may both be asked for the same file): they would share one
+    .part. Waiting for it can be cancelled."""
+    key = os.path.normcase(os.path.abspath(final)).lower()
+    with _FILE_LOCKS_GUARD:
+        lock = _FILE_LOCKS.setdefault(key, threading.Lock())
+    while not lock.acquire(timeout=0.2):
+        cancel.raise_if_cancelled()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 class _Retry(Exception):
     """An attempt failed in a way another attempt may fix; `error` is what the user gets if not."""
 
@@ -322,7 +343,6 @@ class _Batch:
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
         # Two items with one name would write the same .part: they take turns.
-        self.name_locks = {item.file_name.lower(): threading.Lock() for item in items}
 
     def session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
@@ -377,7 +397,7 @@ class _FileJob:
             name = check_file_name(self.item.file_name)
             self.final = self.batch.dest_dir / name
             self.part = self.batch.dest_dir / (name + PART_SUFFIX)
-            with self.batch.name_locks[name.lower()]:
+            with _file_lock(self.final, self.cancel):
                 if self._already_there():
                     self._state(SKIPPED, bytes_done=self.final.stat().st_size)
                     return DownloadResult(self.item, self.final, True, None)

@@ -26,6 +26,7 @@ from api.download import (
     FileProgress,
     Progress,
     check_file_name,
+    md5_of_file,
 )
 from api.errors import (
     AuthenticationError,
@@ -727,3 +728,24 @@ def test_a_link_that_lists_several_files_is_refused_not_saved(os_api, tmp_path):
     named = DownloadItem(shared[0].file_url, shared[0].file_name, shared[0].size, shared[0].md5)
     (result,) = local_engine(os_api).download([named], tmp_path)
     assert result.error is None and result.path.exists()
+
+
+def test_two_downloads_of_one_file_at_once_do_not_mix_their_bytes(os_api, tmp_path):
+    import threading
+
+    row = os_api.add_large_file(1_500_000)
+    item = DownloadItem(row["url"], row["fileName"], row["size"], row["md5"])
+    os_api.faults.slow(1_000_000)
+    results = []
+
+    def fetch():
+        results.append(local_engine(os_api).download([item], tmp_path)[0])
+
+    threads = [threading.Thread(target=fetch) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert [r.error for r in results] == [None, None]
+    assert sorted(r.skipped for r in results) == [False, True]  # the second found it done
+    assert md5_of_file(tmp_path / row["fileName"])[1].hexdigest() == row["md5"].lower()
