@@ -186,6 +186,7 @@ def add_basemap(
     if not authcfg:
         stored = credentials.load()
         key = stored.key if stored is not None else None
+    PluginSettings().remember_maps_base_url(base_url)  # see ProjectKeyGuard._base_urls
     raster = QgsRasterLayer(
         layer_uri(layer, base_url, key=key, authcfg=authcfg), layer_name(layer), "wms"
     )
@@ -278,6 +279,25 @@ class ProjectKeyGuard:
         # Emitted once the project's layers are loaded: one message per read, not per layer.
         QgsProject.instance().readProject.connect(self._project_read)
 
+    def _rewrite_live_layers(self, rewrite: Callable[[str], str]) -> None:
+        for layer in QgsProject.instance().mapLayers().values():
+            if layer.customProperty(OS_MAPS_PROPERTY) is None:
+                continue
+            source = layer.source()
+            changed = rewrite(source)
+            if changed != source:
+                layer.setDataSource(changed, layer.name(), layer.providerType(),
+                                    layer.dataProvider().ProviderOptions())
+
+    def restore_live_layers(self) -> None:
+        """Put the key back into the OS Maps layers of the open project (plugin enabled)."""
+        self._rewrite_live_layers(self.read)
+
+    def strip_live_layers(self) -> None:
+        """Take the key out of the open project's OS Maps layers: once the plugin is unloaded
+        nothing would keep it out of a saved project."""
+        self._rewrite_live_layers(self.write)
+
     def uninstall(self) -> None:
         if self._writer_id is not None:
             try:
@@ -290,7 +310,9 @@ class ProjectKeyGuard:
         self._writer_id = self._reader_id = None
 
     def _base_urls(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((self.settings.base_url, DEFAULT_BASE_URL)))
+        # Also every address OS Maps layers were added from (the setting may change since).
+        return tuple(dict.fromkeys(
+            (self.settings.base_url, DEFAULT_BASE_URL, *self.settings.maps_base_urls)))
 
     def write(self, source: str) -> str:
         try:

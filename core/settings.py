@@ -54,6 +54,18 @@ class PluginSettings:
         self._set("base_url", value.strip().rstrip("/"))
 
     @property
+    def maps_base_urls(self) -> list[str]:
+        """Every API address OS Maps layers were added from: their keys are kept out of saved
+        projects even after the address setting changes."""
+        value = self._settings.value(_PREFIX + "maps_base_urls", [])
+        return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+    def remember_maps_base_url(self, base_url: str) -> None:
+        known = self.maps_base_urls
+        if base_url not in known:
+            self._set("maps_base_urls", [*known, base_url])
+
+    @property
     def download_folder(self) -> Path:
         default = str(plugin_data_dir() / "downloads")
         return Path(self._get("download_folder", default, str) or default)

@@ -70,6 +70,7 @@ class BasemapActions:
             on_missing_key=lambda: notify(iface, missing_key_text(), Qgis.Warning),
         )
         self.guard.install()
+        self.guard.restore_live_layers()  # enabled again in a session: layers work again
         self.action = QAction(
             QgsApplication.getThemeIcon("/mActionAddWmsLayer.svg"),
             tr("Add OS basemap"),
@@ -89,6 +90,7 @@ class BasemapActions:
         self.dock.basemaps.add_default()
 
     def unload(self) -> None:
+        self.guard.strip_live_layers()
         self.guard.uninstall()
         self.notice.close()
         self.iface.removePluginWebMenu(self.menu, self.action)

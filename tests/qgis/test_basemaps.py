@@ -551,7 +551,8 @@ def test_plugin_hooks_keep_the_key_out_and_are_removed_on_unload(
     assert iface.webToolBar().actions() == []
     without = tmp_path / "without-plugin.qgs"
     assert project.write(str(without))
-    assert DEMO_KEY in without.read_text(encoding="utf-8")  # the writer hook is gone
+    # The writer hook is gone, and the live layers lost their key with it: still none saved.
+    assert DEMO_KEY not in without.read_text(encoding="utf-8")
     without.unlink()
 
 
@@ -630,3 +631,34 @@ def test_the_limit_follows_the_drawing_dpi(capabilities, store, os_api, project,
     assert levels(tile_requests(os_api, "Road_27700")) == {9}
     assert basemaps.canvas_dpi(None) == 96.0
     assert basemaps.canvas_dpi(iface.mapCanvas()) > 0
+
+
+def test_keys_stay_out_of_projects_after_the_api_address_changes_and_on_unload(
+        auth_db, os_api, monkeypatch, tmp_path):
+    from os_data_hub_loader.api.wmts import MapsClient
+    from os_data_hub_loader.core.basemaps import ProjectKeyGuard
+
+    monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
+    store = CredentialStore()
+    store.save(Credentials(DEMO_KEY))
+    guard = ProjectKeyGuard(PluginSettings(), store)
+    guard.install()
+    try:
+        with MapsClient(os_api.url, key=DEMO_KEY) as client:
+            caps = client.capabilities()
+        layer = add_basemap(caps, caps.layers[0], base_url=os_api.url, credentials=store)
+        assert DEMO_KEY in layer.source()
+        # The address changes (the demo server is gone): the old layer's key still stays out.
+        monkeypatch.setenv("OS_API_BASE_URL", "https://api.os.uk")
+        path = tmp_path / "changed.qgs"
+        assert QgsProject.instance().write(str(path))
+        assert DEMO_KEY not in path.read_text(encoding="utf-8")
+        # The plugin unloads: the live layer loses its key, so a later save cannot write it.
+        guard.strip_live_layers()
+        assert DEMO_KEY not in layer.source()
+        monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
+        guard.restore_live_layers()  # enabled again
+        assert DEMO_KEY in layer.source()
+    finally:
+        guard.uninstall()
+        QgsProject.instance().removeAllMapLayers()
