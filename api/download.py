@@ -411,7 +411,8 @@ class _FileJob:
             self._state(FAILED)
             return DownloadResult(self.item, None, False, error)
         except Exception as error:  # a bug must not lose the other files' results
-            log.exception("Downloading %s failed unexpectedly", self.item.file_name)
+            log.error("Downloading %s failed unexpectedly: %s", self.item.file_name,
+                      redact(f"{type(error).__name__}: {error}", self._secrets()))
             self._state(FAILED)
             failure = OSAPIError(
                 f"Downloading {self.item.file_name} failed unexpectedly: "

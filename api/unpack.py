@@ -213,6 +213,15 @@ class _Unpacker:
                 f"{label} has '{clash.info.filename}' both as a file and as a folder: the zip is "
                 "malformed and was not unpacked. Download it again."
             )
+        compressed = sum(m.info.compress_size for m in members)
+        overall = declared / max(1, compressed)
+        if declared > self.limits.ratio_min_bytes and overall > self.limits.max_ratio:
+            # Many members each just under the per-member threshold add up the same way.
+            raise UnsafeArchiveError(
+                f"{label} would expand {overall:.0f} times (more than "
+                f"{self.limits.max_ratio:.0f}) to {_size(declared)}: it looks like a zip bomb "
+                "and was not unpacked."
+            )
         if self.budget.used + declared > self.limits.max_total_bytes:
             raise UnsafeArchiveError(
                 f"{label} declares {_size(declared)} of files, which would make "

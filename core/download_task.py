@@ -17,7 +17,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..api.cancel import CancelToken
 from ..api.download import DownloadEngine, DownloadItem, Progress
-from ..api.errors import Cancelled, OSAPIError
+from ..api.errors import Cancelled, OSAPIError, redact
 from ..api.unpack import safe_unpack
 from .i18n import tr
 from .layer_loader import add_layers
@@ -119,7 +119,7 @@ class DownloadTask(QgsTask):
             self.outcome.errors.append(str(error))
         except Exception as error:  # a bug must not take QGIS down; report it instead
             self.outcome.errors.append(
-                tr("Unexpected error: {0}").format(f"{type(error).__name__}: {error}")
+                tr("Unexpected error: {0}").format(redact(f"{type(error).__name__}: {error}", ()))
             )
         self.outcome.cancelled = self.outcome.cancelled or self.cancel_token.cancelled
         return not self.outcome.cancelled and not self.outcome.errors

@@ -18,7 +18,7 @@ from qgis.core import Qgis, QgsApplication, QgsTask
 from qgis.PyQt import sip
 
 from ..api.cancel import CancelToken
-from ..api.errors import Cancelled, OSAPIError
+from ..api.errors import Cancelled, OSAPIError, redact
 from .i18n import tr
 from .log import log
 
@@ -67,7 +67,7 @@ class ApiTask(QgsTask):
         except Exception as error:  # a bug must not take QGIS down; report it instead
             self.error = error
             self.error_message = tr("Unexpected error: {0}").format(
-                f"{type(error).__name__}: {error}"
+                redact(f"{type(error).__name__}: {error}", ())
             )
             return False
 

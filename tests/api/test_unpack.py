@@ -320,3 +320,15 @@ def test_importable_under_the_plugin_package_name():
     from os_data_hub_loader.api import unpack
 
     assert unpack.UnpackLimits().max_depth == 3
+
+
+def test_many_members_each_under_the_threshold_are_a_bomb_together(tmp_path):
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for index in range(40):
+            zf.writestr(f"data/part{index:02}.bin", b"\0" * 200_000)  # 8 MB of zeros in all
+    limits = UnpackLimits(max_ratio=50, ratio_min_bytes=1_000_000)  # each member: 0.2 MB
+    with pytest.raises(UnsafeArchiveError) as refused:
+        safe_unpack(archive, tmp_path / "out", limits=limits)
+    assert "zip bomb" in str(refused.value)
+    assert not list(tmp_path.rglob("*.bin"))  # refused before anything was written
