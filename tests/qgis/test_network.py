@@ -8,6 +8,7 @@ import subprocess
 import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from os_data_hub_loader.core.context import ApiContext
@@ -109,7 +110,7 @@ def test_the_ca_bundle_holds_certificates_added_to_qgis(auth_db, tmp_path):
     manager.rebuildTrustedCaCertsCache()
     bundle = qgis_ca_bundle()
     assert isinstance(bundle, str)
-    text = open(bundle, encoding="ascii").read()
+    text = Path(bundle).read_text(encoding="ascii")
     assert CERTIFICATE.strip().splitlines()[1] in text
     assert text.count("BEGIN CERTIFICATE") > 1  # the system's CAs are there too
     assert qgis_http_settings().verify == bundle
