@@ -135,6 +135,9 @@ class OSDataHubLoaderPlugin:
 
             QgsApplication.processingRegistry().removeProvider(self.processing_provider)
             self.processing_provider = None
+        if self.context is not None:
+            self.context.close()
+            self.context = None
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)
             self.translator = None

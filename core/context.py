@@ -34,7 +34,12 @@ class ApiContext:
         self.credentials.changed.connect(self._forget_auth)
 
     def _forget_auth(self) -> None:
+        self._auth.close()  # an OAuth 2 auth holds a session for its token requests
         self._auth, self._auth_fingerprint = NoAuth(), ""
+
+    def close(self) -> None:
+        """Release what the context holds (on unload)."""
+        self._forget_auth()
 
     @property
     def has_credentials(self) -> bool:
@@ -51,6 +56,7 @@ class ApiContext:
             f"{credentials.key}\0{credentials.secret or ''}\0{base_url}".encode()
         ).hexdigest()
         if fingerprint != self._auth_fingerprint:
+            self._auth.close()
             self._auth = auth_from(credentials.key, credentials.secret, base_url,
                                    qgis_http_settings())
             self._auth_fingerprint = fingerprint
