@@ -10,7 +10,6 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QToolButton,
     QTreeWidget,
@@ -32,6 +31,7 @@ from ..core.basemaps import (
 from ..core.context import ApiContext
 from ..core.tasks import TaskRegistry
 from .messages import notify
+from .widgets import busy_bar
 
 LAYER_ROLE = Qt.UserRole + 1
 PREVIEW_SIZE = 48
@@ -53,11 +53,7 @@ class BasemapsTab(QWidget):
             "OS Maps API added). Add the key in Settings → Options → OS Data Hub; the layers "
             "are listed here then."
         ))
-        self.busy = QProgressBar(self)
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(6)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
+        self.busy = busy_bar(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.premium = QLabel(self)

@@ -15,7 +15,6 @@ from qgis.PyQt.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -32,6 +31,7 @@ from ..core.context import ApiContext
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .downloads_panel import DownloadsPanel
 from .messages import notify
+from .widgets import busy_bar
 
 PRODUCT_ROLE = Qt.UserRole + 1
 SEARCH_ROLE = Qt.UserRole + 2
@@ -92,11 +92,7 @@ class OpenDataTab(QWidget):
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText(self.tr("Refresh"))
         self.refresh_button.setToolTip(self.tr("Load the product list again from the OS Data Hub"))
-        self.busy = QProgressBar(self)
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(6)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
+        self.busy = busy_bar(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
 

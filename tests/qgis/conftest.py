@@ -113,3 +113,22 @@ def _pytest_qgis_teardown_connection(qgis_app):
     except TypeError:
         pass
     signal.connect(qgis_app.processEvents)
+
+
+@pytest.fixture(autouse=True)
+def _no_task_outlives_its_test():
+    """Background tasks a test started (previews, thumbnails, lists) are cancelled and drained
+    before the next test, so that their requests do not land in its server log."""
+    import time
+
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    yield
+    manager = QgsApplication.taskManager()
+    manager.cancelAll()
+    deadline = time.monotonic() + 15
+    while manager.countActiveTasks() and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    QCoreApplication.processEvents()
