@@ -33,6 +33,7 @@ from .cancel import CancelToken
 from .errors import (
     Cancelled,
     IntegrityError,
+    LocalFileError,
     NetworkError,
     OSAPIError,
     PermissionDeniedError,
@@ -714,7 +715,15 @@ class _FileJob:
                     "downloading it again; nothing was kept. Try again later."
                 )
             )
-        os.replace(self.part, self.final)
+        try:
+            os.replace(self.part, self.final)
+        except OSError as error:  # e.g. on Windows, the old file is open as a layer
+            raise LocalFileError(
+                f"{self.item.file_name} was downloaded and verified but could not replace the "
+                f"file already in {self.final.parent} ({error.strerror or error}): close it in "
+                "QGIS or other programs and download again (the verified download is kept as "
+                f"{self.part.name})."
+            ) from None
         self._hashed = None
 
     # -- small helpers -----------------------------------------------------------------------

@@ -749,3 +749,13 @@ def test_two_downloads_of_one_file_at_once_do_not_mix_their_bytes(os_api, tmp_pa
     assert [r.error for r in results] == [None, None]
     assert sorted(r.skipped for r in results) == [False, True]  # the second found it done
     assert md5_of_file(tmp_path / row["fileName"])[1].hexdigest() == row["md5"].lower()
+
+
+def test_a_final_file_that_cannot_be_replaced_keeps_the_verified_part(servers, tmp_path):
+    # Something in the way of the final name (on Windows: the old file open as a layer).
+    (tmp_path / "data.zip").mkdir()
+    (tmp_path / "data.zip" / "in-use").write_text("x")
+    result = download_one(make_engine(servers), served_item(servers), tmp_path)
+    assert isinstance(result.error, LocalFileError)
+    assert "could not replace" in str(result.error) and "close it in QGIS" in str(result.error)
+    assert (tmp_path / "data.zip.part").read_bytes() == content_of(servers, "data.zip")
