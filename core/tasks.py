@@ -10,6 +10,7 @@ Rules kept here once, so that every task follows them:
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from typing import Any, Callable
@@ -55,7 +56,7 @@ class ApiTask(QgsTask):
 
     def run(self) -> bool:
         try:
-            self.result = self._work(self)
+            self.result = self._run_abandonable()
             return True
         except Cancelled:
             self.was_cancelled = True
@@ -70,6 +71,28 @@ class ApiTask(QgsTask):
                 redact(f"{type(error).__name__}: {error}", ())
             )
             return False
+
+    def _run_abandonable(self) -> Any:
+        """`work` in a helper thread that the task stops waiting for once cancelled: a request
+        already in flight cannot be interrupted, and unload or quit must not wait for it (it
+        ends by itself, at the latest at the network timeout, and its answer is dropped)."""
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def target() -> None:
+            try:
+                outcome["value"] = self._work(self)
+            except BaseException as error:  # handed to run() below
+                outcome["error"] = error
+            finally:
+                done.set()
+
+        threading.Thread(target=target, name="osdh-task-work", daemon=True).start()
+        while not done.wait(0.05):
+            self.cancel_token.raise_if_cancelled()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("value")
 
     def finished(self, result: bool) -> None:
         # No exception may leave finished(): QGIS would show its Python error dialog.

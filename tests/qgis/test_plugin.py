@@ -56,3 +56,32 @@ def test_the_dock_opens_the_settings_page(plugin, iface):
     plugin.dock.settings_button.click()
     assert iface.optionsShown[-1] == "OSDataHubOptions"
     assert plugin.options_factory.createWidget(None).objectName() == "OSDataHubOptions"
+
+
+def test_a_cancelled_task_does_not_wait_for_a_request_in_flight(wait_until):
+    import socket
+    import time
+
+    from os_data_hub_loader.api.client import DownloadsClient
+    from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
+    from os_data_hub_loader.core.tasks import ApiTask, TaskRegistry
+
+    silent = socket.socket()  # accepts connections and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)
+    try:
+        client = DownloadsClient(f"http://127.0.0.1:{silent.getsockname()[1]}",
+                                 http=HttpSettings(timeout=30), retry=RetryPolicy(attempts=1))
+        errors: list[str] = []
+        task = ApiTask("hanging request", lambda _task: client.products(),
+                       on_error=errors.append, cancel_token=client.cancel)
+        registry = TaskRegistry()
+        registry.start(task)
+        time.sleep(0.5)  # the request is in flight
+        started = time.monotonic()
+        registry.cancel_all(wait_ms=5000)
+        assert time.monotonic() - started < 2.0
+        wait_until(lambda: errors, what="the task to report")
+        assert errors == ["Cancelled."]
+    finally:
+        silent.close()
