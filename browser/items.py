@@ -319,6 +319,10 @@ class PackagesItem(_Collection):
                 "(https://osdatahub.os.uk).")))
         return self.keep([PackageItem(self, package) for package in packages])
 
+    def actions(self, parent):
+        return [_action(parent, tr("Open in OS Data Hub panel"),
+                        lambda: self.session.open_package_in_panel())]
+
 
 class PackageItem(_Collection):
     def __init__(self, parent: PackagesItem, package: DataPackage) -> None:
@@ -331,6 +335,10 @@ class PackageItem(_Collection):
     def createChildren(self):
         return self.keep([VersionItem(self, version)
                           for version in newest_first(self.package.versions)])
+
+    def actions(self, parent):
+        return [_action(parent, tr("Open in OS Data Hub panel"),
+                        lambda: self.session.open_package_in_panel(self.package.id))]
 
 
 class VersionItem(_Collection):

@@ -250,31 +250,51 @@ class BrowserSession:
 
     def open_in_panel(self, product_id: str) -> bool:
         """Show the dock's OpenData tab with the product selected (once its list is loaded)."""
-        dock = self.dock()
+        dock = self._show_tab("opendata")
         if dock is None:
             return False
+        if product_id:
+            self._select_when_loaded(lambda: dock.opendata.select_product(product_id))
+        return True
+
+    def open_package_in_panel(self, package_id: str = "") -> bool:
+        """Show the dock's Data packages tab with the package selected (once listed)."""
+        dock = self._show_tab("packages")
+        if dock is None:
+            return False
+        if package_id:
+            self._select_when_loaded(lambda: dock.packages.select_package(package_id))
+        return True
+
+    def _show_tab(self, name: str):
+        dock = self.dock()
+        if dock is None:
+            return None
         dock.show()
         dock.raise_()
-        tab = dock.opendata
+        tab = getattr(dock, name)
         dock.tabs.setCurrentWidget(tab)
         tab.ensure_loaded()
-        if not product_id or tab.select_product(product_id):
-            return True
+        return dock
+
+    def _select_when_loaded(self, select: Callable[[], bool]) -> None:
+        """Call `select` now, or every 200 ms until it succeeds (the list may be loading)."""
         if self._select_timer is not None:
             self._select_timer.stop()
+        if select():
+            return
         timer = QTimer()
         timer.setInterval(200)
         attempts = [0]
 
         def again() -> None:
             attempts[0] += 1
-            if tab.select_product(product_id) or attempts[0] >= SELECT_ATTEMPTS:
+            if select() or attempts[0] >= SELECT_ATTEMPTS:
                 timer.stop()
 
         timer.timeout.connect(again)
         timer.start()
         self._select_timer = timer
-        return True
 
     def close_down(self) -> None:
         if self._select_timer is not None:

@@ -184,6 +184,14 @@ class PackagesTab(QWidget):
                 QStandardItem(package.created_on or "")])
         self.package_table.selectRow(0)
 
+    def select_package(self, package_id: str) -> bool:
+        for row in range(self.package_model.rowCount()):
+            package = self.package_model.item(row, 0).data(ITEM_ROLE)
+            if package is not None and package.id == package_id:
+                self.package_table.selectRow(row)
+                return True
+        return False
+
     # -- versions ------------------------------------------------------------------------------
     def _package_changed(self, current, _previous) -> None:
         package = current.siblingAtColumn(0).data(ITEM_ROLE) if current.isValid() else None

@@ -251,3 +251,18 @@ def test_open_in_panel_shows_the_dock_on_the_product(plugin, wait_until):
                and plugin.dock.opendata.current.id == "OpenGreenspace",
                what="the product selected in the panel")
     assert session.dock() is plugin.dock
+
+
+def test_open_in_panel_shows_the_dock_on_the_data_package(plugin, wait_until):
+    assert CredentialStore().save(Credentials(DEMO_KEY))
+    root = plugin.browser.provider.createDataItem("", None)
+    packages = child(root, "Data packages")
+    package = child(packages, "Topography Southampton (0040154231)")
+    action(package, "Open in OS Data Hub panel").trigger()
+    assert not plugin.dock.isHidden()
+    assert plugin.dock.tabs.currentWidget() is plugin.dock.packages
+    wait_until(lambda: plugin.dock.packages.package is not None
+               and plugin.dock.packages.package.id == "0040154231",
+               what="the package selected in the panel")
+    action(packages, "Open in OS Data Hub panel").trigger()
+    assert plugin.dock.tabs.currentWidget() is plugin.dock.packages
