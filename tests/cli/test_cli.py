@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from testsupport import run_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 local_os_api = pytest.importorskip("local_os_api")
@@ -25,34 +26,8 @@ WRONG_KEY = "wrong-key-never-shown-0123456789"
 PACKAGE = "0040046952"
 
 
-def run(
-    os_api: Any,
-    *args: str,
-    key: str | None = None,
-    secret: str | None = None,
-    env: Dict[str, str] | None = None,
-    timeout: float = 120,
-) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("OS_API_")}
-    environment.update(
-        OS_API_BASE_URL=os_api.url,
-        OS_API_RETRY_BASE_DELAY="0.05",
-        OS_API_RETRY_MAX_DELAY="0.2",
-        OS_API_TIMEOUT="20",
-    )
-    if key is not None:
-        environment["OS_API_KEY"] = key
-    if secret is not None:
-        environment["OS_API_SECRET"] = secret
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+def run(os_api: Any, *args: str, **options: Any) -> subprocess.CompletedProcess:
+    return run_cli(os_api.url, *args, **options)
 
 
 def error_line(result: subprocess.CompletedProcess) -> str:

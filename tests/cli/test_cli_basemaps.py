@@ -4,13 +4,12 @@ server's OS Maps WMTS."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from testsupport import run_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 local_os_api = pytest.importorskip("local_os_api")
@@ -19,20 +18,7 @@ WRONG_KEY = "wrong-maps-key-never-shown-0123"
 
 
 def run(os_api: Any, *args: str, key: str | None = None, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("OS_API_")}
-    environment.update(
-        OS_API_BASE_URL=os_api.url,
-        OS_API_RETRY_BASE_DELAY="0.05",
-        OS_API_RETRY_MAX_DELAY="0.2",
-        OS_API_TIMEOUT="20",
-        **env,
-    )
-    if key is not None:
-        environment["OS_API_KEY"] = key
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=120,
-    )
+    return run_cli(os_api.url, *args, key=key, env=env)
 
 
 def error_lines(result: subprocess.CompletedProcess) -> list[str]:
