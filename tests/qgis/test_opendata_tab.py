@@ -191,13 +191,19 @@ def _download(panel, timeout=60.0):
     return task
 
 
+def tick(tab, product_id: str, format_: str, areas: set[str]):
+    """Choose a product, show one format and some areas, and tick every file shown."""
+    choose(tab, product_id)
+    panel = tab.downloads
+    panel.format.setCurrentIndex(panel.format.findText(format_))
+    panel.set_areas(areas)
+    panel._tick_shown(True)
+    return panel
+
+
 def test_download_verifies_unpacks_and_loads_layers(tab, os_api):
     loaded(tab)
-    choose(tab, "OpenGreenspace")
-    panel = tab.downloads
-    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
-    panel.set_areas({"SU"})
-    panel._tick_shown(True)
+    panel = tick(tab, "OpenGreenspace", "GeoPackage", {"SU"})
     assert panel.chosen() and "1 files ticked" in panel.total.text()
     task = _download(panel)
     assert task.outcome.errors == [] and not task.outcome.cancelled
@@ -330,11 +336,7 @@ def test_all_of_gb_picks_the_gb_files(tab):
 
 def test_several_files_download_with_per_file_progress(tab, os_api):
     loaded(tab)
-    choose(tab, "OpenGreenspace")
-    panel = tab.downloads
-    panel.format.setCurrentIndex(panel.format.findText("ESRI® Shapefile"))
-    panel.set_areas({"SU", "TQ", "NT"})
-    panel._tick_shown(True)
+    panel = tick(tab, "OpenGreenspace", "ESRI® Shapefile", {"SU", "TQ", "NT"})
     statuses: dict[str, list[str]] = {}
     panel.controls.fileStatus.connect(
         lambda name, text: statuses.setdefault(name, []).append(text))
@@ -357,18 +359,11 @@ def test_a_checksum_failure_is_shown_and_leaves_no_file(tab, os_api, iface):
         lambda message, tag, level: logged.append(f"{tag}|{message}"))
     tab.context.retry = type(tab.context.retry)(attempts=2, base_delay=0.01, max_delay=0.02)
     loaded(tab)
-    choose(tab, "OpenGreenspace")
-    panel = tab.downloads
-    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
-    panel.set_areas({"SU"})
-    panel._tick_shown(True)
+    panel = tick(tab, "OpenGreenspace", "GeoPackage", {"SU"})
     name = panel.chosen()[0].file_name
     os_api.faults.wrong_md5(name)
     choose(tab, "BoundaryLine")  # list the files again, now with the wrong md5
-    choose(tab, "OpenGreenspace")
-    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
-    panel.set_areas({"SU"})
-    panel._tick_shown(True)
+    tick(tab, "OpenGreenspace", "GeoPackage", {"SU"})
     task = _download(panel, timeout=120)
     assert task.outcome.errors
     critical = iface.messageBar().get_messages(Qgis.Critical)
