@@ -56,6 +56,9 @@ def qgis_proxies() -> Mapping[str, str] | None:
     return {"http": url, "https": url}
 
 
+_written: dict[str, str] = {}  # bundle path -> the text last written there
+
+
 def qgis_ca_bundle() -> bool | str:
     """A CA bundle of every certificate QGIS trusts (system + authentication database).
 
@@ -72,11 +75,14 @@ def qgis_ca_bundle() -> bool | str:
         return True
     path = Path(plugin_data_dir()) / "trusted-ca-bundle.pem"
     text = "".join(pem if pem.endswith("\n") else pem + "\n" for pem in pems)
+    if _written.get(str(path)) == text and path.exists():
+        return str(path)  # every task asks: no file I/O on the main thread when unchanged
     try:
         if not path.exists() or path.read_text(encoding="ascii", errors="ignore") != text:
             tmp = path.with_suffix(".pem.tmp")
             tmp.write_text(text, encoding="ascii")
             tmp.replace(path)
+        _written[str(path)] = text
     except OSError as error:  # a read-only profile: the system's CAs still work
         log(f"The trusted certificates could not be written to {path}: {error}", Qgis.Warning)
         return True
