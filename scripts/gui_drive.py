@@ -130,6 +130,10 @@ def run(queue: list[Step]) -> None:
 
 def poll(queue: list[Step], began: float) -> None:
     step = queue[0]
+    if python_errors:  # no need to wait for the time limit
+        record(step, False, began, "a Python error was logged (see python_errors)")
+        finish()
+        return
     try:
         ready = step.done()
     except Exception:

@@ -29,10 +29,13 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 echo "gui-test: installing $(basename "$zip") into a throwaway profile" >&2
 
-session_start_server "$OUT/server.log" --verbose
+# GUI_SERVER_ARGS: more server options, e.g. a fault switch (tests/gui/test_gui.py uses one).
+# shellcheck disable=SC2086
+session_start_server "$OUT/server.log" --verbose ${GUI_SERVER_ARGS:-}
 session_make_profile
 python3 -m zipfile -e "$zip" "$SESSION_PLUGINS"
 session_start_xvfb
+unset QT_QPA_PLATFORM  # the real desktop on the Xvfb display, even when run from the tests
 
 export GUI_OUT=$OUT GUI_SERVER_LOG=$OUT/server.log GUI_TIMEOUT=$TIMEOUT
 export GUI_PLUGIN_DIR=$SESSION_PLUGINS/os_data_hub_loader
