@@ -37,7 +37,8 @@ python3 -m zipfile -e "$zip" "$SESSION_PLUGINS"
 session_start_xvfb
 unset QT_QPA_PLATFORM  # the real desktop on the Xvfb display, even when run from the tests
 
-export GUI_OUT=$OUT GUI_SERVER_LOG=$OUT/server.log GUI_TIMEOUT=$TIMEOUT
+# The driver reports and exits by GUI_DEADLINE (QGIS's start-up counts); `timeout` is the backstop.
+export GUI_OUT=$OUT GUI_SERVER_LOG=$OUT/server.log GUI_DEADLINE=$(($(date +%s) + TIMEOUT))
 export GUI_PLUGIN_DIR=$SESSION_PLUGINS/os_data_hub_loader
 status=0
 timeout -k 10 "$((TIMEOUT + 20))" qgis --nologo --noversioncheck \
