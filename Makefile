@@ -5,8 +5,10 @@ PYTHON      := $(VENV)/bin/python
 VERSION     := $(shell sed -n 's/^version=//p' metadata.txt)
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 PYTEST_ARGS ?=
+ZIP         := build/$(PLUGIN)-$(VERSION).zip
 
 .PHONY: help setup test test-fast demo bench lint package deploy undeploy clean transup transcompile
+.PHONY: validate gui-test
 
 help:
 	@echo "make test       install what is missing, then run all tests headless"
@@ -14,7 +16,9 @@ help:
 	@echo "make demo       local OS API server + QGIS with the plugin (Xvfb + screenshots if no display)"
 	@echo "make bench      speed and memory benchmarks"
 	@echo "make lint       ruff and mypy (api/ is typed)"
-	@echo "make package    the installable plugin zip in dist/"
+	@echo "make package    the installable plugin zip: $(ZIP)"
+	@echo "make validate   build the zip and check it against plugins.qgis.org's rules"
+	@echo "make gui-test   install the zip in a throwaway profile and drive the real QGIS (Xvfb)"
 	@echo "make deploy     copy the plugin into QGIS_PROFILE=$(QGIS_PROFILE)"
 	@echo "make transup TRANSLATION=fr / transcompile   update / compile translations in i18n/"
 	@echo "make clean"
@@ -40,12 +44,18 @@ lint: setup
 	$(PYTHON) -m mypy
 
 package:
-	python3 scripts/package.py --output dist/$(PLUGIN)-$(VERSION).zip
+	python3 scripts/package.py --output $(ZIP)
+
+validate: package
+	python3 scripts/validate_package.py $(ZIP) --changelog CHANGELOG.md --translations i18n
+
+gui-test: setup
+	bash scripts/gui_test.sh
 
 deploy: package
 	rm -rf "$(QGIS_PROFILE)/python/plugins/$(PLUGIN)"
 	mkdir -p "$(QGIS_PROFILE)/python/plugins"
-	cd "$(QGIS_PROFILE)/python/plugins" && python3 -m zipfile -e "$(CURDIR)/dist/$(PLUGIN)-$(VERSION).zip" .
+	cd "$(QGIS_PROFILE)/python/plugins" && python3 -m zipfile -e "$(CURDIR)/$(ZIP)" .
 	@echo "deployed to $(QGIS_PROFILE)/python/plugins/$(PLUGIN): restart QGIS or use Plugin Reloader"
 
 undeploy:

@@ -7,28 +7,17 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
 SHOTS=${DEMO_SHOTS:-$ROOT/demo-shots}
-work=$(mktemp -d)
-server_pid=""; xvfb_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/qgis_session.sh
+source "$ROOT/scripts/qgis_session.sh"
+session_init
+trap session_cleanup EXIT
+work=$SESSION_WORK
 
-"$PYTHON" -m local_os_api --port 0 --url-file "$work/url" > "$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do [ -s "$work/url" ] && break; sleep 0.1; done
-if [ ! -s "$work/url" ]; then echo "demo: the local OS API server did not start:" >&2; cat "$work/server.log" >&2; exit 1; fi
-export OS_API_BASE_URL=$(cat "$work/url")
+if ! session_start_server "$work/server.log"; then echo "demo: cannot continue" >&2; exit 1; fi
 echo "demo: local OS API server at $OS_API_BASE_URL" >&2
 
-export QGIS_CUSTOM_CONFIG_PATH="$work/qgis-config"
-profile="$QGIS_CUSTOM_CONFIG_PATH/profiles/default"
-mkdir -p "$profile/python/plugins" "$profile/QGIS"
-ln -s "$ROOT" "$profile/python/plugins/os_data_hub_loader"
-printf '[PythonPlugins]\nos_data_hub_loader=true\n\n[qgis]\nshowTips=false\ncheckVersion=false\n' \
-  > "$profile/QGIS/QGIS3.ini"
+session_make_profile
+ln -s "$ROOT" "$SESSION_PLUGINS/os_data_hub_loader"
 
 if [ -n "${DISPLAY:-}" ] && [ -z "${DEMO_HEADLESS:-}" ]; then
   echo "demo: for data packages and basemaps, enter the key local-demo-key (or local-premium-key)" >&2
@@ -37,12 +26,9 @@ if [ -n "${DISPLAY:-}" ] && [ -z "${DEMO_HEADLESS:-}" ]; then
   exit 0
 fi
 
-display=":$((90 + RANDOM % 500))"
-Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp > "$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-sleep 1
+session_start_xvfb
 mkdir -p "$SHOTS"
-export DISPLAY=$display DEMO_SHOTS=$SHOTS
+export DEMO_SHOTS=$SHOTS
 timeout 300 qgis --nologo --noversioncheck --code "$ROOT/scripts/demo_drive.py" \
   > "$work/qgis.log" 2>&1 || true
 if ! ls "$SHOTS"/*.png > /dev/null 2>&1; then

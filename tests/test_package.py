@@ -1,28 +1,59 @@
-"""`make package` builds a zip that QGIS can install: the plugin folder and nothing else."""
+"""`make package` builds a zip that QGIS can install: the plugin folder and nothing else, and
+`make validate` (this test too) checks it against plugins.qgis.org's rules."""
 
 from __future__ import annotations
 
 import configparser
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+import package  # noqa: E402
+
+WELSH_TS = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="cy_GB">
+<context><name>OSDataHubDock</name>
+<message><source>OS Data Hub</source><translation>Hyb Data OS</translation></message>
+</context>
+</TS>
+"""
 
 
-def test_package_holds_the_plugin_and_nothing_for_developers(tmp_path: Path):
-    target = tmp_path / "os_data_hub_loader.zip"
+@pytest.fixture(scope="module")
+def built_zip(tmp_path_factory) -> Path:
+    """The zip as `make package` names it, built from this checkout."""
+    target = tmp_path_factory.mktemp("package") / package.default_output().name
     subprocess.run([sys.executable, "scripts/package.py", "--output", str(target)],
                    cwd=REPO_ROOT, check=True, capture_output=True)
-    names = zipfile.ZipFile(target).namelist()
+    return target
+
+
+def test_the_built_package_passes_the_plugin_repository_rules(built_zip: Path):
+    result = subprocess.run(
+        [sys.executable, "scripts/validate_package.py", str(built_zip),
+         "--changelog", "CHANGELOG.md", "--translations", "i18n"],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert built_zip.name == f"os_data_hub_loader-{package.version()}.zip"
+
+
+def test_package_holds_the_plugin_and_nothing_for_developers(built_zip: Path):
+    names = zipfile.ZipFile(built_zip).namelist()
     assert all(name.startswith("os_data_hub_loader/") for name in names)
     for required in ("__init__.py", "plugin.py", "metadata.txt", "LICENSE", "icon.png",
                      "api/__init__.py", "api/__main__.py", "core/download_task.py",
                      "ui/dock.py"):
         assert f"os_data_hub_loader/{required}" in names, required
     for forbidden in ("tests/", "local_os_api/", "scripts/", ".ci/", "__pycache__", ".venv",
-                      "Makefile", ".cache/"):
+                      "Makefile", ".cache/", "docs/", ".pyc", "README.md", "CHANGELOG.md"):
         assert not [name for name in names if forbidden in name], forbidden
     # Every Python package of the plugin is shipped whole.
     for folder in ("api", "core", "ui"):
@@ -30,6 +61,59 @@ def test_package_holds_the_plugin_and_nothing_for_developers(tmp_path: Path):
         on_disk = {f"os_data_hub_loader/{p.relative_to(REPO_ROOT).as_posix()}"
                    for p in (REPO_ROOT / folder).rglob("*.py")}
         assert on_disk <= shipped
+    # Every translation is shipped compiled.
+    for ts in (REPO_ROOT / "i18n").glob("*.ts"):
+        assert f"os_data_hub_loader/i18n/{ts.stem}.qm" in names, ts.name
+
+
+def test_the_same_sources_give_the_same_zip(built_zip: Path, tmp_path: Path):
+    again = package.build(tmp_path / built_zip.name)
+    assert again.read_bytes() == built_zip.read_bytes()
+
+
+def _plugin_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "plugin"
+    root.mkdir()
+    for name in package.FILES:
+        shutil.copy2(REPO_ROOT / name, root / name)
+    for folder in package.PACKAGES:
+        shutil.copytree(REPO_ROOT / folder, root / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "i18n").mkdir()
+    (root / "i18n" / "os_data_hub_loader_cy.ts").write_text(WELSH_TS, encoding="utf-8")
+    return root
+
+
+def test_without_lrelease_a_translation_stops_the_build(tmp_path: Path):
+    root = _plugin_copy(tmp_path)
+    output = tmp_path / "out" / "os_data_hub_loader-0.0.1.zip"
+    with pytest.raises(package.PackageError, match="lrelease is needed to compile "
+                                                   "os_data_hub_loader_cy.ts"):
+        package.build(output, root=root, lrelease=str(tmp_path / "no-such-lrelease"))
+    assert not output.exists()
+
+
+def test_a_broken_translation_stops_the_build(tmp_path: Path):
+    if shutil.which("lrelease") is None:
+        pytest.skip("lrelease is not installed (Debian: qttools5-dev-tools)")
+    root = _plugin_copy(tmp_path)
+    (root / "i18n" / "os_data_hub_loader_cy.ts").write_text("<TS><context>", encoding="utf-8")
+    with pytest.raises(package.PackageError, match="could not compile"):
+        package.build(tmp_path / "out.zip", root=root)
+
+
+def test_translations_are_compiled_into_the_zip(tmp_path: Path):
+    if shutil.which("lrelease") is None:
+        pytest.skip("lrelease is not installed (Debian: qttools5-dev-tools)")
+    from qgis.PyQt.QtCore import QTranslator
+
+    root = _plugin_copy(tmp_path)
+    output = package.build(tmp_path / "os_data_hub_loader-0.0.1.zip", root=root)
+    qm = tmp_path / "cy.qm"
+    qm.write_bytes(zipfile.ZipFile(output).read("os_data_hub_loader/i18n/os_data_hub_loader_cy.qm"))
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    assert translator.translate("OSDataHubDock", "OS Data Hub") == "Hyb Data OS"
 
 
 def test_metadata_is_complete_for_the_plugin_repository():
