@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ RECOVERED = "recovered"
 CLEAN_FAILURE = "clean failure"
 CORRUPT = "corrupt"
 
+# How a bug shows through: the engine's and task's catch-alls, the CLI's last resort.
+BUG_SIGNS = re.compile(r"Traceback|unexpectedly|Unexpected error|unexpected \w+(Error|Exception)")
 FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.02, max_delay=0.1)
 CHUNK = 256  # small reads: a cut connection keeps all but the last few bytes in the .part
 
@@ -154,7 +157,7 @@ def classify(dest: Path, items: list[DownloadItem], failures: dict[str, str],
         if final.exists() and item.file_name in failures and not allowed_extra(final):
             return CORRUPT, f"{item.file_name} is present although it is reported as failed"
     for message in failures.values():
-        if not message.strip() or "Traceback" in message or "unexpectedly" in message:
+        if not message.strip() or BUG_SIGNS.search(message):
             return CORRUPT, f"unclear error: {message!r}"
     for path in dest.rglob("*") if dest.exists() else []:
         name = path.name
