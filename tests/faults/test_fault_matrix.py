@@ -11,16 +11,21 @@ case may leave a thread or an open file behind.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import re
+import signal
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
 import pytest
-from testsupport import run_cli
+from testsupport import REPO_ROOT, run_cli
 
 from api.auth import ApiKeyAuth
 from api.cancel import CancelToken
@@ -363,3 +368,43 @@ def test_cli_transport_fault(os_api, tmp_path, tally, fault_name, scenario):
     assert refetched == sum(i.size for i in items if i.file_name in failures) - sum(
         kept.values())
     assert all((dest / i.file_name).with_suffix("").is_dir() for i in items)
+
+
+@pytest.mark.parametrize("scenario", CLI_SCENARIOS)
+def test_cli_interrupted_at_a_random_moment(os_api, tmp_path, tally, seed, scenario):
+    """Ctrl-C (SIGINT) at a seeded random moment: exit 130, .part files kept, the same
+    command again resumes them."""
+    moment = random.Random(f"{seed}-cli-{scenario}").uniform(0.3, 1.2)  # after start-up
+    items = listed_items(os_api, SCENARIOS[scenario])
+    dest = tmp_path / "downloads"
+    os_api.faults.slow(4_000)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("OS_API_")}
+    environment.update(OS_API_BASE_URL=os_api.url, OS_API_KEY=DEMO_KEY,
+                       OS_API_RETRY_BASE_DELAY="0.05", OS_API_RETRY_MAX_DELAY="0.2")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api", *cli_args(SCENARIOS[scenario], dest)],
+        cwd=REPO_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    time.sleep(moment)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+
+    if process.returncode == 0:
+        failures: dict[str, str] = {}
+    else:
+        assert process.returncode == Cancelled.exit_code, stderr
+        done = subprocess.CompletedProcess([], process.returncode, stdout, stderr)
+        failures = cli_failures(done, items)
+        assert "run the same command again to resume" in stderr or "interrupted" in stderr
+    outcome, why = classify(dest, items, failures)
+    record(tally, f"cli SIGINT@{moment:.2f}s {scenario} (seed {seed})", outcome, why)
+    if outcome == CLEAN_FAILURE:
+        kept = part_sizes(dest, items)
+
+        def again(listed: list[DownloadItem]) -> dict[str, str]:
+            rerun = run_cli(os_api.url, *cli_args(SCENARIOS[scenario], dest), key=DEMO_KEY)
+            return cli_failures(rerun, listed)
+
+        refetched = follow_up_resumes(os_api, dest, SCENARIOS[scenario], again)
+        assert refetched == sum(i.size for i in items if i.file_name in failures) - sum(
+            kept.values())
