@@ -374,10 +374,11 @@ def test_cli_transport_fault(os_api, tmp_path, tally, fault_name, scenario):
 def test_cli_interrupted_at_a_random_moment(os_api, tmp_path, tally, seed, scenario):
     """Ctrl-C (SIGINT) at a seeded random moment: exit 130, .part files kept, the same
     command again resumes them."""
-    moment = random.Random(f"{seed}-cli-{scenario}").uniform(0.3, 1.2)  # after start-up
+    moment = random.Random(f"{seed}-cli-{scenario}").uniform(0.0, 0.8)  # into the download
     items = listed_items(os_api, SCENARIOS[scenario])
     dest = tmp_path / "downloads"
     os_api.faults.slow(4_000)
+    os_api.clear_requests()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("OS_API_")}
     environment.update(OS_API_BASE_URL=os_api.url, OS_API_KEY=DEMO_KEY,
                        OS_API_RETRY_BASE_DELAY="0.05", OS_API_RETRY_MAX_DELAY="0.2")
@@ -385,6 +386,10 @@ def test_cli_interrupted_at_a_random_moment(os_api, tmp_path, tally, seed, scena
         [sys.executable, "-m", "api", *cli_args(SCENARIOS[scenario], dest)],
         cwd=REPO_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
+    deadline = time.monotonic() + 30
+    while not any(r.server == "storage" for r in os_api.requests) and process.poll() is None:
+        assert time.monotonic() < deadline, "the CLI never started downloading"
+        time.sleep(0.01)
     time.sleep(moment)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
