@@ -141,7 +141,9 @@ class SmallDisk:
 
 
 def _try_mount(folder: Path, size: str) -> bool:
-    if os.geteuid() != 0:
+    """Mount a tmpfs of `size` on `folder` if we may (OS_DATA_HUB_FAULT_SIMULATE_DISK_FULL=1
+    forces the simulated disk, to check that path too)."""
+    if os.geteuid() != 0 or os.environ.get("OS_DATA_HUB_FAULT_SIMULATE_DISK_FULL") == "1":
         return False
     try:
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
@@ -189,7 +191,10 @@ def small_disk(tmp_path, monkeypatch, tally):
                 handle.write(b"\0" * max(0, stats.f_bavail * stats.f_frsize - free))
             tally.disk_full = "real tmpfs (mount -t tmpfs -o size=256k), filled"
             return SmallDisk(folder / "downloads", True, free, lambda: filler.unlink())
-        tally.disk_full = "simulated ENOSPC (mounting a tmpfs is not permitted here)"
+        why = ("forced by OS_DATA_HUB_FAULT_SIMULATE_DISK_FULL"
+               if os.environ.get("OS_DATA_HUB_FAULT_SIMULATE_DISK_FULL") == "1"
+               else "mounting a tmpfs is not permitted here")
+        tally.disk_full = f"simulated ENOSPC ({why})"
         budget["left"] = free
         folder_text = str(folder)
 
