@@ -42,6 +42,7 @@ from api.errors import (
     ServerError,
 )
 from api.http import HttpSettings, RetryPolicy
+from api.unpack import TEMP_SUFFIX
 from local_os_api import DEMO_KEY
 
 # The outcomes, as tests/faults/conftest.py counts them.
@@ -79,12 +80,15 @@ class Fault:
     error: type[OSAPIError] | None = None  # the error a clean failure must carry
     keeps_part: bool = False  # a clean failure leaves resumable bytes
     in_listing: bool = False  # the fault shows in the listing: arm it before listing
+    resumes: bool = False  # recovering takes a resumed (Range) request
 
 
 TRANSPORT_FAULTS = {
-    "drop-fin": Fault(lambda f: f.drop_after_bytes(300, times=2), RECOVERED),
-    "drop-rst": Fault(lambda f: f.drop_after_bytes(300, times=2, reset=True), RECOVERED),
-    "drop-every-response": Fault(lambda f: f.drop_after_bytes(1500, times=10**6), RECOVERED),
+    "drop-fin": Fault(lambda f: f.drop_after_bytes(300, times=2), RECOVERED, resumes=True),
+    "drop-rst": Fault(lambda f: f.drop_after_bytes(300, times=2, reset=True), RECOVERED,
+                      resumes=True),
+    "drop-every-response": Fault(lambda f: f.drop_after_bytes(500, times=10**6), RECOVERED,
+                                 resumes=True),
     "429-retry-after": Fault(lambda f: f.fail_next(429, times=2, retry_after=1), RECOVERED),
     "429-no-retry-after": Fault(lambda f: f.fail_next(429, times=2), RECOVERED),
     "429-forever": Fault(lambda f: f.fail_next(429, times=10**6, retry_after=0), CLEAN_FAILURE,
@@ -99,7 +103,7 @@ TRANSPORT_FAULTS = {
     "expired-signed-url": Fault(lambda f: f.url_lifetime(0), CLEAN_FAILURE,
                                 PermissionDeniedError),
     "slow-trickle": Fault(lambda f: f.slow(40_000), RECOVERED),
-    "truncated-body": Fault(lambda f: f.truncate_body(500, times=2), RECOVERED),
+    "truncated-body": Fault(lambda f: f.truncate_body(500, times=2), RECOVERED, resumes=True),
     "server-gone": Fault(lambda f: f.server_gone(after_bytes=300), CLEAN_FAILURE,
                          NetworkError, keeps_part=True),
 }
@@ -166,6 +170,8 @@ def classify(dest: Path, items: list[DownloadItem], failures: dict[str, str],
             return CORRUPT, f"unclear error: {message!r}"
     for path in dest.rglob("*") if dest.exists() else []:
         name = path.name
+        if name.endswith(TEMP_SUFFIX):
+            return CORRUPT, f"a half-unpacked member was left: {path.relative_to(dest)}"
         if path.is_dir() or name in expected or allowed_extra(path):
             continue
         if name.endswith(PART_SUFFIX) and name[: -len(PART_SUFFIX)] in expected:
@@ -240,6 +246,9 @@ def test_engine_transport_fault(os_api, tmp_path, tally, leak_check, fault_name,
         if result.error is not None:
             assert isinstance(result.error, fault.error), result.error
             assert result.item.file_name in str(result.error)
+    if fault.resumes:  # the retries within the run resumed from the .part, not from byte 0
+        assert any(r.server == "storage" and "range" in {k.lower() for k in r.headers}
+                   for r in os_api.requests)
     if outcome == CLEAN_FAILURE:
         if fault.keeps_part:
             assert sum(part_sizes(dest, items).values()) > 0
