@@ -230,3 +230,40 @@ def test_task_disk_full(os_api, project, tally, small_disk):
     assert "disk is full" in why
     disk.make_room()
     resume_and_load(os_api, disk.path, "opendata-many")
+
+
+def test_task_disk_full_while_unpacking(os_api, project, tally, small_disk):
+    """The zip fits, its contents do not: a clear error, no layers; with room made, the next
+    run keeps the verified zip (no byte fetched again) and unpacks and loads it."""
+    items = listed(os_api, "package-one")
+    disk = small_disk(12 * 1024)
+
+    task = make_task(os_api, items, disk.path)
+    outcome, why = classify(task.outcome, run_in_place(task), items, disk.path, disk.path)
+
+    tally.add("task disk-full-unpacking package-one", outcome, why)
+    assert outcome == CLEAN_FAILURE, why
+    assert verified(disk.path / items[0].file_name, items[0])
+    assert "disk space" in why or "disk is full" in why, why
+    disk.make_room()
+    os_api.clear_requests()
+    again = make_task(os_api, items, disk.path)
+    assert run_in_place(again), again.outcome.errors
+    assert again.outcome.layers and again.outcome.skipped
+    assert not [r for r in os_api.requests if r.server == "storage"]
+
+
+def test_task_download_folder_that_cannot_be_made(os_api, tmp_path, project, tally):
+    """A download folder that cannot be created (a file is in the way) is a clear error, not
+    an "unexpected error"."""
+    items = listed(os_api, "package-one")
+    (tmp_path / "case").mkdir()
+    (tmp_path / "case" / "blocker").write_text("a file, not a folder")
+    folder = tmp_path / "case" / "blocker" / "downloads"
+
+    task = make_task(os_api, items, folder)
+    outcome, why = classify(task.outcome, run_in_place(task), items, folder, folder)
+
+    tally.add("task folder-cannot-be-made package-one", outcome, why)
+    assert outcome == CLEAN_FAILURE, why
+    assert str(folder) in why
