@@ -6,12 +6,15 @@ a zip bomb, a `fileName` with `../`, non-ASCII names and a 0-byte file. Made at 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 import zipfile
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .faults import HostileFile
 
+VERSION = "1"  # bump when a file changes: the cached copies are made again
 ZIP_DATE = (2021, 1, 4, 9, 0, 0)
 BOMB_BYTES = 20 * 1024 * 1024
 STORAGE_PREFIX = "/downloads/hostile"
@@ -41,11 +44,12 @@ def _members(kind: str) -> list[tuple[str, bytes]] | None:
 
 def write(kind: str, folder: Path) -> Path:
     """The file for `kind` under `folder` (made once)."""
-    path = folder / f"{kind}.bin"
+    path = folder / f"{kind}-v{VERSION}.bin"
     if path.is_file():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
+    # Two requests may make it at once (the server is threaded): each writes its own copy.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     members = _members(kind)
     if members is None:
         partial.write_bytes(b"")
