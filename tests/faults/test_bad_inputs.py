@@ -262,3 +262,37 @@ def test_cli_hostile_file(os_api, tmp_path, tally, kind, source):
         assert done.returncode == UnsafeArchiveError.exit_code, done.stderr
         unpacked = str((dest / FILE_NAMES[kind]).with_suffix(""))
         assert unpacked not in done.stdout.split("\n")  # nothing presented as unpacked
+
+
+LISTING_FAULTS = {
+    "503-burst-listing": (lambda f: f.fail_next(503, times=2), RECOVERED),
+    "429-retry-after-listing": (lambda f: f.fail_next(429, times=2, retry_after=1), RECOVERED),
+    "500-forever-listing": (lambda f: f.fail_next(500, times=10**6), CLEAN_FAILURE),
+}
+
+
+@pytest.mark.parametrize("source", ["product", "package"])
+@pytest.mark.parametrize("fault_name", list(LISTING_FAULTS))
+def test_listing_under_server_errors(os_api, tmp_path, tally, leak_check, fault_name, source):
+    """Bursts of 429/5xx hit the listing before any download: retried, or a clear error."""
+    arm, expect = LISTING_FAULTS[fault_name]
+    dest = tmp_path / "downloads"
+    before = leak_check()
+    arm(os_api.faults)
+    try:
+        items = list_items(os_api, source)
+    except OSAPIError as error:
+        outcome = CLEAN_FAILURE if clear(str(error)) and error.status == 500 else CORRUPT
+        record(tally, f"engine {fault_name} {source}", outcome, str(error)[:200])
+        assert outcome == expect, str(error)
+        assert not before.leaks()
+        return
+    os_api.faults.reset()
+    engine = DownloadEngine(os_api.url, ApiKeyAuth(DEMO_KEY), HttpSettings(timeout=5),
+                            FAST_RETRY, workers=3)
+    results = engine.download(items, dest)
+    ok = bool(items) and all(r.error is None and verified(r.path, r.item) for r in results)
+    record(tally, f"engine {fault_name} {source}", RECOVERED if ok else CORRUPT,
+           "" if ok else str([str(r.error) for r in results]))
+    assert expect == RECOVERED
+    assert not before.leaks()
