@@ -7,12 +7,13 @@ QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 PYTEST_ARGS ?=
 ZIP         := build/$(PLUGIN)-$(VERSION).zip
 
-.PHONY: help setup test test-fast demo bench lint package deploy undeploy clean transup transcompile
+.PHONY: help setup test test-fast test-faults demo bench lint package deploy undeploy clean transup transcompile
 .PHONY: validate gui-test
 
 help:
 	@echo "make test       install what is missing, then run all tests headless"
 	@echo "make test-fast  only the fast tests that need neither QGIS nor the local server"
+	@echo "make test-faults  the fault-injection matrix (summary line: faults injected, recovered, ...)"
 	@echo "make demo       local OS API server + QGIS with the plugin (Xvfb + screenshots if no display)"
 	@echo "make bench      speed and memory benchmarks"
 	@echo "make lint       ruff and mypy (api/ is typed)"
@@ -31,6 +32,9 @@ test: setup
 
 test-fast: setup
 	$(PYTHON) -m pytest tests/api $(PYTEST_ARGS)
+
+test-faults: setup
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests/faults tests/server/test_fault_switches.py $(PYTEST_ARGS)
 
 demo: setup
 	bash scripts/demo.sh

@@ -153,6 +153,11 @@ class DownloadsClient(ApiClient):
             return response.json()
         except ValueError:
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            if "json" in kind.lower():
+                raise unexpected_answer(
+                    f"{what} arrived damaged (cut short or garbled JSON): try again; if it keeps "
+                    "happening, a proxy may be changing the answers."
+                ) from None
             raise unexpected_answer(
                 f"{what} did not come as JSON ({kind}); a proxy or login page may be in the way."
             ) from None

@@ -145,6 +145,13 @@ class _Unpacker:
         self.budget = budget
 
     def unpack(self, zip_path: Path, target_dir: Path, depth: int, label: str) -> list[Path]:
+        if zip_path.is_file() and zip_path.stat().st_size == 0:
+            # Not damaged in transit (a 0-byte file can verify): downloading again won't help.
+            raise UnsafeArchiveError(
+                f"The zip file {label} is empty (0 bytes): there is nothing to unpack. If the "
+                "OS Data Hub lists it with a size of 0, the file itself is empty; ask Ordnance "
+                "Survey about it."
+            )
         try:
             with zipfile.ZipFile(zip_path) as archive:
                 folders, members = self._plan(archive, target_dir, label)

@@ -17,7 +17,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..api.cancel import CancelToken
 from ..api.download import DownloadEngine, DownloadItem, Progress
-from ..api.errors import Cancelled, OSAPIError, redact
+from ..api.errors import Cancelled, OSAPIError, local_file_error, redact
 from ..api.unpack import safe_unpack
 from .i18n import tr
 from .layer_loader import add_layers
@@ -131,7 +131,11 @@ class DownloadTask(QgsTask):
         self.fileProgress.emit(file.file_name, file.bytes_done, file.bytes_total or 0, file.state)
 
     def _download(self) -> None:
-        self.request.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.request.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a file in the way, no permission, read-only, no space
+            raise local_file_error(self.request.folder, error, "create the download folder") \
+                from None
         results = self.engine.download(
             self.request.items, self.request.folder, progress=self._on_progress,
             cancel=self.cancel_token,

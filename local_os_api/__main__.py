@@ -28,7 +28,15 @@ demo credentials (key / secret):
 
 fault switches (--fault NAME=VALUE[,k=v...], repeatable; also POST /__faults__ with JSON
 {{"action": NAME, ...}}):
-  drop_after_bytes=N[,times=T]     storage file responses stop after N body bytes
+  drop_after_bytes=N[,times=T,reset=1]  storage file responses stop after N body bytes
+  truncate_body=N[,times=T]        ... claim the whole Content-Length, send N bytes, end cleanly
+  server_gone=N[,seconds=S]        the storage host cuts the next file after N bytes, then
+                                   hangs up on every request for S seconds (default: for good)
+  bad_answer=KIND[,times=T,path=P,status=S]  spoil API JSON answers: malformed_json,
+                                   html_error, unknown_fields, empty_list
+  hostile_file=KIND,product=ID[,area=A,format=F] | hostile_file=KIND,package=ID,version=V
+                                   list a zip_slip, zip_bomb, dotdot_name, non_ascii or
+                                   empty_file file
   fail_next=STATUS[,times=T,retry_after=S,target=api|storage|any]
   wrong_md5=FILENAME | wrong_md5=*  listings report a wrong md5
   url_lifetime=SECONDS             signed storage URLs expire after SECONDS

@@ -57,6 +57,14 @@ class ApiHost:
         failure = self.app.faults.take_failure("api")
         if failure is not None:
             return self.app.failure_response(failure)
+        response = self.answer(handler, method, path)
+        if response.status == 200 and (response.content_type or "").startswith("application/json"):
+            bad = self.app.faults.take_bad_answer(path)
+            if bad is not None:
+                return spoiled(response, bad.kind, bad.status)
+        return response
+
+    def answer(self, handler, method: str, path: str) -> Response:
         if path.rstrip("/") == "/oauth2/token/v1":
             if method != "POST":
                 return Response.error(405, "Method not allowed", [("Allow", "POST")])
@@ -193,7 +201,7 @@ class ApiHost:
         return body
 
     def product_downloads(self, handler, product_id: str) -> Response:
-        rows = self.app.catalogue.downloads(product_id)
+        rows = self.app.catalogue.downloads(product_id) + self.app.hostile_rows(product_id)
         params = handler.params
         matches = rows
         for name in ("area", "format", "subformat", "fileName"):
@@ -288,9 +296,13 @@ class ApiHost:
             body["previousVersionUrl"] = f"{folder}/{versions[position - 1]['id']}"
         body["downloads"] = [
             self.package_file_body(package["id"], version["id"], row)
-            for row in self.app.catalogue.package_files(package["id"], version["id"])
+            for row in self.package_files(package["id"], version["id"])
         ]
         return body
+
+    def package_files(self, package_id: str, version_id: str) -> list[dict]:
+        return (self.app.catalogue.package_files(package_id, version_id)
+                + self.app.hostile_rows(package=(package_id, version_id)))
 
     def package_file_body(self, package_id: str, version_id: str, row: dict) -> dict:
         return {
@@ -305,7 +317,7 @@ class ApiHost:
             return Response.error(400, "The fileName query parameter is required",
                                   GATEWAY_HEADERS)
         name = handler.params["fileName"][0]
-        rows = self.app.catalogue.package_files(package["id"], version["id"])
+        rows = self.package_files(package["id"], version["id"])
         row = next((r for r in rows if r["fileName"] == name), None)
         if row is None:
             raise NotFound(f"No file {name} in this data package version")
@@ -357,3 +369,45 @@ class ApiHost:
             return Response.error(exc.status, str(exc))
         png = self.tiles.tile(layer, tms, level, row, col)
         return Response(200, png, "image/png", [("Cache-Control", "max-age=86400")])
+
+
+# --- spoiled answers (the bad_answer fault) -----------------------------------------------------
+
+HTML_ERROR_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body>"
+    "<h1>Bad Gateway</h1><p>The proxy server received an invalid response from an upstream "
+    "server.</p><hr><address>local-os-api (injected HTML error page)</address></body></html>\n"
+)
+
+
+def _with_unknown_fields(value):
+    if isinstance(value, dict):
+        spoiled = {k: _with_unknown_fields(v) for k, v in value.items()}
+        spoiled["x-unknown-field"] = {"added": "by the local server", "list": [1, 2]}
+        spoiled["newThing2030"] = None
+        return spoiled
+    if isinstance(value, list):
+        return [_with_unknown_fields(v) for v in value]
+    return value
+
+
+def _with_empty_lists(value):
+    if isinstance(value, list):
+        return []
+    if isinstance(value, dict):
+        return {k: [] if isinstance(v, list) else v for k, v in value.items()}
+    return value
+
+
+def spoiled(response: Response, kind: str, status: int | None) -> Response:
+    """`response` (a 200 JSON answer) as the bad_answer fault `kind` spoils it."""
+    if kind == "malformed_json":
+        return Response(response.status, response.body[: max(1, len(response.body) // 2)],
+                        response.content_type, list(response.headers))
+    if kind == "html_error":
+        return Response(status or 502, HTML_ERROR_PAGE.encode("utf-8"),
+                        "text/html; charset=utf-8", [("Server", "nginx")])
+    value = json.loads(response.body)
+    value = _with_unknown_fields(value) if kind == "unknown_fields" else _with_empty_lists(value)
+    return Response(response.status, to_json(value), response.content_type,
+                    list(response.headers))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Response:
     # A callable that writes the body itself (streamed files); body is then ignored.
     stream: Callable[[BaseHTTPRequestHandler], None] | None = None
     length: int | None = None
+    # Send nothing and close the connection (a host that went away mid-conversation).
+    hang_up: bool = False
 
     @classmethod
     def json(cls, status: int, value, headers: list | None = None) -> Response:
@@ -139,6 +142,14 @@ class Handler(BaseHTTPRequestHandler):
 
             traceback.print_exc(file=sys.stderr)
             response = Response.error(500, f"local server error: {exc}")
+        if response.hang_up:
+            self.close_connection = True
+            app.log(f"[{self.server.role}] {method} {redact(self.path)} -> hung up")
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         try:
             self.send(response, head_only=method == "HEAD")
         except (ConnectionError, TimeoutError):

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import catalogue as catalogue_module
-from . import sampledata
+from . import hostile, sampledata
 from .apihost import ApiHost
 from .faults import Faults, PlannedFailure
 from .httpbase import Handler, RecordedRequest, RequestLog, Response, Server
@@ -151,6 +151,21 @@ class LocalOSAPI:
             headers.append(("Retry-After", str(int(value)) if float(value).is_integer()
                             else str(value)))
         return Response.json(status, body, headers)
+
+    # --- hostile files (the hostile_file fault) --------------------------------------------------
+
+    def hostile_rows(self, product: str | None = None,
+                     package: tuple[str, str] | None = None) -> list[dict]:
+        """Listing rows the hostile_file fault adds to `product` or to (package, version)."""
+        folder = self.data_dir / "hostile"
+        return [
+            hostile.entry(item, folder) for item in self.faults.hostile_files()
+            if (product is not None and item.product == product)
+            or (package is not None and (item.package, item.version) == package)
+        ]
+
+    def hostile_entry(self, storage_path: str) -> dict | None:
+        return hostile.find(storage_path, self.faults.hostile_files(), self.data_dir / "hostile")
 
     def apply_control(self, action: str, **kwargs) -> None:
         """Out-of-process switches (POST /__faults__, --fault): faults and token settings."""

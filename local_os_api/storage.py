@@ -8,6 +8,7 @@ import mimetypes
 import os
 import re
 import socket
+import struct
 import time
 import uuid
 from email.utils import formatdate
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from .httpbase import Response
 
 if TYPE_CHECKING:
+    from .faults import Cut
     from .server import LocalOSAPI
 
 CHUNK = 256 * 1024
@@ -62,6 +64,8 @@ class StorageHost:
         self.app = app
 
     def respond(self, handler, method: str) -> Response:
+        if self.app.faults.storage_gone:
+            return Response(0, hang_up=True)
         failure = self.app.faults.take_failure("storage")
         if failure is not None:
             return self.app.failure_response(failure)
@@ -76,7 +80,8 @@ class StorageHost:
                 "Authorization header is formed correctly including the signature.",
                 problem,
             )
-        entry = self.app.catalogue.storage_entry(handler.url_path)
+        entry = (self.app.hostile_entry(handler.url_path)
+                 or self.app.catalogue.storage_entry(handler.url_path))
         if entry is None or not Path(entry["path"]).is_file():
             return azure_error(404, "BlobNotFound", "The specified blob does not exist.")
         return self.file_response(handler, Path(entry["path"]), method)
@@ -109,24 +114,25 @@ class StorageHost:
             if span is not None:
                 status, first, length = 206, span[0], span[1] - span[0] + 1
                 headers.append(("Content-Range", f"bytes {span[0]}-{span[1]}/{size}"))
-        drop = self.app.faults.take_drop() if method == "GET" else None
+        cut = self.app.faults.take_cut() if method == "GET" else None
         rate = self.app.faults.bytes_per_second
 
         def stream(h) -> None:
-            send_file(h, path, first, length, drop, rate)
+            send_file(h, path, first, length, cut, rate)
 
         return Response(status, b"", content_type, headers, stream=stream, length=length)
 
 
-def send_file(handler, path: Path, offset: int, length: int, drop: int | None,
+def send_file(handler, path: Path, offset: int, length: int, cut: Cut | None,
               rate: float | None) -> None:
-    """Write `length` bytes of `path` from `offset`: fast (sendfile) or slowly, and cut the
-    connection after `drop` bytes when a fault asks for it."""
-    limit = length if drop is None else min(drop, length)
+    """Write `length` bytes of `path` from `offset`: fast (sendfile) or slowly, and end early
+    after `cut.bytes` bytes when a fault asks for it."""
+    limit = length if cut is None else min(cut.bytes, length)
     with open(path, "rb") as handle:
-        if drop is None and rate is None and hasattr(os, "sendfile"):
+        if cut is None and rate is None and hasattr(os, "sendfile"):
             handler.wfile.flush()
-            handler.connection.sendfile(handle, offset, length)
+            if length:
+                handler.connection.sendfile(handle, offset, length)
             return
         handle.seek(offset)
         sent = 0
@@ -139,10 +145,23 @@ def send_file(handler, path: Path, offset: int, length: int, drop: int | None,
             sent += len(data)
             if rate is not None:
                 time.sleep(len(data) / rate)
-    if drop is not None and drop < length:
+    if cut is not None and cut.bytes < length:
         handler.close_connection = True
-        try:
-            handler.wfile.flush()
-            handler.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+        end_connection(handler, reset=cut.reset, graceful=cut.graceful)
+
+
+def end_connection(handler, reset: bool = False, graceful: bool = False) -> None:
+    """Close the client's connection now: abortively (RST), cleanly (FIN once every byte
+    written is out) or by shutting both directions down."""
+    connection = handler.connection
+    try:
+        handler.wfile.flush()
+        if reset:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
+        elif graceful:
+            connection.shutdown(socket.SHUT_WR)
+        else:
+            connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
