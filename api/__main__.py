@@ -1,5 +1,12 @@
 """`python3 -m api`: see `api.cli`."""
 
-from .cli import main
+import sys
 
-raise SystemExit(main())
+try:
+    from .cli import main
+
+    code = main()
+except KeyboardInterrupt:  # Ctrl-C before the command started (imports, argument parsing)
+    sys.stderr.write("interrupted.\n")
+    code = 130
+raise SystemExit(code)

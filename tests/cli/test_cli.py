@@ -436,3 +436,20 @@ def test_unsafe_zip_exits_5_and_writes_nothing_outside(os_api: Any, tmp_path: Pa
     assert (dest / evil.name).is_file()  # the download itself is fine and kept
     assert not (tmp_path / "dest" / "escaped.txt").exists()
     assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_ctrl_c_before_the_command_starts_is_a_clean_interrupt(tmp_path):
+    """Ctrl-C while Python is still importing the CLI: exit 130 and one line, no traceback."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import builtins\n"
+        "_real = builtins.__import__\n"
+        "def _import(name, *args, **kwargs):\n"
+        "    if name == 'cli' or name.endswith('api.cli'):\n"
+        "        raise KeyboardInterrupt\n"
+        "    return _real(name, *args, **kwargs)\n"
+        "builtins.__import__ = _import\n",
+        encoding="utf-8",
+    )
+    result = run_cli("http://127.0.0.1:9", "products", env={"PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 130
+    assert result.stderr.strip() == "interrupted."
