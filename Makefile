@@ -7,7 +7,8 @@ QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 PYTEST_ARGS ?=
 ZIP         := build/$(PLUGIN)-$(VERSION).zip
 
-.PHONY: help setup test test-fast test-faults demo bench lint package deploy undeploy clean transup transcompile
+.PHONY: help setup test test-fast test-faults demo bench lint package deploy undeploy clean
+.PHONY: translations translations-missing translations-stubs transup transcompile
 .PHONY: validate gui-test
 
 help:
@@ -21,7 +22,9 @@ help:
 	@echo "make validate   build the zip and check it against plugins.qgis.org's rules"
 	@echo "make gui-test   install the zip in a throwaway profile and drive the real QGIS (Xvfb)"
 	@echo "make deploy     copy the plugin into QGIS_PROFILE=$(QGIS_PROFILE)"
-	@echo "make transup TRANSLATION=fr / transcompile   update / compile translations in i18n/"
+	@echo "make translations          .ts from the code (pylupdate5), filled from i18n/<lang>.json, .qm (lrelease)"
+	@echo "make translations-missing  list the strings i18n/<lang>.json does not translate yet (exit 1 if any)"
+	@echo "make translations-stubs    add those strings to i18n/<lang>.json with empty translations"
 	@echo "make clean"
 
 setup:
@@ -65,12 +68,37 @@ deploy: package
 undeploy:
 	rm -rf "$(QGIS_PROFILE)/python/plugins/$(PLUGIN)"
 
-TRANSLATION ?= fr
-transup:
-	pylupdate5 -noobsolete $$(find . -name '*.py' -not -path './.venv/*' | grep -v -E '^\./(tests|local_os_api|scripts|api)/') -ts i18n/$(PLUGIN)_$(TRANSLATION).ts
+# Translations (i18n/README.md): one i18n/<lang>.json per language, for every file of the plugin.
+LANGUAGES   ?= cy
+I18N_SOURCES = plugin.py $(sort $(shell find api core ui browser processing_provider -name '*.py'))
+PYLUPDATE    = PYTHONWARNINGS=ignore pylupdate5 -noobsolete $(I18N_SOURCES) -ts
+TS_TOOL      = python3 i18n/ts_tool.py
+
+translations:
+	@for lang in $(LANGUAGES); do \
+	  ts=i18n/$(PLUGIN)_$$lang.ts; \
+	  $(PYLUPDATE) $$ts >/dev/null && $(TS_TOOL) fill $$ts i18n/$$lang.json \
+	  && lrelease -silent $$ts -qm i18n/$(PLUGIN)_$$lang.qm || exit 1; \
+	done
+
+translations-missing:
+	@tmp=$$(mktemp -d); status=0; \
+	for lang in $(LANGUAGES); do \
+	  $(PYLUPDATE) $$tmp/$$lang.ts >/dev/null && $(TS_TOOL) missing $$tmp/$$lang.ts i18n/$$lang.json \
+	  || status=1; \
+	done; rm -rf "$$tmp"; exit $$status
+
+translations-stubs:
+	@tmp=$$(mktemp -d); \
+	for lang in $(LANGUAGES); do \
+	  $(PYLUPDATE) $$tmp/$$lang.ts >/dev/null && $(TS_TOOL) stubs $$tmp/$$lang.ts i18n/$$lang.json; \
+	done; rm -rf "$$tmp"
+
+# The old names.
+transup: translations
 
 transcompile:
-	for ts in i18n/*.ts; do [ -e "$$ts" ] && lrelease "$$ts"; done; true
+	for ts in i18n/*.ts; do [ -e "$$ts" ] && lrelease -silent "$$ts"; done; true
 
 clean:
 	rm -rf build dist .cache demo-shots

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from .core.i18n import install_translator
 from .core.tasks import TaskRegistry
 
 PLUGIN_DIR = Path(__file__).resolve().parent
@@ -27,20 +28,12 @@ class OSDataHubLoaderPlugin:
         self.dock = None
         self.toggle_action: QAction | None = None
         self.basemap_actions = None
-        self.translator: QTranslator | None = None
-        self._install_translator()
+        # Before any widget is made: QGIS's language, if the plugin has a translation for it.
+        self.translator: QTranslator | None = install_translator()
 
     @staticmethod
     def tr(text: str) -> str:
         return QCoreApplication.translate("OSDataHubLoaderPlugin", text)
-
-    def _install_translator(self) -> None:
-        locale = (QSettings().value("locale/userLocale", "") or QLocale().name())[:2]
-        qm = PLUGIN_DIR / "i18n" / f"os_data_hub_loader_{locale}.qm"
-        if qm.exists():
-            self.translator = QTranslator()
-            if self.translator.load(str(qm)):
-                QCoreApplication.installTranslator(self.translator)
 
     def initProcessing(self) -> None:
         """Register the Processing provider `os_data_hub` (once)."""
