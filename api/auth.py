@@ -21,13 +21,14 @@ from .errors import (
     NetworkError,
     OSAPIError,
     error_for_status,
-    redact,
 )
 from .http import HttpSettings, make_session
+from .phrases import QT_TRANSLATE_NOOP
 
 TOKEN_PATH = "/oauth2/token/v1"
-SECRET_HINT = "check them in Settings → OS Data Hub"
-SECRET_REFUSED = f"The API key or secret was refused (401): {SECRET_HINT}"
+SECRET_HINT = QT_TRANSLATE_NOOP("api", "check them in Settings → OS Data Hub")
+SECRET_REFUSED = QT_TRANSLATE_NOOP("api", "The API key or secret was refused (401): {0}").format(
+    SECRET_HINT)
 
 
 class NoAuth:
@@ -56,7 +57,8 @@ class ApiKeyAuth:
     def __init__(self, key: str) -> None:
         key = (key or "").strip()
         if not key:
-            raise AuthenticationError(f"No API key was given: {SETTINGS_HINT}.")
+            raise AuthenticationError(
+                QT_TRANSLATE_NOOP("api", "No API key was given: {0}.").format(SETTINGS_HINT))
         self._key = key
 
     def headers(self) -> dict[str, str]:
@@ -119,9 +121,9 @@ class OAuth2ClientCredentials:
         self._key = (key or "").strip()
         self._secret = (secret or "").strip()
         if not self._key or not self._secret:
-            raise AuthenticationError(
-                f"OAuth 2 needs both the project's API key and its secret: {SETTINGS_HINT}."
-            )
+            raise AuthenticationError(QT_TRANSLATE_NOOP(
+                "api", "OAuth 2 needs both the project's API key and its secret: {0}.").format(
+                SETTINGS_HINT))
         self.token_url = token_url
         self._http = http or HttpSettings()
         self._session_factory = session_factory or (lambda: make_session(self._http))
@@ -165,7 +167,7 @@ class OAuth2ClientCredentials:
         if self._session is None:
             self._session = self._session_factory()
         requested_at = self._clock()
-        what = "an OAuth 2 token"
+        what = QT_TRANSLATE_NOOP("api", "an OAuth 2 token")
         try:
             response = self._session.post(
                 self.token_url,
@@ -176,14 +178,15 @@ class OAuth2ClientCredentials:
                 allow_redirects=False,
             )
         except requests.Timeout as exc:
-            raise NetworkError(
-                f"The OS Data Hub did not answer in time when asked for {what}: check the "
-                "internet connection and the proxy settings, then try again."
+            raise NetworkError(QT_TRANSLATE_NOOP(
+                "api", "The OS Data Hub did not answer in time when asked for {0}: check the "
+                "internet connection and the proxy settings, then try again.").format(what)
             ) from exc
         except requests.RequestException as exc:
-            raise NetworkError(
-                f"Could not reach the OS Data Hub for {what}: check the internet connection "
-                "and the proxy settings (QGIS: Settings → Options → Network), then try again."
+            raise NetworkError(QT_TRANSLATE_NOOP(
+                "api", "Could not reach the OS Data Hub for {0}: check the internet connection "
+                "and the proxy settings (QGIS: Settings → Options → Network), then try "
+                "again.").format(what)
             ) from exc
         self.fetch_count += 1
         if response.status_code == 401:
@@ -200,15 +203,13 @@ class OAuth2ClientCredentials:
         except ValueError:
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
-            raise OSAPIError(
-                "The OS Data Hub sent an unexpected answer when asked for an OAuth 2 token: "
-                "no access_token."
-            )
+            raise OSAPIError(QT_TRANSLATE_NOOP(
+                "api", "The OS Data Hub sent an unexpected answer when asked for an OAuth 2 "
+                "token: no access_token."))
         value = data["access_token"].strip()
         if not value:
             raise OSAPIError(
-                redact("The OS Data Hub sent an empty OAuth 2 token.", (self._key, self._secret))
-            )
+                QT_TRANSLATE_NOOP("api", "The OS Data Hub sent an empty OAuth 2 token."))
         lifetime = _number(data.get("expires_in"))
         if lifetime is None or lifetime <= 0:
             lifetime = self.DEFAULT_LIFETIME
@@ -233,9 +234,8 @@ def auth_from(
     secret = (secret or "").strip()
     if secret:
         if not key:
-            raise AuthenticationError(
-                f"An API secret was given without its API key: {SETTINGS_HINT}."
-            )
+            raise AuthenticationError(QT_TRANSLATE_NOOP(
+                "api", "An API secret was given without its API key: {0}.").format(SETTINGS_HINT))
         return OAuth2ClientCredentials(
             key, secret, base_url.rstrip("/") + TOKEN_PATH, http=http or HttpSettings()
         )

@@ -22,6 +22,7 @@ from .models import (
     unexpected_answer,
 )
 from .national_grid import AREA_CODES, GB
+from .phrases import QT_TRANSLATE_NOOP
 from .transport import ApiClient, Params
 
 API_PATH = "/downloads/v1"
@@ -35,10 +36,9 @@ def normalise_area(code: str) -> str:
     """An area code in upper case, or `BadRequestError` naming the unknown code."""
     value = (code or "").strip().upper()
     if value not in KNOWN_AREAS:
-        raise BadRequestError(
-            f"Unknown area code '{code.strip()}': use GB (all of Great Britain) or a 100 km "
-            f"National Grid square ({', '.join(AREA_CODES)})."
-        )
+        raise BadRequestError(QT_TRANSLATE_NOOP(
+            "api", "Unknown area code '{0}': use GB (all of Great Britain) or a 100 km National "
+            "Grid square ({1}).").format(code.strip(), ", ".join(AREA_CODES)))
     return value
 
 
@@ -58,12 +58,12 @@ class DownloadsClient(ApiClient):
 
 
     def products(self, expanded: bool = False) -> List[Product]:
-        what = "the list of products"
+        what = QT_TRANSLATE_NOOP("api", "the list of products")
         data = self._get_json("/products", what, params="expanded" if expanded else None)
         return parse_list(data, Product.from_json, what)
 
     def product(self, product_id: str) -> Product:
-        what = f"product '{product_id}'"
+        what = QT_TRANSLATE_NOOP("api", "product '{0}'").format(product_id)
         data = self._get_json(f"/products/{_segment(product_id)}", what)
         return Product.from_json(data)
 
@@ -92,7 +92,7 @@ class DownloadsClient(ApiClient):
             params["subformat"] = subformat
         if file_name:
             params["fileName"] = file_name
-        what = f"the downloads of product '{product_id}'"
+        what = QT_TRANSLATE_NOOP("api", "the downloads of product '{0}'").format(product_id)
         data = self._get_json(
             f"/products/{_segment(product_id)}/downloads", what, params=params or None
         )
@@ -108,7 +108,7 @@ class DownloadsClient(ApiClient):
 
     def product_image(self, product_id: str, index: int, large: bool = False) -> bytes:
         """A product's thumbnail (JPEG). The API redirects to another host: no key goes there."""
-        what = f"image {index} of product '{product_id}'"
+        what = QT_TRANSLATE_NOOP("api", "image {0} of product '{1}'").format(index, product_id)
         response = self._get(
             f"{self.api_url}/products/{_segment(product_id)}/images/{int(index)}",
             what,
@@ -118,21 +118,22 @@ class DownloadsClient(ApiClient):
         return self._read_limited(response, MAX_IMAGE_BYTES, what)
 
     def data_packages(self) -> List[DataPackage]:
-        what = "the list of data packages"
+        what = QT_TRANSLATE_NOOP("api", "the list of data packages")
         return parse_list(self._get_json("/dataPackages", what), DataPackage.from_json, what)
 
     def data_package(self, package_id: str) -> DataPackage:
-        what = f"data package '{package_id}'"
+        what = QT_TRANSLATE_NOOP("api", "data package '{0}'").format(package_id)
         return DataPackage.from_json(self._get_json(f"/dataPackages/{_segment(package_id)}", what))
 
     def data_package_versions(self, package_id: str) -> List[DataPackageVersion]:
-        what = f"the versions of data package '{package_id}'"
+        what = QT_TRANSLATE_NOOP("api", "the versions of data package '{0}'").format(package_id)
         data = self._get_json(f"/dataPackages/{_segment(package_id)}/versions", what)
         return parse_list(data, DataPackageVersion.from_json, what)
 
     def data_package_version(self, package_id: str, version_id: str) -> DataPackageVersionDetail:
         """One version with its files; `version_id` may be `latest`."""
-        what = f"version '{version_id}' of data package '{package_id}'"
+        what = QT_TRANSLATE_NOOP("api", "version '{0}' of data package '{1}'").format(
+            version_id, package_id)
         data = self._get_json(
             f"/dataPackages/{_segment(package_id)}/versions/{_segment(version_id)}", what
         )
@@ -154,10 +155,11 @@ class DownloadsClient(ApiClient):
         except ValueError:
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
             if "json" in kind.lower():
-                raise unexpected_answer(
-                    f"{what} arrived damaged (cut short or garbled JSON): try again; if it keeps "
-                    "happening, a proxy may be changing the answers."
+                raise unexpected_answer(QT_TRANSLATE_NOOP(
+                    "api", "{0} arrived damaged (cut short or garbled JSON): try again; if it "
+                    "keeps happening, a proxy may be changing the answers.").format(what)
                 ) from None
-            raise unexpected_answer(
-                f"{what} did not come as JSON ({kind}); a proxy or login page may be in the way."
+            raise unexpected_answer(QT_TRANSLATE_NOOP(
+                "api", "{0} did not come as JSON ({1}); a proxy or login page may be in the "
+                "way.").format(what, kind)
             ) from None

@@ -31,6 +31,7 @@ import requests
 
 from .cancel import CancelToken
 from .errors import (
+    CREATE_FOLDER,
     Cancelled,
     IntegrityError,
     LocalFileError,
@@ -52,6 +53,7 @@ from .http import (
     network_failure_reason,
     parse_retry_after,
 )
+from .phrases import QT_TRANSLATE_NOOP, join
 from .ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -140,24 +142,23 @@ def check_file_name(name: str) -> str:
     """
     problem = None
     if not name or name in (".", ".."):
-        problem = "it is empty or a folder reference"
+        problem = QT_TRANSLATE_NOOP("api", "it is empty or a folder reference")
     elif "/" in name or "\\" in name:
-        problem = "it contains a folder separator"
+        problem = QT_TRANSLATE_NOOP("api", "it contains a folder separator")
     elif ":" in name:
-        problem = "it contains ':' (a drive letter or stream name)"
+        problem = QT_TRANSLATE_NOOP("api", "it contains ':' (a drive letter or stream name)")
     elif any(ord(c) < 32 or ord(c) == 127 for c in name):
-        problem = "it contains control characters"
+        problem = QT_TRANSLATE_NOOP("api", "it contains control characters")
     elif name != name.rstrip(" .") or name != name.lstrip(" "):
-        problem = "it starts or ends with a space or ends with a dot"
+        problem = QT_TRANSLATE_NOOP("api", "it starts or ends with a space or ends with a dot")
     elif _WINDOWS_RESERVED.match(name):
-        problem = "it is a reserved device name on Windows"
+        problem = QT_TRANSLATE_NOOP("api", "it is a reserved device name on Windows")
     elif len(name.encode("utf-8")) > 240:
-        problem = "it is too long"
+        problem = QT_TRANSLATE_NOOP("api", "it is too long")
     if problem:
-        raise UnsafeArchiveError(
-            f"Refused to save a download named {name!r}: {problem}. "
-            "The server sent an unsafe file name; nothing was written."
-        )
+        raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+            "api", "Refused to save a download named {name!r}: {problem}. The server sent an "
+            "unsafe file name; nothing was written.").format(name=name, problem=problem))
     return name
 
 
@@ -415,18 +416,16 @@ class _FileJob:
             log.error("Downloading %s failed unexpectedly: %s", self.item.file_name,
                       redact(f"{type(error).__name__}: {error}", self._secrets()))
             self._state(FAILED)
-            failure = OSAPIError(
-                f"Downloading {self.item.file_name} failed unexpectedly: "
-                f"{redact(str(error), self._secrets())}"
-            )
+            failure = OSAPIError(QT_TRANSLATE_NOOP(
+                "api", "Downloading {0} failed unexpectedly: {1}").format(
+                self.item.file_name, redact(str(error), self._secrets())))
             failure.__cause__ = error
             return DownloadResult(self.item, None, False, failure)
 
     def _cancelled(self) -> Cancelled:
-        return Cancelled(
-            f"Cancelled: {self.item.file_name} was not finished; what was downloaded is kept "
-            "and the next download resumes from there."
-        )
+        return Cancelled(QT_TRANSLATE_NOOP(
+            "api", "Cancelled: {0} was not finished; what was downloaded is kept and the next "
+            "download resumes from there.").format(self.item.file_name))
 
     def _already_there(self) -> bool:
         """True if the final file exists and matches the announced size and md5."""
@@ -489,10 +488,9 @@ class _FileJob:
                 if start != offset:
                     self._discard_part()
                     raise _Retry(
-                        NetworkError(
-                            f"The server sent the wrong part of {self.item.file_name}; "
-                            "starting that file again."
-                        ),
+                        NetworkError(QT_TRANSLATE_NOOP(
+                            "api", "The server sent the wrong part of {0}; starting that file "
+                            "again.").format(self.item.file_name)),
                         immediate=True,
                     )
             else:
@@ -529,20 +527,20 @@ class _FileJob:
                     timeout=self.engine.http.timeout,
                 )
             except requests.exceptions.SSLError as error:
-                raise NetworkError(
-                    f"The secure connection for {self.item.file_name} failed: the server's "
-                    "certificate was not trusted. On a network with TLS inspection, add its CA "
-                    "certificate in QGIS (Settings → Options → Authentication). "
-                    f"Detail: {self._redacted(error)}"
+                raise NetworkError(QT_TRANSLATE_NOOP(
+                    "api", "The secure connection for {0} failed: the server's certificate was "
+                    "not trusted. On a network with TLS inspection, add its CA certificate in "
+                    "QGIS (Settings → Options → Authentication). Detail: {1}").format(
+                    self.item.file_name, self._redacted(error))
                 ) from None
             except (
                 requests.exceptions.InvalidURL,
                 requests.exceptions.MissingSchema,
                 requests.exceptions.InvalidSchema,
             ):
-                raise OSAPIError(
-                    f"The download link of {self.item.file_name} is not a valid URL: "
-                    f"{redact_url(url)}"
+                raise OSAPIError(QT_TRANSLATE_NOOP(
+                    "api", "The download link of {0} is not a valid URL: {1}").format(
+                    self.item.file_name, redact_url(url))
                 ) from None
             except requests.RequestException as error:
                 raise _Retry(self._network_error(error)) from None
@@ -554,8 +552,9 @@ class _FileJob:
                 if not location:
                     raise _Retry(
                         ServerError(
-                            f"The OS Data Hub answered a redirect without a target for "
-                            f"{self.item.file_name}: try again later.",
+                            QT_TRANSLATE_NOOP(
+                                "api", "The OS Data Hub answered a redirect without a target "
+                                "for {0}: try again later.").format(self.item.file_name),
                             status=status,
                         )
                     )
@@ -564,18 +563,16 @@ class _FileJob:
             if on_api and status == 200 and "json" in response.headers.get("Content-Type", ""):
                 # The API listed files instead of redirecting to one: the URL matches several.
                 response.close()
-                raise OSAPIError(
-                    f"The download link of {self.item.file_name} matches several files, so the "
-                    "OS Data Hub listed them instead of sending one: name the file in the link "
-                    "(fileName=)."
-                )
+                raise OSAPIError(QT_TRANSLATE_NOOP(
+                    "api", "The download link of {0} matches several files, so the OS Data Hub "
+                    "listed them instead of sending one: name the file in the link "
+                    "(fileName=).").format(self.item.file_name))
             if status in (200, 206) or (status == 416 and offset):
                 return response
             raise self._status_error(response, on_api)
-        raise OSAPIError(
-            f"The download link of {self.item.file_name} redirected more than "
-            f"{MAX_REDIRECTS} times; giving up."
-        )
+        raise OSAPIError(QT_TRANSLATE_NOOP(
+            "api", "The download link of {0} redirected more than {1} times; giving up.").format(
+            self.item.file_name, MAX_REDIRECTS))
 
     def _auth_headers(self) -> dict[str, str]:
         try:
@@ -599,7 +596,7 @@ class _FileJob:
         status = response.status_code
         body = self._read_small(response)
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        what = f"the download of {self.item.file_name}"
+        what = QT_TRANSLATE_NOOP("api", "the download of {0}").format(self.item.file_name)
         error = error_for_status(
             status, what=what, body=body, retry_after=retry_after, secrets=self._secrets()
         )
@@ -611,9 +608,10 @@ class _FileJob:
             # A signed storage URL that expired: the next attempt asks the API for a fresh one.
             return _Retry(
                 PermissionDeniedError(
-                    f"The storage server refused the signed download link of "
-                    f"{self.item.file_name} (403) again and again, even fresh ones: "
-                    "try again later.",
+                    QT_TRANSLATE_NOOP(
+                        "api", "The storage server refused the signed download link of {0} "
+                        "(403) again and again, even fresh ones: try again later.").format(
+                        self.item.file_name),
                     status=status,
                 )
             )
@@ -653,10 +651,9 @@ class _FileJob:
         self._hashed = (done, digest)
         if not overflow and expected_length is not None and received < expected_length:
             raise _Retry(
-                NetworkError(
-                    f"The connection dropped while downloading {self.item.file_name} "
-                    f"({done} bytes so far, kept to resume)."
-                )
+                NetworkError(QT_TRANSLATE_NOOP(
+                    "api", "The connection dropped while downloading {0} ({1} bytes so far, kept "
+                    "to resume).").format(self.item.file_name, done))
             )
         return digest
 
@@ -679,7 +676,8 @@ class _FileJob:
         size, digest = md5_of_file(self.part, self.engine.chunk_size, self.cancel)
         self._state(DOWNLOADING)
         if size != offset:
-            raise _Retry(NetworkError(f"{self.part} changed while resuming."), immediate=True)
+            raise _Retry(NetworkError(QT_TRANSLATE_NOOP(
+                "api", "{0} changed while resuming.").format(self.part)), immediate=True)
         return digest
 
     def _after_range_not_satisfiable(self, response: requests.Response, offset: int) -> None:
@@ -692,7 +690,8 @@ class _FileJob:
             # Nothing to check the .part against: fetch the whole file again.
             self._discard_part()
             raise _Retry(
-                NetworkError(f"The server refused to resume {self.item.file_name}."),
+                NetworkError(QT_TRANSLATE_NOOP(
+                    "api", "The server refused to resume {0}.").format(self.item.file_name)),
                 immediate=True,
             )
         self._verify_and_rename(self._digest_of_part(offset))
@@ -704,25 +703,28 @@ class _FileJob:
         actual_md5 = digest.hexdigest()
         problems = []
         if self.expected_size is not None and actual_size != self.expected_size:
-            problems.append(f"size {actual_size} bytes instead of {self.expected_size}")
+            problems.append(QT_TRANSLATE_NOOP("api", "size {0} bytes instead of {1}").format(
+                actual_size, self.expected_size))
         if self.expected_md5 and actual_md5 != self.expected_md5:
-            problems.append(f"md5 {actual_md5} instead of {self.expected_md5}")
+            problems.append(QT_TRANSLATE_NOOP("api", "md5 {0} instead of {1}").format(
+                actual_md5, self.expected_md5))
         if problems:
             self._discard_part()
             raise _Retry(
-                IntegrityError(
-                    f"{self.item.file_name} arrived damaged ({'; '.join(problems)}) even after "
-                    "downloading it again; nothing was kept. Try again later."
-                )
+                IntegrityError(QT_TRANSLATE_NOOP(
+                    "api", "{0} arrived damaged ({1}) even after downloading it again; nothing "
+                    "was kept. Try again later.").format(
+                    self.item.file_name, join(problems, "; ")))
             )
         try:
             os.replace(self.part, self.final)
         except OSError as error:  # e.g. on Windows, the old file is open as a layer
-            raise LocalFileError(
-                f"{self.item.file_name} was downloaded and verified but could not replace the "
-                f"file already in {self.final.parent} ({error.strerror or error}): close it in "
-                "QGIS or other programs and download again (the verified download is kept as "
-                f"{self.part.name})."
+            raise LocalFileError(QT_TRANSLATE_NOOP(
+                "api", "{name} was downloaded and verified but could not replace the file "
+                "already in {folder} ({error}): close it in QGIS or other programs and download "
+                "again (the verified download is kept as {part}).").format(
+                name=self.item.file_name, folder=self.final.parent,
+                error=error.strerror or error, part=self.part.name)
             ) from None
         self._hashed = None
 
@@ -749,11 +751,11 @@ class _FileJob:
 
     def _network_error(self, error: BaseException) -> NetworkError:
         reason = network_failure_reason(error, self.engine.http.timeout)
-        return NetworkError(
-            f"Downloading {self.item.file_name} failed: {reason}. Check the internet connection "
-            "and the proxy settings (QGIS: Settings → Options → Network), then download again: "
-            f"it resumes where it stopped. Detail: {self._redacted(error)}"
-        )
+        return NetworkError(QT_TRANSLATE_NOOP(
+            "api", "Downloading {name} failed: {reason}. Check the internet connection and the "
+            "proxy settings (QGIS: Settings → Options → Network), then download again: it "
+            "resumes where it stopped. Detail: {detail}").format(
+            name=self.item.file_name, reason=reason, detail=self._redacted(error)))
 
     def _read_small(self, response: requests.Response) -> bytes:
         """The start of an error body (for its message); closes the response."""
@@ -849,7 +851,7 @@ class DownloadEngine:
         try:
             dest_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise local_file_error(dest_dir, error, "create the download folder") from None
+            raise local_file_error(dest_dir, error, CREATE_FOLDER) from None
         cancel = cancel if cancel is not None else CancelToken()
         batch = _Batch(self, dest_dir, _ProgressTracker(items, progress), cancel, items)
         finished = threading.Event()

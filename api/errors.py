@@ -2,6 +2,9 @@
 
 Every message is safe to show: it never contains an API key, a bearer token or the signature of
 a signed storage URL. Use `redact_url()` on any URL before putting it into a message.
+
+Messages are `api.phrases.Phrase`s (English text the plugin can translate): make them with
+`QT_TRANSLATE_NOOP("api", "...").format(...)`, never with f-strings.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import re
 from typing import Any, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-SETTINGS_HINT = "check it in Settings → OS Data Hub"
+from .phrases import QT_TRANSLATE_NOOP, Phrase, join
+
+SETTINGS_HINT = QT_TRANSLATE_NOOP("api", "check it in Settings → OS Data Hub")
 
 # Query parameters whose values are secret: the OS key and the parts of an Azure SAS signature.
 _SECRET_PARAMS = {"key", "sig", "signature", "access_token", "token", "code"}
@@ -32,7 +37,7 @@ class OSAPIError(Exception):
         return str(self)
 
     def default_message(self) -> str:
-        return "The OS Data Hub request failed."
+        return QT_TRANSLATE_NOOP("api", "The OS Data Hub request failed.")
 
 
 class AuthenticationError(OSAPIError):
@@ -41,7 +46,8 @@ class AuthenticationError(OSAPIError):
     exit_code = 3
 
     def default_message(self) -> str:
-        return f"The API key was refused (401): {SETTINGS_HINT}."
+        return QT_TRANSLATE_NOOP("api", "The API key was refused (401): {hint}.").format(
+            hint=SETTINGS_HINT)
 
 
 class PermissionDeniedError(OSAPIError):
@@ -50,24 +56,25 @@ class PermissionDeniedError(OSAPIError):
     exit_code = 3
 
     def default_message(self) -> str:
-        return (
-            "Access was denied (403): the API key has no rights to this data; "
-            f"check the project's APIs on the OS Data Hub and {SETTINGS_HINT}."
-        )
+        return QT_TRANSLATE_NOOP(
+            "api", "Access was denied (403): the API key has no rights to this data; check the "
+            "project's APIs on the OS Data Hub and {hint}.").format(hint=SETTINGS_HINT)
 
 
 class NotFoundError(OSAPIError):
     exit_code = 4
 
     def default_message(self) -> str:
-        return "Not found (404): check the product, package, version or file name."
+        return QT_TRANSLATE_NOOP(
+            "api", "Not found (404): check the product, package, version or file name.")
 
 
 class BadRequestError(OSAPIError):
     exit_code = 6
 
     def default_message(self) -> str:
-        return "The OS Data Hub did not accept the request (400): check the options given."
+        return QT_TRANSLATE_NOOP(
+            "api", "The OS Data Hub did not accept the request (400): check the options given.")
 
 
 class RateLimited(OSAPIError):
@@ -82,17 +89,16 @@ class RateLimited(OSAPIError):
         self.retry_after = retry_after
 
     def default_message(self) -> str:
-        return (
-            "The OS Data Hub rate limit was reached (429): wait a minute and try again, "
-            "or download fewer files at once."
-        )
+        return QT_TRANSLATE_NOOP(
+            "api", "The OS Data Hub rate limit was reached (429): wait a minute and try again, "
+            "or download fewer files at once.")
 
 
 class ServerError(OSAPIError):
     exit_code = 6
 
     def default_message(self) -> str:
-        return "The OS Data Hub had a server error: try again later."
+        return QT_TRANSLATE_NOOP("api", "The OS Data Hub had a server error: try again later.")
 
 
 class NetworkError(OSAPIError):
@@ -101,10 +107,9 @@ class NetworkError(OSAPIError):
     exit_code = 6
 
     def default_message(self) -> str:
-        return (
-            "Could not reach the OS Data Hub: check the internet connection and the proxy "
-            "settings (QGIS: Settings → Options → Network), then try again."
-        )
+        return QT_TRANSLATE_NOOP(
+            "api", "Could not reach the OS Data Hub: check the internet connection and the proxy "
+            "settings (QGIS: Settings → Options → Network), then try again.")
 
 
 class IntegrityError(OSAPIError):
@@ -113,7 +118,8 @@ class IntegrityError(OSAPIError):
     exit_code = 5
 
     def default_message(self) -> str:
-        return "A downloaded file was damaged (size or md5 mismatch): download it again."
+        return QT_TRANSLATE_NOOP(
+            "api", "A downloaded file was damaged (size or md5 mismatch): download it again.")
 
 
 class UnsafeArchiveError(OSAPIError):
@@ -122,7 +128,8 @@ class UnsafeArchiveError(OSAPIError):
     exit_code = 5
 
     def default_message(self) -> str:
-        return "The zip file is damaged or unsafe and was not unpacked: download it again."
+        return QT_TRANSLATE_NOOP(
+            "api", "The zip file is damaged or unsafe and was not unpacked: download it again.")
 
 
 class LocalFileError(OSAPIError):
@@ -131,26 +138,39 @@ class LocalFileError(OSAPIError):
     exit_code = 1
 
     def default_message(self) -> str:
-        return "A file could not be written: check the download folder."
+        return QT_TRANSLATE_NOOP("api", "A file could not be written: check the download folder.")
 
 
-def local_file_error(path: object, error: OSError, doing: str = "write") -> LocalFileError:
-    """A `LocalFileError` that says what to do about the usual causes."""
+WRITE = QT_TRANSLATE_NOOP("api", "Could not write {path}: {advice}.")
+CREATE_FOLDER = QT_TRANSLATE_NOOP("api", "Could not create the download folder {path}: {advice}.")
+
+
+def local_file_error(path: object, error: OSError, message: str = WRITE) -> LocalFileError:
+    """A `LocalFileError` that says what to do about the usual causes. `message` has the
+    fields `{path}` and `{advice}`: `WRITE` or `CREATE_FOLDER`."""
     if error.errno == errno.ENOSPC:
-        advice = ("the disk is full. Free some space or choose another download folder, then "
-                  "download again (what is already downloaded is kept)")
+        advice = QT_TRANSLATE_NOOP(
+            "api", "the disk is full. Free some space or choose another download folder, then "
+            "download again (what is already downloaded is kept)")
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        advice = "there is no permission to write there. Choose another download folder"
+        advice = QT_TRANSLATE_NOOP(
+            "api", "there is no permission to write there. Choose another download folder")
     else:
-        advice = f"{error.strerror or error}. Check the download folder"
-    return LocalFileError(f"Could not {doing} {path}: {advice}.")
+        advice = QT_TRANSLATE_NOOP("api", "{0}. Check the download folder").format(
+            error.strerror or error)
+    return LocalFileError(as_phrase(message).format(path=path, advice=advice))
+
+
+def as_phrase(text: str) -> Phrase:
+    """`text` as a `Phrase` (one that is not translated if it is a plain string)."""
+    return text if isinstance(text, Phrase) else Phrase(None, text)
 
 
 class Cancelled(OSAPIError):
     exit_code = 130
 
     def default_message(self) -> str:
-        return "Cancelled."
+        return QT_TRANSLATE_NOOP("api", "Cancelled.")
 
 
 def redact_url(url: str) -> str:
@@ -213,36 +233,35 @@ def error_for_status(
     secrets: Iterable[str | None] = (),
 ) -> OSAPIError:
     """The typed error for an HTTP status, its message naming `what` was asked for."""
-    detail = redact(server_message(body), secrets)
-    suffix = f" The server said: {detail}" if detail else ""
+    cls: type[OSAPIError]
     if status == 401:
-        return AuthenticationError(
-            f"The API key was refused (401) for {what}: {SETTINGS_HINT}.{suffix}", status=status
-        )
-    if status == 403:
-        return PermissionDeniedError(
-            f"Access was denied (403) for {what}: the API key has no rights to it; check the "
-            f"project's APIs on the OS Data Hub and {SETTINGS_HINT}.{suffix}",
-            status=status,
-        )
-    if status == 404:
-        return NotFoundError(
-            f"Not found (404): {what}. Check the product, package, version or file name.{suffix}",
-            status=status,
-        )
-    if status == 429:
-        return RateLimited(
-            f"The OS Data Hub rate limit was reached (429) for {what}: wait a minute and try "
-            f"again, or download fewer files at once.{suffix}",
-            retry_after=retry_after,
-        )
-    if status >= 500:
-        return ServerError(
-            f"The OS Data Hub had a server error ({status}) for {what}: try again later.{suffix}",
-            status=status,
-        )
-    return BadRequestError(
-        f"The OS Data Hub did not accept the request ({status}) for {what}: check the options "
-        f"given.{suffix}",
-        status=status,
-    )
+        cls, message = AuthenticationError, QT_TRANSLATE_NOOP(
+            "api", "The API key was refused (401) for {what}: {hint}.").format(
+            what=what, hint=SETTINGS_HINT)
+    elif status == 403:
+        cls, message = PermissionDeniedError, QT_TRANSLATE_NOOP(
+            "api", "Access was denied (403) for {what}: the API key has no rights to it; check "
+            "the project's APIs on the OS Data Hub and {hint}.").format(
+            what=what, hint=SETTINGS_HINT)
+    elif status == 404:
+        cls, message = NotFoundError, QT_TRANSLATE_NOOP(
+            "api", "Not found (404): {what}. Check the product, package, version or file "
+            "name.").format(what=what)
+    elif status == 429:
+        cls, message = RateLimited, QT_TRANSLATE_NOOP(
+            "api", "The OS Data Hub rate limit was reached (429) for {what}: wait a minute and "
+            "try again, or download fewer files at once.").format(what=what)
+    elif status >= 500:
+        cls, message = ServerError, QT_TRANSLATE_NOOP(
+            "api", "The OS Data Hub had a server error ({status}) for {what}: try again "
+            "later.").format(status=status, what=what)
+    else:
+        cls, message = BadRequestError, QT_TRANSLATE_NOOP(
+            "api", "The OS Data Hub did not accept the request ({status}) for {what}: check the "
+            "options given.").format(status=status, what=what)
+    detail = redact(server_message(body), secrets)
+    if detail:
+        message = join((message, QT_TRANSLATE_NOOP("api", "The server said: {0}").format(detail)))
+    if cls is RateLimited:
+        return RateLimited(message, retry_after=retry_after)
+    return cls(message, status=status)

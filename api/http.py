@@ -11,6 +11,7 @@ from typing import Mapping
 import requests
 
 from . import __version__
+from .phrases import QT_TRANSLATE_NOOP
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = f"OSDataHubLoader/{__version__} python-requests/{requests.__version__}"
@@ -88,10 +89,11 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 def network_failure_reason(error: BaseException, timeout: float) -> str:
     """What went wrong on the way, in words a user can act on (proxy, TLS, timeout)."""
     if isinstance(error, requests.exceptions.ProxyError):
-        return "the proxy refused the connection"
+        return QT_TRANSLATE_NOOP("api", "the proxy refused the connection")
     if isinstance(error, requests.exceptions.SSLError):
-        return ("the secure connection failed (behind a proxy that inspects TLS, add its CA "
-                "certificate in QGIS: Settings → Options → Authentication)")
+        return QT_TRANSLATE_NOOP(
+            "api", "the secure connection failed (behind a proxy that inspects TLS, add its CA "
+            "certificate in QGIS: Settings → Options → Authentication)")
     if isinstance(error, requests.Timeout):
-        return f"no answer within {timeout:g} s"
-    return "the connection failed or was dropped"
+        return QT_TRANSLATE_NOOP("api", "no answer within {0:g} s").format(timeout)
+    return QT_TRANSLATE_NOOP("api", "the connection failed or was dropped")

@@ -15,15 +15,27 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 from urllib.parse import quote
 
 from .errors import OSAPIError
+from .phrases import QT_TRANSLATE_NOOP
+
+# What the messages call the objects of an answer.
+A_PACKAGE = QT_TRANSLATE_NOOP("api", "A data package")
+A_PACKAGE_FILE = QT_TRANSLATE_NOOP("api", "A data package file")
+A_PACKAGE_VERSION = QT_TRANSLATE_NOOP("api", "A data package version")
+A_PRODUCT = QT_TRANSLATE_NOOP("api", "A product")
+A_PRODUCT_DOWNLOAD = QT_TRANSLATE_NOOP("api", "A product download")
+A_PRODUCT_FORMAT = QT_TRANSLATE_NOOP("api", "A product format")
 
 
 def unexpected_answer(detail: str) -> OSAPIError:
-    return OSAPIError(f"The OS Data Hub sent an unexpected answer: {detail}")
+    return OSAPIError(
+        QT_TRANSLATE_NOOP("api", "The OS Data Hub sent an unexpected answer: {0}").format(detail))
 
 
 def _require_dict(data: Any, what: str) -> Dict[str, Any]:
     if not isinstance(data, dict):
-        raise unexpected_answer(f"{what} is not a JSON object but {type(data).__name__}.")
+        raise unexpected_answer(QT_TRANSLATE_NOOP(
+            "api", "{what} is not a JSON object but {kind}.").format(
+            what=what, kind=type(data).__name__))
     return data
 
 
@@ -37,7 +49,8 @@ def _text(data: Dict[str, Any], name: str, what: str, required: bool = False) ->
     if isinstance(value, str) and value.strip():
         return value.strip()
     if required:
-        raise unexpected_answer(f"{what} has no '{name}'.")
+        raise unexpected_answer(
+            QT_TRANSLATE_NOOP("api", "{what} has no '{name}'.").format(what=what, name=name))
     return None
 
 
@@ -93,7 +106,9 @@ def md5_equal(a: str | None, b: str | None) -> bool:
 def parse_list(data: Any, parse: Callable[[Any], Any], what: str) -> List[Any]:
     """`[parse(item) for item in data]`, checking that `data` is a JSON array."""
     if not isinstance(data, list):
-        raise unexpected_answer(f"{what} is not a JSON array but {type(data).__name__}.")
+        raise unexpected_answer(QT_TRANSLATE_NOOP(
+            "api", "{what} is not a JSON array but {kind}.").format(
+            what=what, kind=type(data).__name__))
     return [parse(item) for item in data]
 
 
@@ -105,10 +120,10 @@ class ProductFormat:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> ProductFormat:
-        data = _require_dict(data, "A product format")
+        data = _require_dict(data, A_PRODUCT_FORMAT)
         # The spec once listed `productFormat` as required while the bodies say `format`.
-        name = _text(data, "format", "A product format") or _text(
-            data, "productFormat", "A product format", required=True
+        name = _text(data, "format", A_PRODUCT_FORMAT) or _text(
+            data, "productFormat", A_PRODUCT_FORMAT, required=True
         )
         return cls(format=name or "", subformat=_text(data, "subformat", ""), raw=data)
 
@@ -140,8 +155,8 @@ class Product:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> Product:
-        data = _require_dict(data, "A product")
-        product_id = _text(data, "id", "A product", required=True) or ""
+        data = _require_dict(data, A_PRODUCT)
+        product_id = _text(data, "id", A_PRODUCT, required=True) or ""
         paragraphs = _strings(data, "description")
         return cls(
             id=product_id,
@@ -180,11 +195,11 @@ class ProductDownload:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> ProductDownload:
-        data = _require_dict(data, "A product download")
+        data = _require_dict(data, A_PRODUCT_DOWNLOAD)
         area = _text(data, "area", "")
         return cls(
-            url=_text(data, "url", "A product download", required=True) or "",
-            file_name=_text(data, "fileName", "A product download", required=True) or "",
+            url=_text(data, "url", A_PRODUCT_DOWNLOAD, required=True) or "",
+            file_name=_text(data, "fileName", A_PRODUCT_DOWNLOAD, required=True) or "",
             size=_integer(data, "size"),
             md5=_md5(data),
             format=_text(data, "format", ""),
@@ -218,10 +233,10 @@ class PackageDownload:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> PackageDownload:
-        data = _require_dict(data, "A data package file")
+        data = _require_dict(data, A_PACKAGE_FILE)
         return cls(
             url=_text(data, "url", "") or "",
-            file_name=_text(data, "fileName", "A data package file", required=True) or "",
+            file_name=_text(data, "fileName", A_PACKAGE_FILE, required=True) or "",
             size=_integer(data, "size"),
             md5=_md5(data),
             raw=data,
@@ -233,7 +248,7 @@ class PackageDownload:
 
 def _version_fields(data: Dict[str, Any]) -> Dict[str, Any]:
     return {
-        "id": _text(data, "id", "A data package version", required=True) or "",
+        "id": _text(data, "id", A_PACKAGE_VERSION, required=True) or "",
         "url": _text(data, "url", ""),
         "created_on": _text(data, "createdOn", ""),
         "reason": _text(data, "reason", ""),
@@ -258,7 +273,7 @@ class DataPackageVersion:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> DataPackageVersion:
-        data = _require_dict(data, "A data package version")
+        data = _require_dict(data, A_PACKAGE_VERSION)
         return cls(raw=data, **_version_fields(data))
 
     @property
@@ -275,7 +290,7 @@ class DataPackageVersionDetail(DataPackageVersion):
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> DataPackageVersionDetail:
-        data = _require_dict(data, "A data package version")
+        data = _require_dict(data, A_PACKAGE_VERSION)
         return cls(
             raw=data,
             next_version_url=_text(data, "nextVersionUrl", ""),
@@ -298,8 +313,8 @@ class DataPackage:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> DataPackage:
-        data = _require_dict(data, "A data package")
-        package_id = _text(data, "id", "A data package", required=True) or ""
+        data = _require_dict(data, A_PACKAGE)
+        package_id = _text(data, "id", A_PACKAGE, required=True) or ""
         return cls(
             id=package_id,
             name=_text(data, "name", "") or package_id,

@@ -33,6 +33,7 @@ from .http import (
     parse_retry_after,
 )
 from .models import unexpected_answer
+from .phrases import QT_TRANSLATE_NOOP
 from .ratelimit import RateLimiter
 
 DEFAULT_BASE_URL = "https://api.os.uk"
@@ -76,9 +77,9 @@ class ApiClient:
     ) -> None:
         self.base_url = base_url.strip().rstrip("/")
         if urlsplit(self.base_url).scheme not in ("http", "https"):
-            raise BadRequestError(
-                f"The API address must start with https:// (got '{redact_url(self.base_url)}')."
-            )
+            raise BadRequestError(QT_TRANSLATE_NOOP(
+                "api", "The API address must start with https:// (got '{0}').").format(
+                redact_url(self.base_url)))
         self.api_origin = url_origin(self.base_url)
         self.auth: Auth = auth if auth is not None else NoAuth()
         self.http = http or HttpSettings()
@@ -164,27 +165,28 @@ class ApiClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 raise self._network_error(exc, what, url) from exc
             except requests.RequestException as exc:
-                raise OSAPIError(
-                    f"Could not ask the OS Data Hub for {what}: "
-                    f"{redact(str(exc), self.auth.secrets())}"
+                raise OSAPIError(QT_TRANSLATE_NOOP(
+                    "api", "Could not ask the OS Data Hub for {0}: {1}").format(
+                    what, redact(str(exc), self.auth.secrets()))
                 ) from exc
             if not response.is_redirect:
                 return response
             location = urljoin(response.url, response.headers["Location"])
             response.close()
             if urlsplit(location).scheme not in ("http", "https"):
-                raise unexpected_answer(f"{what} redirected to '{redact_url(location)}'.")
+                raise unexpected_answer(QT_TRANSLATE_NOOP(
+                    "api", "{0} redirected to '{1}'.").format(what, redact_url(location)))
             url, params = location, None
-        raise unexpected_answer(f"{what} redirected more than {MAX_REDIRECTS} times.")
+        raise unexpected_answer(QT_TRANSLATE_NOOP(
+            "api", "{0} redirected more than {1} times.").format(what, MAX_REDIRECTS))
 
     def _network_error(self, exc: Exception, what: str, url: str) -> NetworkError:
         host = urlsplit(url).netloc or url
         reason = network_failure_reason(exc, self.http.timeout)
-        return NetworkError(
-            f"Could not reach the OS Data Hub ({redact_url(host)}) for {what}: {reason}. "
-            "Check the internet connection and the proxy settings "
-            "(QGIS: Settings → Options → Network), then try again."
-        )
+        return NetworkError(QT_TRANSLATE_NOOP(
+            "api", "Could not reach the OS Data Hub ({host}) for {what}: {reason}. Check the "
+            "internet connection and the proxy settings (QGIS: Settings → Options → Network), "
+            "then try again.").format(host=redact_url(host), what=what, reason=reason))
 
     def _read_limited(self, response: requests.Response, limit: int, what: str) -> bytes:
         """The whole body of a streamed response, refusing one larger than `limit` bytes."""
@@ -195,9 +197,9 @@ class ApiClient:
                 for chunk in response.iter_content(64 * 1024):
                     total += len(chunk)
                     if total > limit:
-                        raise unexpected_answer(
-                            f"{what} is larger than {limit // (1024 * 1024)} MB."
-                        )
+                        raise unexpected_answer(QT_TRANSLATE_NOOP(
+                            "api", "{0} is larger than {1} MB.").format(
+                            what, limit // (1024 * 1024)))
                     chunks.append(chunk)
             except requests.RequestException as exc:
                 raise self._network_error(exc, what, response.url) from exc

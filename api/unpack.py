@@ -25,6 +25,7 @@ from typing import IO, Callable, Iterator
 
 from .cancel import CancelToken
 from .errors import Cancelled, OSAPIError, UnsafeArchiveError, local_file_error
+from .phrases import QT_TRANSLATE_NOOP
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -101,10 +102,9 @@ class _Budget:
     def take(self, count: int, label: str) -> None:
         self.used += count
         if self.used > self.limit:
-            raise UnsafeArchiveError(
-                f"{label} unpacks to more than {_size(self.limit)}, the limit: it looks like a "
-                "zip bomb and was not unpacked."
-            )
+            raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                "api", "{0} unpacks to more than {1}, the limit: it looks like a zip bomb and "
+                "was not unpacked.").format(label, _size(self.limit)))
 
     def release(self, count: int) -> None:
         self.used -= count
@@ -147,11 +147,10 @@ class _Unpacker:
     def unpack(self, zip_path: Path, target_dir: Path, depth: int, label: str) -> list[Path]:
         if zip_path.is_file() and zip_path.stat().st_size == 0:
             # Not damaged in transit (a 0-byte file can verify): downloading again won't help.
-            raise UnsafeArchiveError(
-                f"The zip file {label} is empty (0 bytes): there is nothing to unpack. If the "
+            raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                "api", "The zip file {0} is empty (0 bytes): there is nothing to unpack. If the "
                 "OS Data Hub lists it with a size of 0, the file itself is empty; ask Ordnance "
-                "Survey about it."
-            )
+                "Survey about it.").format(label))
         try:
             with zipfile.ZipFile(zip_path) as archive:
                 folders, members = self._plan(archive, target_dir, label)
@@ -160,11 +159,14 @@ class _Unpacker:
         except _DAMAGE as error:
             raise _damaged(label, error) from None
         except FileNotFoundError:
-            raise OSAPIError(f"The zip file {zip_path} does not exist.") from None
+            raise OSAPIError(
+                QT_TRANSLATE_NOOP("api", "The zip file {0} does not exist.").format(zip_path)
+            ) from None
         files: list[Path] = []
         for path in written:
             if path.suffix.lower() == ".zip" and depth < self.limits.max_depth:
-                files.extend(self._unpack_nested(path, depth, f"{path.name} (inside {label})"))
+                inside = QT_TRANSLATE_NOOP("api", "{0} (inside {1})").format(path.name, label)
+                files.extend(self._unpack_nested(path, depth, inside))
             else:
                 files.append(path)
         return files
@@ -188,10 +190,9 @@ class _Unpacker:
     ) -> tuple[list[Path], list[_Member]]:
         infos = archive.infolist()
         if len(infos) > self.limits.max_members:
-            raise UnsafeArchiveError(
-                f"{label} has {len(infos)} members, more than the limit of "
-                f"{self.limits.max_members}: it looks like a zip bomb and was not unpacked."
-            )
+            raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                "api", "{0} has {1} members, more than the limit of {2}: it looks like a zip "
+                "bomb and was not unpacked.").format(label, len(infos), self.limits.max_members))
         root = target_dir.resolve()
         folders: set[Path] = set()
         members: list[_Member] = []
@@ -206,42 +207,37 @@ class _Unpacker:
                 continue
             _check_member(info, label, self.limits)
             if dest in seen:
-                raise UnsafeArchiveError(
-                    f"{label} holds '{info.filename}' twice: the zip is malformed and was not "
-                    "unpacked. Download it again."
-                )
+                raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                    "api", "{0} holds '{1}' twice: the zip is malformed and was not unpacked. "
+                    "Download it again.").format(label, info.filename))
             seen.add(dest)
             folders.update(p for p in dest.parents if root in p.parents)
             members.append(_Member(info, dest))
             declared += info.file_size
         clash = next((m for m in members if m.dest in folders), None)
         if clash is not None:
-            raise UnsafeArchiveError(
-                f"{label} has '{clash.info.filename}' both as a file and as a folder: the zip is "
-                "malformed and was not unpacked. Download it again."
-            )
+            raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                "api", "{0} has '{1}' both as a file and as a folder: the zip is malformed and "
+                "was not unpacked. Download it again.").format(label, clash.info.filename))
         compressed = sum(m.info.compress_size for m in members)
         overall = declared / max(1, compressed)
         if declared > self.limits.ratio_min_bytes and overall > self.limits.max_ratio:
             # Many members each just under the per-member threshold add up the same way.
-            raise UnsafeArchiveError(
-                f"{label} would expand {overall:.0f} times (more than "
-                f"{self.limits.max_ratio:.0f}) to {_size(declared)}: it looks like a zip bomb "
-                "and was not unpacked."
-            )
+            raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                "api", "{0} would expand {1:.0f} times (more than {2:.0f}) to {3}: it looks like "
+                "a zip bomb and was not unpacked.").format(
+                label, overall, self.limits.max_ratio, _size(declared)))
         if self.budget.used + declared > self.limits.max_total_bytes:
-            raise UnsafeArchiveError(
-                f"{label} declares {_size(declared)} of files, which would make "
-                f"{_size(self.budget.used + declared)} unpacked in all, more than the limit of "
-                f"{_size(self.limits.max_total_bytes)}: it looks like a zip bomb and was not "
-                "unpacked."
-            )
+            raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                "api", "{0} declares {1} of files, which would make {2} unpacked in all, more "
+                "than the limit of {3}: it looks like a zip bomb and was not unpacked.").format(
+                label, _size(declared), _size(self.budget.used + declared),
+                _size(self.limits.max_total_bytes)))
         free = shutil.disk_usage(root).free
         if declared > free:
-            raise OSAPIError(
-                f"Not enough disk space to unpack {label}: it needs {_size(declared)}, "
-                f"{_size(free)} are free in {target_dir}."
-            )
+            raise OSAPIError(QT_TRANSLATE_NOOP(
+                "api", "Not enough disk space to unpack {0}: it needs {1}, {2} are free in "
+                "{3}.").format(label, _size(declared), _size(free), target_dir))
         return sorted(folders), members
 
     # -- writing ---------------------------------------------------------------------------
@@ -282,11 +278,10 @@ class _Unpacker:
                             self.cancel.raise_if_cancelled()
                         count += len(chunk)
                         if count > info.file_size:
-                            raise UnsafeArchiveError(
-                                f"'{info.filename}' in {label} holds more than the "
-                                f"{info.file_size} bytes it declares: the zip is hostile or "
-                                "damaged and was not unpacked."
-                            )
+                            raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                                "api", "'{0}' in {1} holds more than the {2} bytes it declares: "
+                                "the zip is hostile or damaged and was not unpacked.").format(
+                                info.filename, label, info.file_size))
                         self.budget.take(len(chunk), label)
                         try:
                             out.write(chunk)
@@ -315,49 +310,51 @@ def _member_path(name: str, root: Path, label: str) -> Path | None:
     """Where member `name` goes under `root` (already resolved), None for the root itself."""
 
     def refuse(why: str) -> UnsafeArchiveError:
-        return UnsafeArchiveError(
-            f"{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; "
-            "nothing was written."
-        )
+        return UnsafeArchiveError(QT_TRANSLATE_NOOP(
+            "api", "{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or "
+            "damaged; nothing was written.").format(label=label, name=name, why=why))
 
     if any(ord(c) < 32 for c in name):
-        raise refuse("contains control characters")
+        raise refuse(QT_TRANSLATE_NOOP("api", "contains control characters"))
     path = name.replace("\\", "/")
     if path.startswith("/"):
-        raise refuse("is an absolute or network (UNC) path")
+        raise refuse(QT_TRANSLATE_NOOP("api", "is an absolute or network (UNC) path"))
     if _DRIVE.match(path) or any(":" in part for part in path.split("/")):
-        raise refuse("contains ':' (a drive letter or a Windows stream name)")
+        raise refuse(
+            QT_TRANSLATE_NOOP("api", "contains ':' (a drive letter or a Windows stream name)"))
     normal = posixpath.normpath(path)
     if normal == ".." or normal.startswith("../"):
-        raise refuse("would be written outside the target folder ('..')")
+        raise refuse(QT_TRANSLATE_NOOP("api", "would be written outside the target folder ('..')"))
     if normal in (".", ""):
         return None
     dest = root.joinpath(*normal.split("/"))
     if root not in dest.resolve().parents:
-        raise refuse("would be written outside the target folder (through a link)")
+        raise refuse(QT_TRANSLATE_NOOP(
+            "api", "would be written outside the target folder (through a link)"))
     return dest
 
 
 def _check_member(info: zipfile.ZipInfo, label: str, limits: UnpackLimits) -> None:
     def refuse(why: str) -> UnsafeArchiveError:
-        return UnsafeArchiveError(f"{label} was not unpacked: its member {info.filename!r} {why}.")
+        return UnsafeArchiveError(QT_TRANSLATE_NOOP(
+            "api", "{label} was not unpacked: its member {name!r} {why}.").format(
+            label=label, name=info.filename, why=why))
 
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise refuse("is a symbolic link, which is refused")
+        raise refuse(QT_TRANSLATE_NOOP("api", "is a symbolic link, which is refused"))
     if info.flag_bits & 0x1:
-        raise refuse("is encrypted (password-protected zips are not supported)")
+        raise refuse(QT_TRANSLATE_NOOP(
+            "api", "is encrypted (password-protected zips are not supported)"))
     if info.compress_type not in _SUPPORTED_METHODS:
-        raise refuse(
-            f"uses compression method {info.compress_type}, which cannot be unpacked here "
-            "(Deflate64 is 9); unpack it with another tool"
-        )
+        raise refuse(QT_TRANSLATE_NOOP(
+            "api", "uses compression method {0}, which cannot be unpacked here (Deflate64 is 9); "
+            "unpack it with another tool").format(info.compress_type))
     ratio = info.file_size / max(1, info.compress_size)
     if info.file_size > limits.ratio_min_bytes and ratio > limits.max_ratio:
-        raise refuse(
-            f"expands {ratio:.0f} times (more than {limits.max_ratio:.0f}): it looks like a zip "
-            "bomb"
-        )
+        raise refuse(QT_TRANSLATE_NOOP(
+            "api", "expands {0:.0f} times (more than {1:.0f}): it looks like a zip bomb").format(
+            ratio, limits.max_ratio))
 
 
 def _make_folder(folder: Path) -> None:
@@ -368,9 +365,9 @@ def _make_folder(folder: Path) -> None:
 
 
 def _damaged(label: str, error: BaseException) -> UnsafeArchiveError:
-    return UnsafeArchiveError(
-        f"The zip file {label} is damaged ({error}) and was not unpacked: download it again."
-    )
+    return UnsafeArchiveError(QT_TRANSLATE_NOOP(
+        "api", "The zip file {0} is damaged ({1}) and was not unpacked: download it "
+        "again.").format(label, error))
 
 
 def _disk_error(path: Path, error: OSError) -> OSAPIError:
@@ -381,4 +378,4 @@ def _size(count: int) -> str:
     for unit, factor in (("GB", GB), ("MB", MB)):
         if count >= factor:
             return f"{count / factor:.1f} {unit}"
-    return f"{count} bytes"
+    return QT_TRANSLATE_NOOP("api", "{0} bytes").format(count)

@@ -27,6 +27,7 @@ from .errors import (
     redact,
 )
 from .http import HttpSettings, RetryPolicy
+from .phrases import QT_TRANSLATE_NOOP
 from .ratelimit import RateLimiter
 from .transport import DEFAULT_BASE_URL, ApiClient
 
@@ -40,7 +41,10 @@ PREMIUM_AVAILABLE = "available"
 PREMIUM_UNAVAILABLE = "unavailable"
 PREMIUM_UNKNOWN = "unknown"
 
-CRS_NAMES = {"EPSG:27700": "British National Grid", "EPSG:3857": "Web Mercator"}
+CRS_NAMES = {
+    "EPSG:27700": QT_TRANSLATE_NOOP("api", "British National Grid"),
+    "EPSG:3857": QT_TRANSLATE_NOOP("api", "Web Mercator"),
+}
 
 # Premium zoom levels need a premium plan (os-api/README.md, section 2): the first premium level
 # per tile matrix set, and per style where a style differs. The 27700 split is "uncertain" in
@@ -204,7 +208,8 @@ class Capabilities:
                 },
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise OSAPIError(f"The saved OS Maps layer list is damaged ({exc}).") from None
+            raise OSAPIError(QT_TRANSLATE_NOOP(
+                "api", "The saved OS Maps layer list is damaged ({0}).").format(exc)) from None
 
 
 # ----- premium zoom levels ----------------------------------------------------------------------
@@ -285,23 +290,27 @@ def _int(element: ET.Element, name: str, what: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise _unreadable(f"{what} has no whole number in {name} ('{text}')") from None
+        raise _unreadable(QT_TRANSLATE_NOOP(
+            "api", "{0} has no whole number in {1} ('{2}')").format(what, name, text)) from None
 
 
 def _unreadable(detail: str) -> OSAPIError:
-    return OSAPIError(f"The OS Maps capabilities could not be read: {detail}.")
+    return OSAPIError(
+        QT_TRANSLATE_NOOP("api", "The OS Maps capabilities could not be read: {0}.").format(detail))
 
 
 def _tile_matrix(element: ET.Element, set_id: str) -> TileMatrix:
     identifier = _text(element, "Identifier")
-    what = f"tile matrix '{identifier or '?'}' of '{set_id}'"
+    what = QT_TRANSLATE_NOOP("api", "tile matrix '{0}' of '{1}'").format(identifier or "?", set_id)
     try:
         scale = float(_text(element, "ScaleDenominator"))
         corner = _numbers(_text(element, "TopLeftCorner"))
     except ValueError:
-        raise _unreadable(f"{what} has no scale or top-left corner") from None
+        raise _unreadable(
+            QT_TRANSLATE_NOOP("api", "{0} has no scale or top-left corner").format(what)) from None
     if not identifier or len(corner) != 2 or scale <= 0:
-        raise _unreadable(f"{what} has no identifier, scale or top-left corner")
+        raise _unreadable(QT_TRANSLATE_NOOP(
+            "api", "{0} has no identifier, scale or top-left corner").format(what))
     return TileMatrix(
         identifier=identifier,
         scale_denominator=scale,
@@ -327,7 +336,7 @@ def _limits(link: ET.Element) -> Tuple[TileMatrixLimits, ...]:
     for group in _children(link, "TileMatrixSetLimits"):
         for element in _children(group, "TileMatrixLimits"):
             name = _text(element, "TileMatrix")
-            what = f"the limits of tile matrix '{name}'"
+            what = QT_TRANSLATE_NOOP("api", "the limits of tile matrix '{0}'").format(name)
             found.append(
                 TileMatrixLimits(
                     tile_matrix=name,
@@ -407,20 +416,23 @@ def parse_capabilities(xml: bytes | str) -> Capabilities:
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        raise _unreadable(
-            f"it is not XML ({exc}); a proxy or login page may be in the way"
+        raise _unreadable(QT_TRANSLATE_NOOP(
+            "api", "it is not XML ({0}); a proxy or login page may be in the way").format(exc)
         ) from None
     name = _local(root.tag)
     if name == "ExceptionReport":
         texts = [(e.text or "").strip() for e in root.iter() if _local(e.tag) == "ExceptionText"]
         codes = [e.get("exceptionCode", "") for e in root.iter() if _local(e.tag) == "Exception"]
         detail = redact(" ".join(t for t in texts + codes if t), ())
-        raise OSAPIError(f"The OS Maps API answered with an error: {detail or 'no details'}.")
+        raise OSAPIError(QT_TRANSLATE_NOOP(
+            "api", "The OS Maps API answered with an error: {0}.").format(
+            detail or QT_TRANSLATE_NOOP("api", "no details")))
     if name != "Capabilities":
-        raise _unreadable(f"it is a '{name}' document, not WMTS capabilities")
+        raise _unreadable(QT_TRANSLATE_NOOP(
+            "api", "it is a '{0}' document, not WMTS capabilities").format(name))
     contents = _child(root, "Contents")
     if contents is None:
-        raise _unreadable("it lists no Contents")
+        raise _unreadable(QT_TRANSLATE_NOOP("api", "it lists no Contents"))
     sets: Dict[str, TileMatrixSet] = {}
     for element in _children(contents, "TileMatrixSet"):
         matrix_set = _tile_matrix_set(element)
@@ -428,7 +440,7 @@ def parse_capabilities(xml: bytes | str) -> Capabilities:
             sets[matrix_set.identifier] = matrix_set
     layers = [layer for layer in (_layer(e, sets) for e in _children(contents, "Layer")) if layer]
     if not layers:
-        raise _unreadable("it lists no layers")
+        raise _unreadable(QT_TRANSLATE_NOOP("api", "it lists no layers"))
     identification = _child(root, "ServiceIdentification")
     title = _text(identification, "Title") if identification is not None else ""
     return Capabilities(title=title, layers=layers, tile_matrix_sets=sets)
@@ -475,16 +487,16 @@ class MapsClient(ApiClient):
     ) -> None:
         key = (key or "").strip()
         if not key:
-            raise AuthenticationError(
-                "OS Maps needs an OS Data Hub API key: add it in Settings → OS Data Hub."
-            )
+            raise AuthenticationError(QT_TRANSLATE_NOOP(
+                "api", "OS Maps needs an OS Data Hub API key: add it in Settings → OS Data Hub."))
         super().__init__(base_url, ApiKeyAuth(key), http, retry, rate_limiter, cancel)
         self.key = key
         self.url = wmts_url(self.base_url)
 
     def capabilities_xml(self) -> bytes:
         params = {"service": "WMTS", "request": "GetCapabilities", "version": "1.0.0"}
-        return self._fetch(params, "the OS Maps layer list (WMTS capabilities)")
+        return self._fetch(
+            params, QT_TRANSLATE_NOOP("api", "the OS Maps layer list (WMTS capabilities)"))
 
     def capabilities(self) -> Capabilities:
         return parse_capabilities(self.capabilities_xml())
@@ -512,7 +524,8 @@ class MapsClient(ApiClient):
             "tileRow": str(int(row)),
             "tileCol": str(int(col)),
         }
-        return self._fetch(params, f"tile {zoom}/{row}/{col} of OS Maps layer '{layer}'")
+        return self._fetch(params, QT_TRANSLATE_NOOP(
+            "api", "tile {0}/{1}/{2} of OS Maps layer '{3}'").format(zoom, row, col, layer))
 
     def sample_tile(self, capabilities: Capabilities, layer: WmtsLayer, zoom: int) -> bytes:
         """The tile at `zoom` around the sample point (Southampton) of the layer's CRS."""
@@ -520,7 +533,8 @@ class MapsClient(ApiClient):
         matrix = matrix_set.matrix(zoom) if matrix_set else None
         point = SAMPLE_POINTS.get(layer.crs)
         if matrix is None or point is None:
-            raise BadRequestError(f"OS Maps layer '{layer.id}' has no zoom level {zoom}.")
+            raise BadRequestError(QT_TRANSLATE_NOOP(
+                "api", "OS Maps layer '{0}' has no zoom level {1}.").format(layer.id, zoom))
         row, col = matrix.tile_at(*point)
         return self.get_tile(
             layer.id, layer.tile_matrix_set, zoom, row, col,
@@ -532,7 +546,8 @@ class MapsClient(ApiClient):
         matrix_set = capabilities.matrix_set(layer)
         zoom = preview_zoom(layer, matrix_set) if matrix_set else None
         if zoom is None:
-            raise BadRequestError(f"OS Maps layer '{layer.id}' has no open zoom level.")
+            raise BadRequestError(QT_TRANSLATE_NOOP(
+                "api", "OS Maps layer '{0}' has no open zoom level.").format(layer.id))
         return self.sample_tile(capabilities, layer, zoom)
 
     def capabilities_and_plan(self) -> Tuple[Capabilities, str]:

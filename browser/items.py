@@ -36,6 +36,7 @@ from ..api.models import (
 from ..api.national_grid import GB
 from ..core.basemaps import layer_name
 from ..core.download_task import folder_name
+from ..core.i18n import error_text
 from .session import DROP_KEY, BrowserSession, FileJob, basemap_uri, tr
 
 ROOT_PATH = "osdatahub:"
@@ -115,7 +116,7 @@ class OpenDataItem(_Collection):
             with connection.downloads_client() as client:
                 products = client.products(expanded=True)
         except OSAPIError as error:
-            return self.keep(_error(self, str(error)))
+            return self.keep(_error(self, error_text(error)))
         products.sort(key=lambda p: p.name.lower())
         return self.keep([ProductItem(self, product) for product in products])
 
@@ -135,7 +136,7 @@ class ProductItem(_Collection):
             with connection.downloads_client() as client:
                 downloads = client.product_downloads(self.product.id)
         except OSAPIError as error:
-            return self.keep(_error(self, str(error)))
+            return self.keep(_error(self, error_text(error)))
         groups: dict[tuple[str, str], list[ProductDownload]] = {}
         for download in downloads:
             groups.setdefault((download.format or "", download.subformat or ""), []).append(
@@ -256,7 +257,7 @@ class BasemapsItem(_Collection):
             with connection.maps_client() as client:
                 capabilities, premium = client.capabilities_and_plan()
         except OSAPIError as error:
-            return self.keep(_error(self, str(error)))
+            return self.keep(_error(self, error_text(error)))
         self.session.capabilities, self.session.premium = capabilities, premium
         return self.keep([BasemapItem(self, layer.id, layer_name(layer))
                           for layer in capabilities.layers])
@@ -312,7 +313,7 @@ class PackagesItem(_Collection):
             with connection.downloads_client() as client:
                 packages = client.data_packages()
         except OSAPIError as error:
-            return self.keep(_error(self, str(error)))
+            return self.keep(_error(self, error_text(error)))
         if not packages:
             return self.keep(_error(self, tr(
                 "No data packages yet: order one on the OS Data Hub web site "
@@ -371,7 +372,7 @@ class VersionItem(_Collection):
                     for d in detail.downloads
                 ]
         except OSAPIError as error:
-            return self.keep(_error(self, str(error)))
+            return self.keep(_error(self, error_text(error)))
         return self.keep([FileItem(self, job) for job in self.jobs])
 
     def actions(self, parent):

@@ -42,7 +42,7 @@ from ..api.wmts import (
 from . import cache
 from .context import ApiContext
 from .credentials import HAS_API_HEADER_AUTH, CredentialStore
-from .i18n import tr
+from .i18n import tr, translated
 from .layer_loader import attribution_for, set_attribution
 from .network import qgis_http_settings
 from .settings import DEFAULT_BASE_URL, PluginSettings
@@ -97,7 +97,8 @@ def layer_uri(layer: WmtsLayer, base_url: str, key: str | None = None, authcfg: 
 
 def layer_name(layer: WmtsLayer) -> str:
     """"OS Maps – Road (British National Grid)"."""
-    return tr("OS Maps – {style} ({crs})").format(style=layer.style_name, crs=layer.crs_name)
+    return tr("OS Maps – {style} ({crs})").format(
+        style=layer.style_name, crs=translated(layer.crs_name))
 
 
 def preferred_crs(project: QgsProject | None = None) -> str:
@@ -143,7 +144,7 @@ def open_scale_limit(
 
 def _abstract(layer: WmtsLayer, premium: str, limit: float | None) -> str:
     text = tr("OS Maps API, {style} style in {crs} ({id}).").format(
-        style=layer.style_name, crs=layer.crs_name, id=layer.id
+        style=layer.style_name, crs=translated(layer.crs_name), id=layer.id
     )
     first, last_open = premium_zoom_from(layer), open_max_zoom(layer)
     if first is None:

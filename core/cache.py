@@ -11,6 +11,7 @@ from typing import Any
 
 from qgis.core import Qgis
 
+from .i18n import tr
 from .log import log
 from .settings import plugin_data_dir
 
@@ -46,7 +47,7 @@ def save_json(name: str, base_url: str, data: Any) -> None:
         _write_atomically(cache_dir() / f"{_key(name)}.json",
                           json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     except OSError as error:
-        log(f"The cache {name} could not be written: {error}", Qgis.Warning)
+        log(tr("The cache {0} could not be written: {1}").format(name, error), Qgis.Warning)
 
 
 def load_json(name: str, base_url: str) -> Any | None:
@@ -69,4 +70,4 @@ def save_image(path: Path, data: bytes) -> None:
     try:
         _write_atomically(path, data)
     except OSError as error:
-        log(f"A thumbnail could not be cached: {error}", Qgis.Warning)
+        log(tr("A thumbnail could not be cached: {0}").format(error), Qgis.Warning)

@@ -15,7 +15,7 @@ from ..api.errors import AuthenticationError, OSAPIError, PermissionDeniedError
 from ..api.http import HttpSettings, RetryPolicy
 from ..api.wmts import PREMIUM_AVAILABLE, PREMIUM_UNAVAILABLE, MapsClient
 from .credentials import Credentials
-from .i18n import tr
+from .i18n import error_text, tr
 
 QUICK_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
 
@@ -49,7 +49,7 @@ def _failure(error: OSAPIError) -> str:
     if isinstance(error, PermissionDeniedError):
         return tr("the key works but this project has no access to this API (403): add the API "
                   "to the project on the OS Data Hub.")
-    return str(error)
+    return error_text(error)
 
 
 def check_credentials(
@@ -64,7 +64,7 @@ def check_credentials(
                 tr("OS OpenData"), True,
                 tr("reachable, {0} products (no key needed)").format(count)))
         except OSAPIError as error:
-            report.checks.append(ServiceCheck(tr("OS OpenData"), False, str(error)))
+            report.checks.append(ServiceCheck(tr("OS OpenData"), False, error_text(error)))
 
     auth = auth_from(credentials.key, credentials.secret, base_url, http)
     with DownloadsClient(base_url, auth=auth, http=http, retry=QUICK_RETRY,

@@ -17,9 +17,9 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..api.cancel import CancelToken
 from ..api.download import DownloadEngine, DownloadItem, Progress
-from ..api.errors import Cancelled, OSAPIError, local_file_error, redact
+from ..api.errors import CREATE_FOLDER, Cancelled, OSAPIError, local_file_error, redact
 from ..api.unpack import safe_unpack
-from .i18n import tr
+from .i18n import error_text, tr
 from .layer_loader import add_layers
 from .layer_plan import LayerSpec, disambiguate, plan_layers
 from .log import log
@@ -116,7 +116,7 @@ class DownloadTask(QgsTask):
         except (Cancelled, InterruptedError):
             self.outcome.cancelled = True
         except OSAPIError as error:
-            self.outcome.errors.append(str(error))
+            self.outcome.errors.append(error_text(error))
         except Exception as error:  # a bug must not take QGIS down; report it instead
             self.outcome.errors.append(
                 tr("Unexpected error: {0}").format(redact(f"{type(error).__name__}: {error}", ()))
@@ -134,8 +134,7 @@ class DownloadTask(QgsTask):
         try:
             self.request.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:  # a file in the way, no permission, read-only, no space
-            raise local_file_error(self.request.folder, error, "create the download folder") \
-                from None
+            raise local_file_error(self.request.folder, error, CREATE_FOLDER) from None
         results = self.engine.download(
             self.request.items, self.request.folder, progress=self._on_progress,
             cancel=self.cancel_token,
@@ -148,7 +147,7 @@ class DownloadTask(QgsTask):
             elif isinstance(result.error, Cancelled):
                 self.outcome.cancelled = True
             elif result.error is not None:
-                message = str(result.error)
+                message = error_text(result.error)
                 name = result.item.file_name
                 self.outcome.errors.append(message if name in message else f"{name}: {message}")
 
@@ -162,7 +161,7 @@ class DownloadTask(QgsTask):
             except Cancelled:
                 raise
             except OSAPIError as error:  # one damaged zip does not stop the others
-                message = str(error)
+                message = error_text(error)
                 self.outcome.errors.append(
                     message if path.name in message else f"{path.name}: {message}")
                 specs = None

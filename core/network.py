@@ -16,6 +16,7 @@ from qgis.core import Qgis, QgsApplication, QgsNetworkAccessManager
 from qgis.PyQt.QtNetwork import QNetworkProxy
 
 from ..api.http import USER_AGENT, HttpSettings
+from .i18n import tr
 from .log import log
 from .settings import plugin_data_dir
 
@@ -84,7 +85,8 @@ def qgis_ca_bundle() -> bool | str:
             tmp.replace(path)
         _written[str(path)] = text
     except OSError as error:  # a read-only profile: the system's CAs still work
-        log(f"The trusted certificates could not be written to {path}: {error}", Qgis.Warning)
+        log(tr("The trusted certificates could not be written to {0}: {1}").format(path, error),
+            Qgis.Warning)
         return True
     return str(path)
 

@@ -20,7 +20,7 @@ from qgis.PyQt import sip
 
 from ..api.cancel import CancelToken
 from ..api.errors import Cancelled, OSAPIError, redact
-from .i18n import tr
+from .i18n import error_text, tr
 from .log import log
 
 
@@ -63,7 +63,7 @@ class ApiTask(QgsTask):
             return False
         except OSAPIError as error:
             self.error = error
-            self.error_message = str(error)
+            self.error_message = error_text(error)
             return False
         except Exception as error:  # a bug must not take QGIS down; report it instead
             self.error = error

@@ -34,7 +34,7 @@ from ..api.download import DownloadEngine, DownloadItem
 from ..api.errors import OSAPIError
 from ..core.context import ApiContext
 from ..core.download_task import DownloadOutcome, DownloadRequest, DownloadTask
-from ..core.i18n import tr, translate_from
+from ..core.i18n import error_text, tr, translate_from
 from ..core.layer_loader import attribution_for, make_layer, set_attribution
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
@@ -92,7 +92,7 @@ class FeedbackCancel:
 
 def processing_error(error: OSAPIError) -> QgsProcessingException:
     """The API error's own message (it never carries a key or a signed URL)."""
-    return QgsProcessingException(str(error))
+    return QgsProcessingException(error_text(error))
 
 
 class IntoGroup(QgsProcessingLayerPostProcessorInterface):

@@ -29,6 +29,7 @@ from ..core.basemaps import (
     open_scale_limit,
 )
 from ..core.context import ApiContext
+from ..core.i18n import translated
 from ..core.tasks import TaskRegistry
 from .messages import notify
 from .widgets import busy_bar
@@ -171,7 +172,7 @@ class BasemapsTab(QWidget):
 
     @staticmethod
     def _crs_text(layer: WmtsLayer) -> str:
-        return layer.crs_name or layer.crs  # the EPSG code is in the tooltip
+        return translated(layer.crs_name) or layer.crs  # the EPSG code is in the tooltip
 
     def _zoom_text(self, layer: WmtsLayer) -> str:
         if layer.min_zoom is None or layer.max_zoom is None:

@@ -32,6 +32,7 @@ from ..api.models import (
 )
 from ..core.context import ApiContext
 from ..core.download_task import folder_name
+from ..core.i18n import error_text
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
 from .settings_page import open_settings
@@ -146,7 +147,7 @@ class PackagesTab(QWidget):
         try:
             client = self.context.downloads_client(cancel=token, auth=self.context.auth())
         except OSAPIError as error:
-            self._failed(str(error), error)
+            self._failed(error_text(error), error)
             return
         task = ApiTask(description, lambda _task: closing(client, lambda: call(client)),
                        on_done=on_done, cancel_token=token)
