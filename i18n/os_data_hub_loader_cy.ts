@@ -1,0 +1,2146 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="cy" sourcelanguage="en">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../ui/messages.py" line="17" />
+        <source>OS Data Hub</source>
+        <translation>OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="88" />
+        <source>Ordnance Survey data from the OS Data Hub</source>
+        <translation>Data Ordnance Survey o OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="98" />
+        <source>Open the OS Data Hub panel</source>
+        <translation>Agor panel OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="107" />
+        <source>OpenData</source>
+        <translation>OpenData</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="109" />
+        <source>OS OpenData products: free, no API key needed</source>
+        <translation>Cynhyrchion OS OpenData: am ddim, dim angen allwedd API</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="341" />
+        <source>Open in OS Data Hub panel</source>
+        <translation>Agor ym mhanel OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="164" />
+        <source>{0} files</source>
+        <translation>{0} ffeil</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="194" />
+        <source>{0}, {1} — double-click or drag onto the map to download and add it</source>
+        <translation>{0}, {1} — cliciwch ddwywaith neu llusgwch i'r map i'w lawrlwytho a'i hychwanegu</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="215" />
+        <source>Download and add to map</source>
+        <translation>Lawrlwytho ac ychwanegu at y map</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="191" />
+        <source>Download to…</source>
+        <translation>Lawrlwytho i…</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="230" />
+        <source>Double-click to use the stored API key</source>
+        <translation>Cliciwch ddwywaith i ddefnyddio'r allwedd API a gadwyd</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="247" />
+        <source>Basemaps</source>
+        <translation>Mapiau sylfaen</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="249" />
+        <source>OS Maps API layers (needs an OS Data Hub API key)</source>
+        <translation>Haenau OS Maps API (angen allwedd API OS Data Hub)</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="252" />
+        <source>OS Maps needs an OS Data Hub API key: enter it in the plugin's settings.</source>
+        <translation>Mae angen allwedd API OS Data Hub ar OS Maps: rhowch hi yng ngosodiadau'r ategyn.</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="277" />
+        <source>{0} — double-click or drag onto the map to add it</source>
+        <translation>{0} — cliciwch ddwywaith neu llusgwch i'r map i'w hychwanegu</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="295" />
+        <source>Add to map</source>
+        <translation>Ychwanegu at y map</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="82" />
+        <source>Data packages</source>
+        <translation>Pecynnau data</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="306" />
+        <source>Premium data packages ordered on the OS Data Hub web site</source>
+        <translation>Pecynnau data premiwm a archebwyd ar wefan OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="318" />
+        <source>No data packages yet: order one on the OS Data Hub web site (https://osdatahub.os.uk).</source>
+        <translation>Dim pecynnau data eto: archebwch un ar wefan OS Data Hub (https://osdatahub.os.uk).</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="382" />
+        <source>Download all and add to map</source>
+        <translation>Lawrlwytho'r cyfan ac ychwanegu at y map</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="384" />
+        <source>Download all to…</source>
+        <translation>Lawrlwytho'r cyfan i…</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="164" />
+        <source>Cannot write to {0} ({1}): choose another download folder.</source>
+        <translation>Methu ysgrifennu i {0} ({1}): dewiswch ffolder lawrlwytho arall.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="172" />
+        <source>Data packages need the OS Data Hub API key: enter it in the plugin's settings.</source>
+        <translation>Mae angen allwedd API OS Data Hub ar gyfer pecynnau data: rhowch hi yng ngosodiadau'r ategyn.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="182" />
+        <source>Downloading {0} files to {1}…</source>
+        <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="200" />
+        <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
+        <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="205" />
+        <source>{0} files ready in {1}; {2} layers added.</source>
+        <translation>{0} ffeil yn barod yn {1}; ychwanegwyd {2} haen.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="209" />
+        <source>Could not open: {0}.</source>
+        <translation>Methu agor: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="218" />
+        <source>OS Maps needs the OS Data Hub API key and its layer list: open Basemaps in the Browser again.</source>
+        <translation>Mae angen allwedd API OS Data Hub a rhestr haenau OS Maps: agorwch Mapiau sylfaen yn y Browser eto.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="224" />
+        <source>QGIS could not open the OS Maps layer {0}.</source>
+        <translation>Methodd QGIS agor yr haen OS Maps {0}.</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="100" />
+        <source>OS Maps – {style} ({crs})</source>
+        <translation>OS Maps – {style} ({crs})</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="146" />
+        <source>OS Maps API, {style} style in {crs} ({id}).</source>
+        <translation>OS Maps API, arddull {style} yn {crs} ({id}).</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="151" />
+        <source>Every zoom level of this layer is open to all API keys.</source>
+        <translation>Mae pob lefel chwyddo yn yr haen hon yn agored i bob allwedd API.</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="153" />
+        <source>Premium zoom levels are available with this API key: all levels are shown.</source>
+        <translation>Mae lefelau chwyddo premiwm ar gael gyda'r allwedd API hon: mae pob lefel yn cael ei dangos.</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="156" />
+        <source>about 1:{0}</source>
+        <translation>tua 1:{0}</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="157" />
+        <source>This API key has no OS Maps premium plan.</source>
+        <translation>Does gan yr allwedd API hon ddim cynllun premiwm OS Maps.</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="157" />
+        <source>Whether this API key has an OS Maps premium plan is not known, so open levels only are assumed.</source>
+        <translation>Nid yw'n hysbys a oes gan yr allwedd API hon gynllun premiwm OS Maps, felly tybir mai dim ond y lefelau agored sydd ar gael.</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="163" />
+        <source>Zoom levels {first} and closer need a premium plan: the layer is drawn down to zoom level {last} ({scale}) and hidden when zoomed in further, instead of showing broken tiles.</source>
+        <translation>Mae angen cynllun premiwm ar gyfer lefelau chwyddo {first} ac agosach: mae'r haen yn cael ei lluniadu hyd at lefel chwyddo {last} ({scale}) ac yn cael ei chuddio wrth chwyddo i mewn ymhellach, yn hytrach na dangos teils sydd wedi torri.</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="447" />
+        <source>Loading the OS Maps layers</source>
+        <translation>Llwytho haenau OS Maps</translation>
+    </message>
+    <message>
+        <location filename="../core/basemaps.py" line="512" />
+        <source>Loading a preview of {0}</source>
+        <translation>Llwytho rhagolwg o {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/cache.py" line="50" />
+        <source>The cache {0} could not be written: {1}</source>
+        <translation>Methu ysgrifennu'r storfa {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../core/cache.py" line="73" />
+        <source>A thumbnail could not be cached: {0}</source>
+        <translation>Methu cadw llun bach yn y storfa: {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="47" />
+        <source>the key (or secret) was refused (401): check that you copied the project's key from the OS Data Hub, without spaces.</source>
+        <translation>gwrthodwyd yr allwedd (neu'r gyfrinach) (401): gwiriwch eich bod wedi copïo allwedd y prosiect o OS Data Hub, heb fylchau.</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="50" />
+        <source>the key works but this project has no access to this API (403): add the API to the project on the OS Data Hub.</source>
+        <translation>mae'r allwedd yn gweithio ond does gan y prosiect hwn ddim mynediad i'r API hwn (403): ychwanegwch yr API at y prosiect ar OS Data Hub.</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="67" />
+        <source>OS OpenData</source>
+        <translation>OS OpenData</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="63" />
+        <source>reachable, {0} products (no key needed)</source>
+        <translation>ar gael, {0} cynnyrch (dim angen allwedd)</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="74" />
+        <source>the key works: {0} data packages</source>
+        <translation>mae'r allwedd yn gweithio: {0} pecyn data</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="74" />
+        <source>the key works; no data packages yet (order them on the OS Data Hub)</source>
+        <translation>mae'r allwedd yn gweithio; dim pecynnau data eto (archebwch nhw ar OS Data Hub)</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="79" />
+        <source>(signed in with OAuth 2)</source>
+        <translation>(wedi mewngofnodi gydag OAuth 2)</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="89" />
+        <source>premium zoom levels included</source>
+        <translation>lefelau chwyddo premiwm wedi'u cynnwys</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="90" />
+        <source>open zoom levels (no premium plan)</source>
+        <translation>lefelau chwyddo agored (dim cynllun premiwm)</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="91" />
+        <source>premium access unknown</source>
+        <translation>mynediad premiwm yn anhysbys</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="96" />
+        <source>OS Maps basemaps</source>
+        <translation>Mapiau sylfaen OS Maps</translation>
+    </message>
+    <message>
+        <location filename="../core/credential_check.py" line="92" />
+        <source>the key works: {0} layers, {1}</source>
+        <translation>mae'r allwedd yn gweithio: {0} haen, {1}</translation>
+    </message>
+    <message>
+        <location filename="../core/download_task.py" line="96" />
+        <source>Downloading {0}</source>
+        <translation>Lawrlwytho {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="70" />
+        <source>Unexpected error: {0}</source>
+        <translation>Gwall annisgwyl: {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/download_task.py" line="182" />
+        <source>{0} was not unpacked, so it was not added to the map.</source>
+        <translation>Ni chafodd {0} ei dadbacio, felly ni chafodd ei hychwanegu at y map.</translation>
+    </message>
+    <message>
+        <location filename="../core/download_task.py" line="205" />
+        <source>The layers could not be added: {0}</source>
+        <translation>Methu ychwanegu'r haenau: {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/download_task.py" line="211" />
+        <source>A download could not report back: {0}</source>
+        <translation>Methodd lawrlwythiad adrodd yn ôl: {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/grid_layer.py" line="33" />
+        <source>National Grid 100 km squares</source>
+        <translation>Sgwariau 100 km y Grid Cenedlaethol</translation>
+    </message>
+    <message>
+        <location filename="../core/network.py" line="88" />
+        <source>The trusted certificates could not be written to {0}: {1}</source>
+        <translation>Methu ysgrifennu'r tystysgrifau dibynadwy i {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="107" />
+        <source>Cancelled.</source>
+        <translation>Canslwyd.</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="109" />
+        <source>A background task could not report back: {0}</source>
+        <translation>Methodd tasg gefndir adrodd yn ôl: {0}</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="281" />
+        <source>{0}: downloaded and verified</source>
+        <translation>{0}: wedi'i lawrlwytho a'i gwirio</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="283" />
+        <source>{0}: already there</source>
+        <translation>{0}: yno'n barod</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="291" />
+        <source>Cancelled. Partly downloaded files are kept and resume when you run it again.</source>
+        <translation>Canslwyd. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n ei redeg eto.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/provider.py" line="30" />
+        <source>OS Data Hub (Ordnance Survey downloads and basemaps)</source>
+        <translation>OS Data Hub (lawrlwythiadau a mapiau sylfaen Ordnance Survey)</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemap_actions.py" line="17" />
+        <source>This project has OS Maps layers, but no OS Data Hub API key is stored on this computer, so they cannot be drawn. Add the key in Settings → Options → OS Data Hub, then open the project again.</source>
+        <translation>Mae gan y prosiect hwn haenau OS Maps, ond does dim allwedd API OS Data Hub wedi'i chadw ar y cyfrifiadur hwn, felly does dim modd eu lluniadu. Ychwanegwch yr allwedd yn Settings → Options → OS Data Hub, yna agorwch y prosiect eto.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemap_actions.py" line="47" />
+        <source>{0} stops at zoom level {1} (about 1:{2}): closer zoom levels need an OS Maps premium plan, which this API key does not have (or could not be checked).</source>
+        <translation>Mae {0} yn stopio ar lefel chwyddo {1} (tua 1:{2}): mae angen cynllun premiwm OS Maps ar gyfer lefelau chwyddo agosach, a does gan yr allwedd API hon ddim un (neu nid oedd modd gwirio hynny).</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemap_actions.py" line="74" />
+        <source>Add OS basemap</source>
+        <translation>Ychwanegu map sylfaen OS</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemap_actions.py" line="80" />
+        <source>Add the OS Maps Road basemap in the project's CRS (British National Grid or Web Mercator) at the bottom of the layer list</source>
+        <translation>Ychwanegu map sylfaen Road OS Maps yn CRS y prosiect (Grid Cenedlaethol Prydain neu Web Mercator) ar waelod y rhestr haenau</translation>
+    </message>
+</context>
+<context>
+    <name>AddBasemap</name>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="39" />
+        <source>Add an OS Maps basemap</source>
+        <translation>Ychwanegu map sylfaen OS Maps</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="42" />
+        <source>Adds an OS Maps API layer (WMTS) to the project, with the OS attribution. Needs the project's API key, stored in the plugin's settings; it is kept out of saved projects. Without a premium plan the layer is drawn down to the last open zoom level and hidden closer in.
+
+LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (British National Grid) or Road_3857, Outdoor_3857, Light_3857 (Web Mercator).
+
+Output: OUTPUT, the layer added.</source>
+        <translation>Yn ychwanegu haen OS Maps API (WMTS) at y prosiect, gyda phriodoliad OS. Mae angen allwedd API y prosiect, wedi'i chadw yng ngosodiadau'r ategyn; mae'n cael ei chadw allan o brosiectau a gadwyd. Heb gynllun premiwm, mae'r haen yn cael ei lluniadu hyd at y lefel chwyddo agored olaf a'i chuddio'n agosach i mewn.
+
+LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (Grid Cenedlaethol Prydain) neu Road_3857, Outdoor_3857, Light_3857 (Web Mercator).
+
+Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="58" />
+        <source>OS Maps layer (e.g. Road_27700)</source>
+        <translation>Haen OS Maps (e.e. Road_27700)</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="60" />
+        <source>OS Maps layer</source>
+        <translation>Haen OS Maps</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="66" />
+        <source>OS Maps needs an OS Data Hub API key: enter it in the plugin's settings (Settings → Options → OS Data Hub) first.</source>
+        <translation>Mae angen allwedd API OS Data Hub ar OS Maps: rhowch hi yng ngosodiadau'r ategyn (Settings → Options → OS Data Hub) yn gyntaf.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="76" />
+        <source>OS Maps has no layer '{0}'. Its layers are: {1}.</source>
+        <translation>Does gan OS Maps ddim haen '{0}'. Haenau OS Maps yw: {1}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="83" />
+        <source>QGIS could not open the OS Maps layer {0}: check the API key and the network.</source>
+        <translation>Methodd QGIS agor yr haen OS Maps {0}: gwiriwch yr allwedd API a'r rhwydwaith.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="86" />
+        <source>Added {0}</source>
+        <translation>Ychwanegwyd {0}</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/add_basemap.py" line="108" />
+        <source>Using the saved OS Maps layer list: {0}</source>
+        <translation>Yn defnyddio'r rhestr haenau OS Maps a gadwyd: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>BasemapsTab</name>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="52" />
+        <source>OS Maps needs an OS Data Hub API key (a free project on osdatahub.os.uk with the OS Maps API added). Add the key in Settings → Options → OS Data Hub; the layers are listed here then.</source>
+        <translation>Mae angen allwedd API OS Data Hub ar OS Maps (prosiect am ddim ar osdatahub.os.uk gyda'r OS Maps API wedi'i ychwanegu). Ychwanegwch yr allwedd yn Settings → Options → OS Data Hub; wedyn bydd yr haenau'n cael eu rhestru yma.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="65" />
+        <source>Style</source>
+        <translation>Arddull</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="65" />
+        <source>CRS</source>
+        <translation>CRS</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="65" />
+        <source>Zoom levels</source>
+        <translation>Lefelau chwyddo</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="73" />
+        <source>Add to map</source>
+        <translation>Ychwanegu at y map</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="74" />
+        <source>Add the selected OS Maps layer at the bottom of the layer list</source>
+        <translation>Ychwanegu'r haen OS Maps a ddewiswyd ar waelod y rhestr haenau</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="77" />
+        <source>Refresh</source>
+        <translation>Adnewyddu</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="78" />
+        <source>Load the OS Maps layer list again</source>
+        <translation>Llwytho rhestr haenau OS Maps eto</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="115" />
+        <source>Loading the OS Maps layers…</source>
+        <translation>Yn llwytho haenau OS Maps…</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="141" />
+        <source>Showing the saved list: {0}</source>
+        <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="165" />
+        <source>{0} OS Maps layers</source>
+        <translation>{0} haen OS Maps</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="166" />
+        <source>Default for this project: {0} (British National Grid layers for a British National Grid project, Web Mercator otherwise).</source>
+        <translation>Rhagosodiad ar gyfer y prosiect hwn: {0} (haenau Grid Cenedlaethol Prydain ar gyfer prosiect Grid Cenedlaethol Prydain, Web Mercator fel arall).</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="183" />
+        <source>(premium from {0})</source>
+        <translation>(premiwm o {0})</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="201" />
+        <source>Your API key has an OS Maps premium plan: every zoom level is shown.</source>
+        <translation>Mae gan eich allwedd API gynllun premiwm OS Maps: mae pob lefel chwyddo yn cael ei dangos.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="203" />
+        <source>Your API key has no OS Maps premium plan: layers are drawn down to the last open zoom level and hidden closer in, instead of showing broken tiles.</source>
+        <translation>Does gan eich allwedd API ddim cynllun premiwm OS Maps: mae haenau'n cael eu lluniadu hyd at y lefel chwyddo agored olaf a'u cuddio'n agosach i mewn, yn hytrach na dangos teils sydd wedi torri.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="208" />
+        <source>Not yet known whether your API key has an OS Maps premium plan: open zoom levels only are assumed.</source>
+        <translation>Nid yw'n hysbys eto a oes gan eich allwedd API gynllun premiwm OS Maps: tybir mai dim ond y lefelau chwyddo agored sydd ar gael.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="240" />
+        <source>QGIS could not open {0}: check the API key in Settings → Options → OS Data Hub and the network connection.</source>
+        <translation>Methodd QGIS agor {0}: gwiriwch yr allwedd API yn Settings → Options → OS Data Hub a'r cysylltiad rhwydwaith.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="245" />
+        <source>Added {0} at the bottom of the layer list.</source>
+        <translation>Ychwanegwyd {0} ar waelod y rhestr haenau.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="249" />
+        <source>It is drawn down to zoom level {0} (about 1:{1}): closer levels need an OS Maps premium plan.</source>
+        <translation>Mae'n cael ei lluniadu hyd at lefel chwyddo {0} (tua 1:{1}): mae angen cynllun premiwm OS Maps ar gyfer lefelau agosach.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="270" />
+        <source>Could not load the OS Maps layers: {0}</source>
+        <translation>Methu llwytho haenau OS Maps: {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="270" />
+        <source>unknown error</source>
+        <translation>gwall anhysbys</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadAlgorithm</name>
+    <message>
+        <location filename="../processing_provider/base.py" line="179" />
+        <source>Download folder</source>
+        <translation>Ffolder lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="183" />
+        <source>The files go straight into this folder; files already there and verified are not downloaded again.</source>
+        <translation>Mae'r ffeiliau'n mynd yn syth i'r ffolder hwn; nid yw ffeiliau sydd yno'n barod ac wedi'u gwirio yn cael eu lawrlwytho eto.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="186" />
+        <source>Unpack the zip files (safely)</source>
+        <translation>Dadbacio'r ffeiliau zip (yn ddiogel)</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="188" />
+        <source>Load the layers into the project</source>
+        <translation>Llwytho'r haenau i'r prosiect</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="190" />
+        <source>Downloaded files</source>
+        <translation>Ffeiliau a lawrlwythwyd</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="192" />
+        <source>Loaded layers</source>
+        <translation>Haenau a lwythwyd</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="202" />
+        <source>Data packages need an OS Data Hub API key: enter it in the OS Data Hub panel's settings (Settings → Options → OS Data Hub) first.</source>
+        <translation>Mae angen allwedd API OS Data Hub ar gyfer pecynnau data: rhowch hi yng ngosodiadau panel OS Data Hub (Settings → Options → OS Data Hub) yn gyntaf.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="228" />
+        <source>Cancelled.</source>
+        <translation>Canslwyd.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="229" />
+        <source>Downloading {0} files of {1} to {2}</source>
+        <translation>Yn lawrlwytho {0} ffeil o {1} i {2}</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="259" />
+        <source>Could not open {0} as a layer.</source>
+        <translation>Methu agor {0} fel haen.</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadControls</name>
+    <message>
+        <location filename="../ui/download_controls.py" line="48" />
+        <source>Downloads go into a sub-folder per product and version</source>
+        <translation>Mae lawrlwythiadau'n mynd i is-ffolder ar gyfer pob cynnyrch a fersiwn</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="49" />
+        <source>Unpack</source>
+        <translation>Dadbacio</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="50" />
+        <source>Unpack zip files (safely) next to the download</source>
+        <translation>Dadbacio ffeiliau zip (yn ddiogel) wrth ymyl y lawrlwythiad</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="52" />
+        <source>Add to map</source>
+        <translation>Ychwanegu at y map</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="53" />
+        <source>Load the data as layers when the download is done</source>
+        <translation>Llwytho'r data fel haenau pan fydd y lawrlwytho wedi gorffen</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="55" />
+        <source>Download</source>
+        <translation>Lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="56" />
+        <source>Cancel</source>
+        <translation>Canslo</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="91" />
+        <source>Download the ticked files</source>
+        <translation>Lawrlwytho'r ffeiliau sydd wedi'u ticio</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="91" />
+        <source>Tick the files to download first</source>
+        <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="116" />
+        <source>Cannot write to {0} ({1}): choose another download folder.</source>
+        <translation>Methu ysgrifennu i {0} ({1}): dewiswch ffolder lawrlwytho arall.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="149" />
+        <source>queued</source>
+        <translation>yn y ciw</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="134" />
+        <source>Downloading {0} files to {1}…</source>
+        <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="142" />
+        <source>Cancelling…</source>
+        <translation>Yn canslo…</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="149" />
+        <source>downloading</source>
+        <translation>yn lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="150" />
+        <source>verifying</source>
+        <translation>yn gwirio</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="150" />
+        <source>done</source>
+        <translation>wedi gorffen</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="151" />
+        <source>already there</source>
+        <translation>yno'n barod</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="151" />
+        <source>failed</source>
+        <translation>wedi methu</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="152" />
+        <source>cancelled</source>
+        <translation>wedi'i ganslo</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="162" />
+        <source>Folder: {0}</source>
+        <translation>Ffolder: {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="162" />
+        <source>Downloaded and verified: {0}</source>
+        <translation>Wedi'i lawrlwytho a'i gwirio: {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="162" />
+        <source>Already there and verified: {0}</source>
+        <translation>Yno'n barod ac wedi'i gwirio: {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="169" />
+        <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
+        <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="173" />
+        <source>{0} of {1} files failed: {2}</source>
+        <translation>Methodd {0} o {1} ffeil: {2}</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="176" />
+        <source>(details in the OS Data Hub log)</source>
+        <translation>(manylion yn log OS Data Hub)</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="179" />
+        <source>{0} files ready in {1} ({2} already there); {3} layers added.</source>
+        <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod); ychwanegwyd {3} haen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="184" />
+        <source>Could not open: {0}.</source>
+        <translation>Methu agor: {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadDataPackage</name>
+    <message>
+        <location filename="../processing_provider/download_data_package.py" line="27" />
+        <source>Download a data package</source>
+        <translation>Lawrlwytho pecyn data</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_data_package.py" line="30" />
+        <source>Downloads a version of a premium data package that you ordered on the OS Data Hub web site. Needs the project's API key, stored in the plugin's settings. Each file is checked against its published size and md5, unpacked safely and, if asked, loaded as layers when the algorithm completes.
+
+PACKAGE: the data package id, e.g. 0040046952.
+VERSION: a version id, or latest.
+FILES: some of the version's file names, separated by commas; empty for all.
+
+Outputs: FILES (the downloaded files), LAYERS (the layers loaded) and FOLDER.</source>
+        <translation>Yn lawrlwytho fersiwn o becyn data premiwm a archebwyd gennych ar wefan OS Data Hub. Mae angen allwedd API y prosiect, wedi'i chadw yng ngosodiadau'r ategyn. Mae pob ffeil yn cael ei gwirio yn erbyn ei maint a'i md5 cyhoeddedig, ei dadbacio'n ddiogel ac, os gofynnir, ei llwytho fel haenau pan fydd yr algorithm yn gorffen.
+
+PACKAGE: ID y pecyn data, e.e. 0040046952.
+VERSION: ID fersiwn, neu latest.
+FILES: rhai o enwau ffeiliau'r fersiwn, wedi'u gwahanu gan atalnodau; gwag ar gyfer pob un.
+
+Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FOLDER.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_data_package.py" line="42" />
+        <source>Data package id</source>
+        <translation>ID y pecyn data</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_data_package.py" line="44" />
+        <source>Version id, or latest</source>
+        <translation>ID y fersiwn, neu latest</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_data_package.py" line="46" />
+        <source>Only these files (comma separated; empty for all)</source>
+        <translation>Dim ond y ffeiliau hyn (wedi'u gwahanu gan atalnodau; gwag ar gyfer pob un)</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_data_package.py" line="63" />
+        <source>Version {0} of data package {1} has no files to download.</source>
+        <translation>Does gan fersiwn {0} o becyn data {1} ddim ffeiliau i'w lawrlwytho.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_data_package.py" line="71" />
+        <source>Version {0} of data package {1} has no file named '{2}'. Its files are: {3}.</source>
+        <translation>Does gan fersiwn {0} o becyn data {1} ddim ffeil o'r enw '{2}'. Ei ffeiliau yw: {3}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_data_package.py" line="76" />
+        <source>Version {0} ({1})</source>
+        <translation>Fersiwn {0} ({1})</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadOpenData</name>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="43" />
+        <source>Download OS OpenData</source>
+        <translation>Lawrlwytho OS OpenData</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="46" />
+        <source>Downloads the files of an OS OpenData product from the OS Downloads API (no key needed), checks each against the size and md5 the API publishes, unpacks the zips safely and, if asked, loads the data as layers (with the OS attribution) when the algorithm completes.
+
+PRODUCT: the product id, e.g. OpenGreenspace (the list_products algorithm lists them).
+FORMAT: a format of that product, e.g. GeoPackage or ESRI® Shapefile; SUBFORMAT where the product has them, e.g. (MBTiles).
+AREAS: 100 km National Grid squares such as SU, TQ, or GB for all of Great Britain. EXTENT: instead of AREAS, take the squares that this extent touches. With neither, the GB file is taken (or every file when the product has no GB file).
+Downloads resume: files already in the folder and verified are not fetched again.
+
+Outputs: FILES (the downloaded files), LAYERS (the layers loaded) and FOLDER.</source>
+        <translation>Yn lawrlwytho ffeiliau cynnyrch OS OpenData o'r OS Downloads API (dim angen allwedd), yn gwirio pob un yn erbyn y maint a'r md5 y mae'r API yn eu cyhoeddi, yn dadbacio'r ffeiliau zip yn ddiogel ac, os gofynnir, yn llwytho'r data fel haenau (gyda phriodoliad OS) pan fydd yr algorithm yn gorffen.
+
+PRODUCT: ID y cynnyrch, e.e. OpenGreenspace (mae'r algorithm list_products yn eu rhestru).
+FORMAT: un o fformatau'r cynnyrch hwnnw, e.e. GeoPackage neu ESRI® Shapefile; SUBFORMAT lle mae gan y cynnyrch rai, e.e. (MBTiles).
+AREAS: sgwariau 100 km y Grid Cenedlaethol fel SU, TQ, neu GB ar gyfer Prydain Fawr gyfan. EXTENT: yn lle AREAS, cymryd y sgwariau y mae'r estyniad hwn yn eu cyffwrdd. Heb yr un o'r ddau, cymerir y ffeil GB (neu bob ffeil pan nad oes gan y cynnyrch ffeil GB).
+Mae lawrlwythiadau'n parhau: nid yw ffeiliau sydd yn y ffolder yn barod ac wedi'u gwirio yn cael eu nôl eto.
+
+Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FOLDER.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="65" />
+        <source>Product id (e.g. OpenGreenspace)</source>
+        <translation>ID y cynnyrch (e.e. OpenGreenspace)</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="67" />
+        <source>Format (e.g. GeoPackage)</source>
+        <translation>Fformat (e.e. GeoPackage)</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="69" />
+        <source>Subformat</source>
+        <translation>Is-fformat</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="71" />
+        <source>Areas: National Grid squares (SU, TQ) or GB</source>
+        <translation>Ardaloedd: sgwariau'r Grid Cenedlaethol (SU, TQ) neu GB</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="73" />
+        <source>…or the squares that this extent touches</source>
+        <translation>…neu'r sgwariau y mae'r estyniad hwn yn eu cyffwrdd</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="90" />
+        <source>The extent touches no 100 km National Grid square of Great Britain.</source>
+        <translation>Nid yw'r estyniad yn cyffwrdd ag unrhyw sgwâr 100 km o'r Grid Cenedlaethol ym Mhrydain Fawr.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="92" />
+        <source>Squares in the extent: {0}</source>
+        <translation>Sgwariau yn yr estyniad: {0}</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="111" />
+        <source>Product {0} has no files in format '{1}'. Its formats are: {2} (FORMAT / SUBFORMAT).</source>
+        <translation>Does gan gynnyrch {0} ddim ffeiliau yn y fformat '{1}'. Ei fformatau yw: {2} (FORMAT / SUBFORMAT).</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="126" />
+        <source>none</source>
+        <translation>dim</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/download_opendata.py" line="126" />
+        <source>Product {0} has no files for {1} in this format. It has files for: {2}.</source>
+        <translation>Does gan gynnyrch {0} ddim ffeiliau ar gyfer {1} yn y fformat hwn. Mae ganddo ffeiliau ar gyfer: {2}.</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsPanel</name>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="86" />
+        <source>Show only files of this format</source>
+        <translation>Dangos ffeiliau yn y fformat hwn yn unig</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="88" />
+        <source>All areas — or type squares: SU, TQ (or GB)</source>
+        <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="90" />
+        <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
+        <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="95" />
+        <source>Grid on map</source>
+        <translation>Grid ar y map</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="97" />
+        <source>Show the 100 km National Grid squares on the map</source>
+        <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="99" />
+        <source>Pick squares</source>
+        <translation>Dewis sgwariau</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="101" />
+        <source>Click squares on the map to add or remove them</source>
+        <translation>Cliciwch sgwariau ar y map i'w hychwanegu neu i'w tynnu</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="103" />
+        <source>All of GB</source>
+        <translation>Prydain Fawr gyfan</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="104" />
+        <source>The file(s) that cover all of Great Britain</source>
+        <translation>Y ffeil(iau) sy'n cwmpasu Prydain Fawr gyfan</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="107" />
+        <source>Squares in view</source>
+        <translation>Sgwariau yn y golwg</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="108" />
+        <source>Pick the squares that the current map view covers</source>
+        <translation>Dewis y sgwariau sydd i'w gweld ar y map ar hyn o bryd</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="111" />
+        <source>File</source>
+        <translation>Ffeil</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="153" />
+        <source>Format</source>
+        <translation>Fformat</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="111" />
+        <source>Subformat</source>
+        <translation>Is-fformat</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="111" />
+        <source>Area</source>
+        <translation>Ardal</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="111" />
+        <source>Size</source>
+        <translation>Maint</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="111" />
+        <source>Status</source>
+        <translation>Statws</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="128" />
+        <source>Tick all shown</source>
+        <translation>Ticio pob un a ddangosir</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="130" />
+        <source>Untick all</source>
+        <translation>Dad-dicio'r cyfan</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="156" />
+        <source>Areas</source>
+        <translation>Ardaloedd</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="186" />
+        <source>Loading the files of {0}…</source>
+        <translation>Yn llwytho ffeiliau {0}…</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="189" />
+        <source>Loading the files of {0}</source>
+        <translation>Llwytho ffeiliau {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="223" />
+        <source>{0} files</source>
+        <translation>{0} ffeil</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="235" />
+        <source>All formats</source>
+        <translation>Pob fformat</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="262" />
+        <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
+        <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="301" />
+        <source>{0} files ticked, {1}</source>
+        <translation>{0} ffeil wedi'u ticio, {1}</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="353" />
+        <source>{0} has no files for square {1}.</source>
+        <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="368" />
+        <source>No square with files of this product is in the current map view.</source>
+        <translation>Does dim un o sgwariau'r cynnyrch hwn sydd â ffeiliau i'w weld ar y map ar hyn o bryd.</translation>
+    </message>
+</context>
+<context>
+    <name>ListProducts</name>
+    <message>
+        <location filename="../processing_provider/list_products.py" line="40" />
+        <source>List OS OpenData products</source>
+        <translation>Rhestru cynhyrchion OS OpenData</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/list_products.py" line="43" />
+        <source>Writes the OS OpenData catalogue of the OS Downloads API as a table without geometry, one row per product: id (what download_opendata takes as PRODUCT), name, version, formats (FORMAT / SUBFORMAT, separated by commas), areas (the National Grid squares and GB it comes in), category and structures (Vector, Raster).</source>
+        <translation>Yn ysgrifennu catalog OS OpenData yr OS Downloads API fel tabl heb geometreg, un rhes i bob cynnyrch: id (yr hyn y mae download_opendata yn ei gymryd fel PRODUCT), name, version, formats (FORMAT / SUBFORMAT, wedi'u gwahanu gan atalnodau), areas (sgwariau'r Grid Cenedlaethol a GB y mae ar gael ynddynt), category a structures (Vector, Raster).</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/list_products.py" line="52" />
+        <source>OS OpenData products</source>
+        <translation>Cynhyrchion OS OpenData</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/list_products.py" line="95" />
+        <source>{0} products</source>
+        <translation>{0} cynnyrch</translation>
+    </message>
+</context>
+<context>
+    <name>OSDataHubDock</name>
+    <message>
+        <location filename="../ui/dock.py" line="20" />
+        <source>OS Data Hub</source>
+        <translation>OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="31" />
+        <source>OpenData</source>
+        <translation>OpenData</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="33" />
+        <source>Data packages</source>
+        <translation>Pecynnau data</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="35" />
+        <source>Basemaps</source>
+        <translation>Mapiau sylfaen</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="38" />
+        <source>OS Data Hub settings: API key, download folder, rate limit</source>
+        <translation>Gosodiadau OS Data Hub: allwedd API, ffolder lawrlwytho, terfyn cyfradd</translation>
+    </message>
+</context>
+<context>
+    <name>OSDataHubLoaderPlugin</name>
+    <message>
+        <location filename="../plugin.py" line="65" />
+        <source>OS Data Hub</source>
+        <translation>OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="70" />
+        <source>Show or hide the OS Data Hub panel</source>
+        <translation>Dangos neu guddio panel OS Data Hub</translation>
+    </message>
+</context>
+<context>
+    <name>OSDataHubOptionsFactory</name>
+    <message>
+        <location filename="../ui/settings_page.py" line="223" />
+        <source>OS Data Hub</source>
+        <translation>OS Data Hub</translation>
+    </message>
+</context>
+<context>
+    <name>OSDataHubOptionsPage</name>
+    <message>
+        <location filename="../ui/settings_page.py" line="50" />
+        <source>OS OpenData needs no account. Premium data packages and OS Maps basemaps need a project API key from the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (sign up, create a project, add the Downloads API and OS Maps API to it, and copy its key). The key and secret are kept encrypted in the QGIS authentication database, never in project files.</source>
+        <translation>Does dim angen cyfrif ar gyfer OS OpenData. Mae angen allwedd API prosiect o &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; ar gyfer pecynnau data premiwm a mapiau sylfaen OS Maps (cofrestrwch, crëwch brosiect, ychwanegwch y Downloads API a'r OS Maps API ato, a chopïwch ei allwedd). Mae'r allwedd a'r gyfrinach yn cael eu cadw wedi'u hamgryptio yng nghronfa ddata dilysu QGIS, byth mewn ffeiliau prosiect.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="63" />
+        <source>optional: then OAuth 2 is used</source>
+        <translation>dewisol: yna defnyddir OAuth 2</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="65" />
+        <source>Test</source>
+        <translation>Profi</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="66" />
+        <source>Check what these credentials open</source>
+        <translation>Gwirio beth mae'r manylion mewngofnodi hyn yn ei agor</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="67" />
+        <source>Forget credentials</source>
+        <translation>Anghofio'r manylion mewngofnodi</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="72" />
+        <source>OS Data Hub project</source>
+        <translation>Prosiect OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="75" />
+        <source>API key</source>
+        <translation>Allwedd API</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="76" />
+        <source>API secret</source>
+        <translation>Cyfrinach API</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="86" />
+        <source>Live project (600 requests a minute)</source>
+        <translation>Prosiect byw (600 cais y funud)</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="87" />
+        <source>Development project (50 requests a minute)</source>
+        <translation>Prosiect datblygu (50 cais y funud)</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="95" />
+        <source>Advanced: another address for the OS APIs (a mirror, or the local test server). The OS_API_BASE_URL environment variable, when set, wins over this.</source>
+        <translation>Uwch: cyfeiriad arall ar gyfer APIs OS (drych, neu'r gweinydd prawf lleol). Os yw'r newidyn amgylchedd OS_API_BASE_URL wedi'i osod, mae'n cael blaenoriaeth dros hwn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="98" />
+        <source>Downloads</source>
+        <translation>Lawrlwythiadau</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="100" />
+        <source>Download folder</source>
+        <translation>Ffolder lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="101" />
+        <source>Rate limit</source>
+        <translation>Terfyn cyfradd</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="102" />
+        <source>Files at once</source>
+        <translation>Ffeiliau ar y tro</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="103" />
+        <source>API address</source>
+        <translation>Cyfeiriad yr API</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="106" />
+        <source>The environment variable OS_API_BASE_URL is set: {0} is used instead.</source>
+        <translation>Mae'r newidyn amgylchedd OS_API_BASE_URL wedi'i osod: defnyddir {0} yn lle hynny.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="132" />
+        <source>A key is stored in the QGIS authentication database. Leave the fields empty to keep it, or enter a new key to replace it.</source>
+        <translation>Mae allwedd wedi'i chadw yng nghronfa ddata dilysu QGIS. Gadewch y meysydd yn wag i'w chadw, neu rhowch allwedd newydd yn ei lle.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="132" />
+        <source>No key is stored.</source>
+        <translation>Does dim allwedd wedi'i chadw.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="138" />
+        <source>(stored)</source>
+        <translation>(wedi'i chadw)</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="138" />
+        <source>paste the key</source>
+        <translation>gludwch yr allwedd</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="155" />
+        <source>The API address was not changed: it must start with https:// (or http:// for a local test server).</source>
+        <translation>Ni newidiwyd cyfeiriad yr API: rhaid iddo ddechrau gyda https:// (neu http:// ar gyfer gweinydd prawf lleol).</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="161" />
+        <source>The key was saved.</source>
+        <translation>Cadwyd yr allwedd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="163" />
+        <source>The key was not saved: the QGIS authentication database is locked or its master password was not given.</source>
+        <translation>Ni chadwyd yr allwedd: mae cronfa ddata dilysu QGIS wedi'i chloi neu ni roddwyd ei phrif gyfrinair.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="174" />
+        <source>The key and secret were removed.</source>
+        <translation>Tynnwyd yr allwedd a'r gyfrinach.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="180" />
+        <source>Enter an API key first. OS OpenData works without one.</source>
+        <translation>Rhowch allwedd API yn gyntaf. Mae OS OpenData yn gweithio hebddi.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="187" />
+        <source>Testing…</source>
+        <translation>Yn profi…</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="189" />
+        <source>Testing the OS Data Hub key</source>
+        <translation>Profi allwedd OS Data Hub</translation>
+    </message>
+</context>
+<context>
+    <name>OpenDataTab</name>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="84" />
+        <source>Search OS OpenData products…</source>
+        <translation>Chwilio cynhyrchion OS OpenData…</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="87" />
+        <source>Show only products of this category</source>
+        <translation>Dangos cynhyrchion y categori hwn yn unig</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="89" />
+        <source>Vector and raster</source>
+        <translation>Fector a raster</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="90" />
+        <source>Vector</source>
+        <translation>Fector</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="91" />
+        <source>Raster</source>
+        <translation>Raster</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="93" />
+        <source>Refresh</source>
+        <translation>Adnewyddu</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="94" />
+        <source>Load the product list again from the OS Data Hub</source>
+        <translation>Llwytho'r rhestr cynhyrchion eto o OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="100" />
+        <source>Product</source>
+        <translation>Cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="303" />
+        <source>Version</source>
+        <translation>Fersiwn</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="100" />
+        <source>Category</source>
+        <translation>Categori</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="100" />
+        <source>Type</source>
+        <translation>Math</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="195" />
+        <source>Loading the OS OpenData products…</source>
+        <translation>Yn llwytho cynhyrchion OS OpenData…</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="196" />
+        <source>Loading OS OpenData products</source>
+        <translation>Llwytho cynhyrchion OS OpenData</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="217" />
+        <source>Showing the saved list: {0}</source>
+        <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="241" />
+        <source>{0} products (saved list; refreshing…)</source>
+        <translation>{0} cynnyrch (rhestr a gadwyd; yn adnewyddu…)</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="252" />
+        <source>All categories</source>
+        <translation>Pob categori</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="271" />
+        <source>{0} products</source>
+        <translation>{0} cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="272" />
+        <source>{0} of {1} products</source>
+        <translation>{0} o {1} cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="294" />
+        <source>End of life: {0}</source>
+        <translation>Diwedd oes: {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="305" />
+        <source>Formats</source>
+        <translation>Fformatau</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="311" />
+        <source>Areas</source>
+        <translation>Ardaloedd</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="312" />
+        <source>Product id</source>
+        <translation>ID y cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="317" />
+        <source>Product documentation (opens in the browser)</source>
+        <translation>Dogfennaeth y cynnyrch (yn agor yn y porwr)</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="350" />
+        <source>Loading a picture of {0}</source>
+        <translation>Llwytho llun o {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PackagesTab</name>
+    <message>
+        <location filename="../ui/packages_tab.py" line="71" />
+        <source>Open OS Data Hub settings…</source>
+        <translation>Agor gosodiadau OS Data Hub…</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="73" />
+        <source>Refresh</source>
+        <translation>Adnewyddu</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="76" />
+        <source>Package</source>
+        <translation>Pecyn</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="76" />
+        <source>Product</source>
+        <translation>Cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="80" />
+        <source>Created</source>
+        <translation>Crëwyd</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="80" />
+        <source>Product version</source>
+        <translation>Fersiwn y cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="80" />
+        <source>Reason</source>
+        <translation>Rheswm</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="80" />
+        <source>Supply</source>
+        <translation>Cyflenwad</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="80" />
+        <source>Format</source>
+        <translation>Fformat</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="85" />
+        <source>File</source>
+        <translation>Ffeil</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="85" />
+        <source>Size</source>
+        <translation>Maint</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="85" />
+        <source>Status</source>
+        <translation>Statws</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="133" />
+        <source>Data packages are premium OS data ordered on the OS Data Hub. To list and download yours, add your OS Data Hub project API key in the settings. No account yet? &lt;a href="{0}"&gt;Sign up on the OS Data Hub&lt;/a&gt;.</source>
+        <translation>Data OS premiwm a archebwyd ar OS Data Hub yw pecynnau data. I restru a lawrlwytho eich rhai chi, ychwanegwch allwedd API eich prosiect OS Data Hub yn y gosodiadau. Dim cyfrif eto? &lt;a href="{0}"&gt;Cofrestrwch ar OS Data Hub&lt;/a&gt;.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="139" />
+        <source>Loading your data packages…</source>
+        <translation>Yn llwytho eich pecynnau data…</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="140" />
+        <source>Loading OS data packages</source>
+        <translation>Llwytho pecynnau data OS</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="163" />
+        <source>The OS Data Hub refused the stored key: {0} Check the key in the settings (and that the project has the Downloads API).</source>
+        <translation>Gwrthododd OS Data Hub yr allwedd a gadwyd: {0} Gwiriwch yr allwedd yn y gosodiadau (a bod gan y prosiect y Downloads API).</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="173" />
+        <source>You have no data packages yet. Data packages must first be ordered on the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; web site (Data packages → Add data package); then they appear here.</source>
+        <translation>Does gennych chi ddim pecynnau data eto. Rhaid archebu pecynnau data yn gyntaf ar wefan &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (Data packages → Add data package); wedyn byddan nhw'n ymddangos yma.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="178" />
+        <source>{0} data packages</source>
+        <translation>{0} pecyn data</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="205" />
+        <source>Loading versions of {0}</source>
+        <translation>Llwytho fersiynau {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="219" />
+        <source>A change-only update holds only what changed since the previous version: it is not a full copy of the data.</source>
+        <translation>Dim ond yr hyn sydd wedi newid ers y fersiwn flaenorol sydd mewn diweddariad newidiadau yn unig: nid yw'n gopi llawn o'r data.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="231" />
+        <source>Change-only update (COU)</source>
+        <translation>Diweddariad newidiadau yn unig (COU)</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="233" />
+        <source>Full supply</source>
+        <translation>Cyflenwad llawn</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="243" />
+        <source>Loading the files of {0}</source>
+        <translation>Llwytho ffeiliau {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="265" />
+        <source>{0}, version {1}: {2} files. This is a change-only update, not a full supply.</source>
+        <translation>{0}, fersiwn {1}: {2} ffeil. Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="265" />
+        <source>{0}, version {1}: {2} files.</source>
+        <translation>{0}, fersiwn {1}: {2} ffeil.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="289" />
+        <source>{0} files ticked, {1}</source>
+        <translation>{0} ffeil wedi'u ticio, {1}</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="314" />
+        <source>(change-only update)</source>
+        <translation>(diweddariad newidiadau yn unig)</translation>
+    </message>
+</context>
+<context>
+    <name>api</name>
+    <message>
+        <location filename="../api/auth.py" line="29" />
+        <source>check them in Settings → OS Data Hub</source>
+        <translation>gwiriwch nhw yn Settings → OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="30" />
+        <source>The API key or secret was refused (401): {0}</source>
+        <translation>Gwrthodwyd yr allwedd API neu'r gyfrinach (401): {0}</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="60" />
+        <source>No API key was given: {0}.</source>
+        <translation>Ni roddwyd allwedd API: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="124" />
+        <source>OAuth 2 needs both the project's API key and its secret: {0}.</source>
+        <translation>Mae angen allwedd API y prosiect a'i gyfrinach ar OAuth 2: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="170" />
+        <source>an OAuth 2 token</source>
+        <translation>tocyn OAuth 2</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="181" />
+        <source>The OS Data Hub did not answer in time when asked for {0}: check the internet connection and the proxy settings, then try again.</source>
+        <translation>Ni atebodd OS Data Hub mewn pryd i'r cais ar gyfer {0}: gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy, yna rhowch gynnig arall arni.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="186" />
+        <source>Could not reach the OS Data Hub for {0}: check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
+        <translation>Methu cyrraedd OS Data Hub ar gyfer {0}: gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="206" />
+        <source>The OS Data Hub sent an unexpected answer when asked for an OAuth 2 token: no access_token.</source>
+        <translation>Anfonodd OS Data Hub ateb annisgwyl i'r cais am docyn OAuth 2: dim access_token.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="211" />
+        <source>The OS Data Hub sent an empty OAuth 2 token.</source>
+        <translation>Anfonodd OS Data Hub docyn OAuth 2 gwag.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="237" />
+        <source>An API secret was given without its API key: {0}.</source>
+        <translation>Rhoddwyd cyfrinach API heb ei hallwedd API: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="39" />
+        <source>Unknown area code '{0}': use GB (all of Great Britain) or a 100 km National Grid square ({1}).</source>
+        <translation>Cod ardal anhysbys '{0}': defnyddiwch GB (Prydain Fawr gyfan) neu sgwâr 100 km y Grid Cenedlaethol ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="61" />
+        <source>the list of products</source>
+        <translation>y rhestr cynhyrchion</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="66" />
+        <source>product '{0}'</source>
+        <translation>cynnyrch '{0}'</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="95" />
+        <source>the downloads of product '{0}'</source>
+        <translation>lawrlwythiadau cynnyrch '{0}'</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="111" />
+        <source>image {0} of product '{1}'</source>
+        <translation>llun {0} cynnyrch '{1}'</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="121" />
+        <source>the list of data packages</source>
+        <translation>y rhestr pecynnau data</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="125" />
+        <source>data package '{0}'</source>
+        <translation>pecyn data '{0}'</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="129" />
+        <source>the versions of data package '{0}'</source>
+        <translation>fersiynau pecyn data '{0}'</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="135" />
+        <source>version '{0}' of data package '{1}'</source>
+        <translation>fersiwn '{0}' o becyn data '{1}'</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="158" />
+        <source>{0} arrived damaged (cut short or garbled JSON): try again; if it keeps happening, a proxy may be changing the answers.</source>
+        <translation>Cyrhaeddodd {0} yn llwgr (JSON wedi'i dorri'n fyr neu'n annealladwy): rhowch gynnig arall arni; os yw'n dal i ddigwydd, efallai fod dirprwy'n newid yr atebion.</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="162" />
+        <source>{0} did not come as JSON ({1}); a proxy or login page may be in the way.</source>
+        <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="145" />
+        <source>it is empty or a folder reference</source>
+        <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="147" />
+        <source>it contains a folder separator</source>
+        <translation>mae'n cynnwys gwahanydd ffolderi</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="149" />
+        <source>it contains ':' (a drive letter or stream name)</source>
+        <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="151" />
+        <source>it contains control characters</source>
+        <translation>mae'n cynnwys nodau rheoli</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="153" />
+        <source>it starts or ends with a space or ends with a dot</source>
+        <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="155" />
+        <source>it is a reserved device name on Windows</source>
+        <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="157" />
+        <source>it is too long</source>
+        <translation>mae'n rhy hir</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="159" />
+        <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
+        <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="419" />
+        <source>Downloading {0} failed unexpectedly: {1}</source>
+        <translation>Methodd lawrlwytho {0} yn annisgwyl: {1}</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="426" />
+        <source>Cancelled: {0} was not finished; what was downloaded is kept and the next download resumes from there.</source>
+        <translation>Canslwyd: ni orffennwyd {0}; mae'r hyn a lawrlwythwyd yn cael ei gadw a bydd y lawrlwythiad nesaf yn parhau o'r fan honno.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="490" />
+        <source>The server sent the wrong part of {0}; starting that file again.</source>
+        <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="530" />
+        <source>The secure connection for {0} failed: the server's certificate was not trusted. On a network with TLS inspection, add its CA certificate in QGIS (Settings → Options → Authentication). Detail: {1}</source>
+        <translation>Methodd y cysylltiad diogel ar gyfer {0}: nid oedd tystysgrif y gweinydd yn cael ei hymddiried. Ar rwydwaith sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS (Settings → Options → Authentication). Manylion: {1}</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="541" />
+        <source>The download link of {0} is not a valid URL: {1}</source>
+        <translation>Nid yw dolen lawrlwytho {0} yn URL dilys: {1}</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="553" />
+        <source>The OS Data Hub answered a redirect without a target for {0}: try again later.</source>
+        <translation>Atebodd OS Data Hub gydag ailgyfeiriad heb darged ar gyfer {0}: rhowch gynnig arall arni yn nes ymlaen.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="566" />
+        <source>The download link of {0} matches several files, so the OS Data Hub listed them instead of sending one: name the file in the link (fileName=).</source>
+        <translation>Mae dolen lawrlwytho {0} yn cyfateb i sawl ffeil, felly rhestrodd OS Data Hub nhw yn lle anfon un: enwch y ffeil yn y ddolen (fileName=).</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="573" />
+        <source>The download link of {0} redirected more than {1} times; giving up.</source>
+        <translation>Ailgyfeiriodd dolen lawrlwytho {0} fwy na {1} o weithiau; yn rhoi'r gorau iddi.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="599" />
+        <source>the download of {0}</source>
+        <translation>lawrlwytho {0}</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="609" />
+        <source>The storage server refused the signed download link of {0} (403) again and again, even fresh ones: try again later.</source>
+        <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="653" />
+        <source>The connection dropped while downloading {0} ({1} bytes so far, kept to resume).</source>
+        <translation>Torrodd y cysylltiad wrth lawrlwytho {0} ({1} beit hyd yma, wedi'u cadw i barhau).</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="679" />
+        <source>{0} changed while resuming.</source>
+        <translation>Newidiodd {0} wrth barhau.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="692" />
+        <source>The server refused to resume {0}.</source>
+        <translation>Gwrthododd y gweinydd ailddechrau lawrlwytho {0}.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="706" />
+        <source>size {0} bytes instead of {1}</source>
+        <translation>maint {0} beit yn lle {1}</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="709" />
+        <source>md5 {0} instead of {1}</source>
+        <translation>md5 {0} yn lle {1}</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="713" />
+        <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
+        <translation>Cyrhaeddodd {0} yn llwgr ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="722" />
+        <source>{name} was downloaded and verified but could not replace the file already in {folder} ({error}): close it in QGIS or other programs and download again (the verified download is kept as {part}).</source>
+        <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="754" />
+        <source>Downloading {name} failed: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then download again: it resumes where it stopped. Detail: {detail}</source>
+        <translation>Methodd lawrlwytho {name}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna lawrlwythwch eto: bydd yn parhau o'r man lle stopiodd. Manylion: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="20" />
+        <source>check it in Settings → OS Data Hub</source>
+        <translation>gwiriwch hi yn Settings → OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="40" />
+        <source>The OS Data Hub request failed.</source>
+        <translation>Methodd y cais i OS Data Hub.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="49" />
+        <source>The API key was refused (401): {hint}.</source>
+        <translation>Gwrthodwyd yr allwedd API (401): {hint}.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="59" />
+        <source>Access was denied (403): the API key has no rights to this data; check the project's APIs on the OS Data Hub and {hint}.</source>
+        <translation>Gwrthodwyd mynediad (403): does gan yr allwedd API ddim hawl i'r data hwn; gwiriwch APIs y prosiect ar OS Data Hub a {hint}.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="68" />
+        <source>Not found (404): check the product, package, version or file name.</source>
+        <translation>Heb ei ganfod (404): gwiriwch enw'r cynnyrch, y pecyn, y fersiwn neu'r ffeil.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="76" />
+        <source>The OS Data Hub did not accept the request (400): check the options given.</source>
+        <translation>Ni dderbyniodd OS Data Hub y cais (400): gwiriwch yr opsiynau a roddwyd.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="92" />
+        <source>The OS Data Hub rate limit was reached (429): wait a minute and try again, or download fewer files at once.</source>
+        <translation>Cyrhaeddwyd terfyn cyfradd OS Data Hub (429): arhoswch funud a rhowch gynnig arall arni, neu lawrlwythwch lai o ffeiliau ar y tro.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="101" />
+        <source>The OS Data Hub had a server error: try again later.</source>
+        <translation>Cafodd OS Data Hub wall gweinydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="110" />
+        <source>Could not reach the OS Data Hub: check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
+        <translation>Methu cyrraedd OS Data Hub: gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="121" />
+        <source>A downloaded file was damaged (size or md5 mismatch): download it again.</source>
+        <translation>Roedd ffeil a lawrlwythwyd yn llwgr (nid yw'r maint neu'r md5 yn cyfateb): lawrlwythwch hi eto.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="131" />
+        <source>The zip file is damaged or unsafe and was not unpacked: download it again.</source>
+        <translation>Mae'r ffeil zip yn llwgr neu'n anniogel ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="141" />
+        <source>A file could not be written: check the download folder.</source>
+        <translation>Methu ysgrifennu ffeil: gwiriwch y ffolder lawrlwytho.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="144" />
+        <source>Could not write {path}: {advice}.</source>
+        <translation>Methu ysgrifennu {path}: {advice}.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="145" />
+        <source>Could not create the download folder {path}: {advice}.</source>
+        <translation>Methu creu'r ffolder lawrlwytho {path}: {advice}.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="152" />
+        <source>the disk is full. Free some space or choose another download folder, then download again (what is already downloaded is kept)</source>
+        <translation>mae'r ddisg yn llawn. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna lawrlwythwch eto (mae'r hyn sydd eisoes wedi'i lawrlwytho yn cael ei gadw)</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="156" />
+        <source>there is no permission to write there. Choose another download folder</source>
+        <translation>does dim caniatâd i ysgrifennu yno. Dewiswch ffolder lawrlwytho arall</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="159" />
+        <source>{0}. Check the download folder</source>
+        <translation>{0}. Gwiriwch y ffolder lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="173" />
+        <source>Cancelled.</source>
+        <translation>Canslwyd.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="238" />
+        <source>The API key was refused (401) for {what}: {hint}.</source>
+        <translation>Gwrthodwyd yr allwedd API (401) ar gyfer {what}: {hint}.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="242" />
+        <source>Access was denied (403) for {what}: the API key has no rights to it; check the project's APIs on the OS Data Hub and {hint}.</source>
+        <translation>Gwrthodwyd mynediad (403) ar gyfer {what}: does gan yr allwedd API ddim hawl i hynny; gwiriwch APIs y prosiect ar OS Data Hub a {hint}.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="247" />
+        <source>Not found (404): {what}. Check the product, package, version or file name.</source>
+        <translation>Heb ei ganfod (404): {what}. Gwiriwch enw'r cynnyrch, y pecyn, y fersiwn neu'r ffeil.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="251" />
+        <source>The OS Data Hub rate limit was reached (429) for {what}: wait a minute and try again, or download fewer files at once.</source>
+        <translation>Cyrhaeddwyd terfyn cyfradd OS Data Hub (429) ar gyfer {what}: arhoswch funud a rhowch gynnig arall arni, neu lawrlwythwch lai o ffeiliau ar y tro.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="255" />
+        <source>The OS Data Hub had a server error ({status}) for {what}: try again later.</source>
+        <translation>Cafodd OS Data Hub wall gweinydd ({status}) ar gyfer {what}: rhowch gynnig arall arni yn nes ymlaen.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="259" />
+        <source>The OS Data Hub did not accept the request ({status}) for {what}: check the options given.</source>
+        <translation>Ni dderbyniodd OS Data Hub y cais ({status}) ar gyfer {what}: gwiriwch yr opsiynau a roddwyd.</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="264" />
+        <source>The server said: {0}</source>
+        <translation>Dywedodd y gweinydd: {0}</translation>
+    </message>
+    <message>
+        <location filename="../api/http.py" line="92" />
+        <source>the proxy refused the connection</source>
+        <translation>gwrthododd y dirprwy y cysylltiad</translation>
+    </message>
+    <message>
+        <location filename="../api/http.py" line="94" />
+        <source>the secure connection failed (behind a proxy that inspects TLS, add its CA certificate in QGIS: Settings → Options → Authentication)</source>
+        <translation>methodd y cysylltiad diogel (y tu ôl i ddirprwy sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS: Settings → Options → Authentication)</translation>
+    </message>
+    <message>
+        <location filename="../api/http.py" line="98" />
+        <source>no answer within {0:g} s</source>
+        <translation>dim ateb o fewn {0:g} eiliad</translation>
+    </message>
+    <message>
+        <location filename="../api/http.py" line="99" />
+        <source>the connection failed or was dropped</source>
+        <translation>methodd y cysylltiad neu cafodd ei dorri</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="21" />
+        <source>A data package</source>
+        <translation>Pecyn data</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="22" />
+        <source>A data package file</source>
+        <translation>Ffeil pecyn data</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="23" />
+        <source>A data package version</source>
+        <translation>Fersiwn pecyn data</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="24" />
+        <source>A product</source>
+        <translation>Cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="25" />
+        <source>A product download</source>
+        <translation>Lawrlwythiad cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="26" />
+        <source>A product format</source>
+        <translation>Fformat cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="30" />
+        <source>The OS Data Hub sent an unexpected answer: {0}</source>
+        <translation>Anfonodd OS Data Hub ateb annisgwyl: {0}</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="36" />
+        <source>{what} is not a JSON object but {kind}.</source>
+        <translation>{what}: {kind} yn lle gwrthrych JSON.</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="52" />
+        <source>{what} has no '{name}'.</source>
+        <translation>{what} heb '{name}'.</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="109" />
+        <source>{what} is not a JSON array but {kind}.</source>
+        <translation>{what}: {kind} yn lle arae JSON.</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="80" />
+        <source>The API address must start with https:// (got '{0}').</source>
+        <translation>Rhaid i gyfeiriad yr API ddechrau gyda https:// (cafwyd '{0}').</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="168" />
+        <source>Could not ask the OS Data Hub for {0}: {1}</source>
+        <translation>Methu anfon cais i OS Data Hub ar gyfer {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="177" />
+        <source>{0} redirected to '{1}'.</source>
+        <translation>Ailgyfeiriodd {0} i '{1}'.</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="180" />
+        <source>{0} redirected more than {1} times.</source>
+        <translation>Ailgyfeiriodd {0} fwy na {1} o weithiau.</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="186" />
+        <source>Could not reach the OS Data Hub ({host}) for {what}: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
+        <translation>Methu cyrraedd OS Data Hub ({host}) ar gyfer {what}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="200" />
+        <source>{0} is larger than {1} MB.</source>
+        <translation>Mae {0} yn fwy na {1} MB.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="105" />
+        <source>{0} unpacks to more than {1}, the limit: it looks like a zip bomb and was not unpacked.</source>
+        <translation>Mae {0} yn dadbacio i fwy na {1}, y terfyn: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="150" />
+        <source>The zip file {0} is empty (0 bytes): there is nothing to unpack. If the OS Data Hub lists it with a size of 0, the file itself is empty; ask Ordnance Survey about it.</source>
+        <translation>Mae'r ffeil zip {0} yn wag (0 beit): does dim i'w ddadbacio. Os yw OS Data Hub yn ei rhestru gyda maint 0, mae'r ffeil ei hun yn wag; gofynnwch i Ordnance Survey amdani.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="162" />
+        <source>The zip file {0} does not exist.</source>
+        <translation>Nid yw'r ffeil zip {0} yn bodoli.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="168" />
+        <source>{0} (inside {1})</source>
+        <translation>{0} (y tu mewn i {1})</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="193" />
+        <source>{0} has {1} members, more than the limit of {2}: it looks like a zip bomb and was not unpacked.</source>
+        <translation>Mae gan {0} {1} eitem, mwy na'r terfyn o {2}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="210" />
+        <source>{0} holds '{1}' twice: the zip is malformed and was not unpacked. Download it again.</source>
+        <translation>Mae {0} yn cynnwys '{1}' ddwywaith: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="219" />
+        <source>{0} has '{1}' both as a file and as a folder: the zip is malformed and was not unpacked. Download it again.</source>
+        <translation>Mae gan {0} '{1}' fel ffeil ac fel ffolder: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="226" />
+        <source>{0} would expand {1:.0f} times (more than {2:.0f}) to {3}: it looks like a zip bomb and was not unpacked.</source>
+        <translation>Byddai {0} yn ehangu {1:.0f} gwaith (mwy na {2:.0f}) i {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="231" />
+        <source>{0} declares {1} of files, which would make {2} unpacked in all, more than the limit of {3}: it looks like a zip bomb and was not unpacked.</source>
+        <translation>Mae {0} yn datgan {1} o ffeiliau, a fyddai'n golygu {2} wedi'u dadbacio i gyd, mwy na'r terfyn o {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="238" />
+        <source>Not enough disk space to unpack {0}: it needs {1}, {2} are free in {3}.</source>
+        <translation>Dim digon o le ar y ddisg i ddadbacio {0}: mae angen {1}, ac mae {2} yn rhydd yn {3}.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="281" />
+        <source>'{0}' in {1} holds more than the {2} bytes it declares: the zip is hostile or damaged and was not unpacked.</source>
+        <translation>Mae '{0}' yn {1} yn cynnwys mwy na'r {2} beit y mae'n eu datgan: mae'r ffeil zip yn faleisus neu'n llwgr ac ni chafodd ei dadbacio.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="313" />
+        <source>{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; nothing was written.</source>
+        <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}. Mae'r ffeil zip yn anniogel neu'n llwgr; ni ysgrifennwyd dim.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="318" />
+        <source>contains control characters</source>
+        <translation>yn cynnwys nodau rheoli</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="321" />
+        <source>is an absolute or network (UNC) path</source>
+        <translation>yn llwybr absoliwt neu rwydwaith (UNC)</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="323" />
+        <source>contains ':' (a drive letter or a Windows stream name)</source>
+        <translation>yn cynnwys ':' (llythyren gyriant neu enw ffrwd Windows)</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="327" />
+        <source>would be written outside the target folder ('..')</source>
+        <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed ('..')</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="332" />
+        <source>would be written outside the target folder (through a link)</source>
+        <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed (drwy ddolen)</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="339" />
+        <source>{label} was not unpacked: its member {name!r} {why}.</source>
+        <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="345" />
+        <source>is a symbolic link, which is refused</source>
+        <translation>yn ddolen symbolaidd, sy'n cael ei gwrthod</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="347" />
+        <source>is encrypted (password-protected zips are not supported)</source>
+        <translation>wedi'i hamgryptio (nid yw ffeiliau zip wedi'u diogelu gan gyfrinair yn cael eu cefnogi)</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="350" />
+        <source>uses compression method {0}, which cannot be unpacked here (Deflate64 is 9); unpack it with another tool</source>
+        <translation>yn defnyddio dull cywasgu {0}, nad oes modd ei ddadbacio yma (Deflate64 yw 9); dadbaciwch hi gydag offeryn arall</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="355" />
+        <source>expands {0:.0f} times (more than {1:.0f}): it looks like a zip bomb</source>
+        <translation>yn ehangu {0:.0f} gwaith (mwy na {1:.0f}): mae'n edrych fel bom zip</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="368" />
+        <source>The zip file {0} is damaged ({1}) and was not unpacked: download it again.</source>
+        <translation>Mae'r ffeil zip {0} yn llwgr ({1}) ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="381" />
+        <source>{0} bytes</source>
+        <translation>{0} beit</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="45" />
+        <source>British National Grid</source>
+        <translation>Grid Cenedlaethol Prydain</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="46" />
+        <source>Web Mercator</source>
+        <translation>Web Mercator</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="211" />
+        <source>The saved OS Maps layer list is damaged ({0}).</source>
+        <translation>Mae'r rhestr haenau OS Maps a gadwyd yn llwgr ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="293" />
+        <source>{0} has no whole number in {1} ('{2}')</source>
+        <translation>{0}: dim rhif cyfan yn {1} ('{2}')</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="298" />
+        <source>The OS Maps capabilities could not be read: {0}.</source>
+        <translation>Methu darllen galluoedd OS Maps: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="304" />
+        <source>tile matrix '{0}' of '{1}'</source>
+        <translation>matrics teils '{0}' o '{1}'</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="309" />
+        <source>{0} has no scale or top-left corner</source>
+        <translation>{0}: dim graddfa na chornel chwith uchaf</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="312" />
+        <source>{0} has no identifier, scale or top-left corner</source>
+        <translation>{0}: dim dynodydd, graddfa na chornel chwith uchaf</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="339" />
+        <source>the limits of tile matrix '{0}'</source>
+        <translation>terfynau matrics teils '{0}'</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="419" />
+        <source>it is not XML ({0}); a proxy or login page may be in the way</source>
+        <translation>nid XML ydyw ({0}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="427" />
+        <source>The OS Maps API answered with an error: {0}.</source>
+        <translation>Atebodd OS Maps API gyda gwall: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="427" />
+        <source>no details</source>
+        <translation>dim manylion</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="431" />
+        <source>it is a '{0}' document, not WMTS capabilities</source>
+        <translation>dogfen '{0}' ydyw, nid galluoedd WMTS</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="435" />
+        <source>it lists no Contents</source>
+        <translation>nid yw'n rhestru Contents</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="443" />
+        <source>it lists no layers</source>
+        <translation>nid yw'n rhestru unrhyw haenau</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="490" />
+        <source>OS Maps needs an OS Data Hub API key: add it in Settings → OS Data Hub.</source>
+        <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → OS Data Hub.</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="498" />
+        <source>the OS Maps layer list (WMTS capabilities)</source>
+        <translation>rhestr haenau OS Maps (galluoedd WMTS)</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="527" />
+        <source>tile {0}/{1}/{2} of OS Maps layer '{3}'</source>
+        <translation>teilsen {0}/{1}/{2} o haen OS Maps '{3}'</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="536" />
+        <source>OS Maps layer '{0}' has no zoom level {1}.</source>
+        <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo {1}.</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="549" />
+        <source>OS Maps layer '{0}' has no open zoom level.</source>
+        <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo agored.</translation>
+    </message>
+</context>
+</TS>
