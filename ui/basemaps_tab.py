@@ -11,6 +11,7 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -54,6 +55,10 @@ class BasemapsTab(QWidget):
             "OS Maps API added). Add the key in Settings → Options → OS Data Hub; the layers "
             "are listed here then."
         ))
+        # A long text (Welsh is) wraps instead of setting the dock's width.
+        policy = self.no_key.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Ignored)
+        self.no_key.setSizePolicy(policy)
         self.busy = busy_bar(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)

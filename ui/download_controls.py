@@ -10,7 +10,6 @@ from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -23,6 +22,7 @@ from ..api.download import DownloadItem
 from ..core.context import ApiContext
 from ..core.download_task import DownloadRequest, DownloadTask
 from ..core.tasks import TaskRegistry, cancel_task
+from .flow_layout import button_group, wrapping_row
 from .messages import notify
 
 
@@ -67,16 +67,15 @@ class DownloadControls(QWidget):
         self.download_button.clicked.connect(self.downloadClicked)
         self.cancel_button.clicked.connect(self.cancel)
 
-        options = QHBoxLayout()
-        options.addWidget(self.unpack)
-        options.addWidget(self.add_to_map)
-        options.addStretch()
-        options.addWidget(self.cancel_button)
-        options.addWidget(self.download_button)
+        # Wraps when the dock is narrow; Download stays at the right.
+        options = wrapping_row(self, [
+            self.unpack, self.add_to_map,
+            button_group(self, [self.cancel_button, self.download_button]),
+        ], last_right=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.folder)
-        layout.addLayout(options)
+        layout.addWidget(options)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self.set_ready(False)

@@ -33,6 +33,7 @@ from ..core.download_task import DownloadTask, folder_name
 from ..core.grid_layer import SquarePickerTool, create_grid_layer, select_codes, squares_in_extent
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
+from .flow_layout import wrapping_row
 from .messages import notify
 
 DOWNLOAD_ROLE = Qt.UserRole + 1
@@ -160,18 +161,14 @@ class DownloadsPanel(QWidget):
                 (self.grid_button, self.pick_button, self.view_button, self.gb_button)):
             button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             map_buttons.addWidget(button, index // 2, index % 2)
-        ticks = QHBoxLayout()
-        ticks.addWidget(self.tick_all)
-        ticks.addWidget(self.tick_none)
-        ticks.addStretch()
-        ticks.addWidget(self.total)
+        ticks = wrapping_row(self, [self.tick_all, self.tick_none, self.total], last_right=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addLayout(areas)
         layout.addLayout(map_buttons)
         layout.addWidget(self.table)
-        layout.addLayout(ticks)
+        layout.addWidget(ticks)
         layout.addWidget(self.controls)
         self._update_total()
 
