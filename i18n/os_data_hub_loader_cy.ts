@@ -413,107 +413,107 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
 <context>
     <name>BasemapsTab</name>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="52" />
+        <location filename="../ui/basemaps_tab.py" line="53" />
         <source>OS Maps needs an OS Data Hub API key (a free project on osdatahub.os.uk with the OS Maps API added). Add the key in Settings → Options → OS Data Hub; the layers are listed here then.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps (prosiect am ddim ar osdatahub.os.uk gyda'r OS Maps API wedi'i ychwanegu). Ychwanegwch yr allwedd yn Settings → Options → OS Data Hub; wedyn bydd yr haenau'n cael eu rhestru yma.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="65" />
+        <location filename="../ui/basemaps_tab.py" line="70" />
         <source>Style</source>
         <translation>Arddull</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="65" />
+        <location filename="../ui/basemaps_tab.py" line="70" />
         <source>CRS</source>
         <translation>CRS</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="65" />
+        <location filename="../ui/basemaps_tab.py" line="70" />
         <source>Zoom levels</source>
         <translation>Lefelau chwyddo</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="73" />
+        <location filename="../ui/basemaps_tab.py" line="78" />
         <source>Add to map</source>
         <translation>Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="74" />
+        <location filename="../ui/basemaps_tab.py" line="79" />
         <source>Add the selected OS Maps layer at the bottom of the layer list</source>
         <translation>Ychwanegu'r haen OS Maps a ddewiswyd ar waelod y rhestr haenau</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="77" />
+        <location filename="../ui/basemaps_tab.py" line="82" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="78" />
+        <location filename="../ui/basemaps_tab.py" line="83" />
         <source>Load the OS Maps layer list again</source>
         <translation>Llwytho rhestr haenau OS Maps eto</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="115" />
+        <location filename="../ui/basemaps_tab.py" line="120" />
         <source>Loading the OS Maps layers…</source>
         <translation>Yn llwytho haenau OS Maps…</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="141" />
+        <location filename="../ui/basemaps_tab.py" line="146" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="165" />
+        <location filename="../ui/basemaps_tab.py" line="170" />
         <source>{0} OS Maps layers</source>
         <translation>{0} haen OS Maps</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="166" />
+        <location filename="../ui/basemaps_tab.py" line="171" />
         <source>Default for this project: {0} (British National Grid layers for a British National Grid project, Web Mercator otherwise).</source>
         <translation>Rhagosodiad ar gyfer y prosiect hwn: {0} (haenau Grid Cenedlaethol Prydain ar gyfer prosiect Grid Cenedlaethol Prydain, Web Mercator fel arall).</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="183" />
+        <location filename="../ui/basemaps_tab.py" line="188" />
         <source>(premium from {0})</source>
         <translation>(premiwm o {0})</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="201" />
+        <location filename="../ui/basemaps_tab.py" line="206" />
         <source>Your API key has an OS Maps premium plan: every zoom level is shown.</source>
         <translation>Mae gan eich allwedd API gynllun premiwm OS Maps: mae pob lefel chwyddo yn cael ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="203" />
+        <location filename="../ui/basemaps_tab.py" line="208" />
         <source>Your API key has no OS Maps premium plan: layers are drawn down to the last open zoom level and hidden closer in, instead of showing broken tiles.</source>
         <translation>Does gan eich allwedd API ddim cynllun premiwm OS Maps: mae haenau'n cael eu lluniadu hyd at y lefel chwyddo agored olaf a'u cuddio'n agosach i mewn, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="208" />
+        <location filename="../ui/basemaps_tab.py" line="213" />
         <source>Not yet known whether your API key has an OS Maps premium plan: open zoom levels only are assumed.</source>
         <translation>Nid yw'n hysbys eto a oes gan eich allwedd API gynllun premiwm OS Maps: tybir mai dim ond y lefelau chwyddo agored sydd ar gael.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="240" />
+        <location filename="../ui/basemaps_tab.py" line="245" />
         <source>QGIS could not open {0}: check the API key in Settings → Options → OS Data Hub and the network connection.</source>
         <translation>Methodd QGIS agor {0}: gwiriwch yr allwedd API yn Settings → Options → OS Data Hub a'r cysylltiad rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="245" />
+        <location filename="../ui/basemaps_tab.py" line="250" />
         <source>Added {0} at the bottom of the layer list.</source>
         <translation>Ychwanegwyd {0} ar waelod y rhestr haenau.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="249" />
+        <location filename="../ui/basemaps_tab.py" line="254" />
         <source>It is drawn down to zoom level {0} (about 1:{1}): closer levels need an OS Maps premium plan.</source>
         <translation>Mae'n cael ei lluniadu hyd at lefel chwyddo {0} (tua 1:{1}): mae angen cynllun premiwm OS Maps ar gyfer lefelau agosach.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="270" />
+        <location filename="../ui/basemaps_tab.py" line="275" />
         <source>Could not load the OS Maps layers: {0}</source>
         <translation>Methu llwytho haenau OS Maps: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="270" />
+        <location filename="../ui/basemaps_tab.py" line="275" />
         <source>unknown error</source>
         <translation>gwall anhysbys</translation>
     </message>
@@ -609,102 +609,102 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Canslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="91" />
+        <location filename="../ui/download_controls.py" line="90" />
         <source>Download the ticked files</source>
         <translation>Lawrlwytho'r ffeiliau sydd wedi'u ticio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="91" />
+        <location filename="../ui/download_controls.py" line="90" />
         <source>Tick the files to download first</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="116" />
+        <location filename="../ui/download_controls.py" line="115" />
         <source>Cannot write to {0} ({1}): choose another download folder.</source>
         <translation>Methu ysgrifennu i {0} ({1}): dewiswch ffolder lawrlwytho arall.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="149" />
+        <location filename="../ui/download_controls.py" line="148" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="134" />
+        <location filename="../ui/download_controls.py" line="133" />
         <source>Downloading {0} files to {1}…</source>
         <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="142" />
+        <location filename="../ui/download_controls.py" line="141" />
         <source>Cancelling…</source>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="149" />
+        <location filename="../ui/download_controls.py" line="148" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="150" />
+        <location filename="../ui/download_controls.py" line="149" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="150" />
+        <location filename="../ui/download_controls.py" line="149" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="151" />
+        <location filename="../ui/download_controls.py" line="150" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="151" />
+        <location filename="../ui/download_controls.py" line="150" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="152" />
+        <location filename="../ui/download_controls.py" line="151" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="162" />
+        <location filename="../ui/download_controls.py" line="161" />
         <source>Folder: {0}</source>
         <translation>Ffolder: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="162" />
+        <location filename="../ui/download_controls.py" line="161" />
         <source>Downloaded and verified: {0}</source>
         <translation>Wedi'i lawrlwytho a'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="162" />
+        <location filename="../ui/download_controls.py" line="161" />
         <source>Already there and verified: {0}</source>
         <translation>Yno'n barod ac wedi'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="169" />
+        <location filename="../ui/download_controls.py" line="168" />
         <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
         <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="173" />
+        <location filename="../ui/download_controls.py" line="172" />
         <source>{0} of {1} files failed: {2}</source>
         <translation>Methodd {0} o {1} ffeil: {2}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="176" />
+        <location filename="../ui/download_controls.py" line="175" />
         <source>(details in the OS Data Hub log)</source>
         <translation>(manylion yn log OS Data Hub)</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="179" />
+        <location filename="../ui/download_controls.py" line="178" />
         <source>{0} files ready in {1} ({2} already there); {3} layers added.</source>
         <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod); ychwanegwyd {3} haen.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="184" />
+        <location filename="../ui/download_controls.py" line="183" />
         <source>Could not open: {0}.</source>
         <translation>Methu agor: {0}.</translation>
     </message>
@@ -844,142 +844,142 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../ui/downloads_panel.py" line="86" />
+        <location filename="../ui/downloads_panel.py" line="87" />
         <source>Show only files of this format</source>
         <translation>Dangos ffeiliau yn y fformat hwn yn unig</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="88" />
+        <location filename="../ui/downloads_panel.py" line="89" />
         <source>All areas — or type squares: SU, TQ (or GB)</source>
         <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="90" />
+        <location filename="../ui/downloads_panel.py" line="91" />
         <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
         <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="95" />
+        <location filename="../ui/downloads_panel.py" line="96" />
         <source>Grid on map</source>
         <translation>Grid ar y map</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="97" />
+        <location filename="../ui/downloads_panel.py" line="98" />
         <source>Show the 100 km National Grid squares on the map</source>
         <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="99" />
+        <location filename="../ui/downloads_panel.py" line="100" />
         <source>Pick squares</source>
         <translation>Dewis sgwariau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="101" />
+        <location filename="../ui/downloads_panel.py" line="102" />
         <source>Click squares on the map to add or remove them</source>
         <translation>Cliciwch sgwariau ar y map i'w hychwanegu neu i'w tynnu</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="103" />
+        <location filename="../ui/downloads_panel.py" line="104" />
         <source>All of GB</source>
         <translation>Prydain Fawr gyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="104" />
+        <location filename="../ui/downloads_panel.py" line="105" />
         <source>The file(s) that cover all of Great Britain</source>
         <translation>Y ffeil(iau) sy'n cwmpasu Prydain Fawr gyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="107" />
+        <location filename="../ui/downloads_panel.py" line="108" />
         <source>Squares in view</source>
         <translation>Sgwariau yn y golwg</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="108" />
+        <location filename="../ui/downloads_panel.py" line="109" />
         <source>Pick the squares that the current map view covers</source>
         <translation>Dewis y sgwariau sydd i'w gweld ar y map ar hyn o bryd</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="111" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="153" />
+        <location filename="../ui/downloads_panel.py" line="154" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="111" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>Subformat</source>
         <translation>Is-fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="111" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>Area</source>
         <translation>Ardal</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="111" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="111" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="128" />
+        <location filename="../ui/downloads_panel.py" line="129" />
         <source>Tick all shown</source>
         <translation>Ticio pob un a ddangosir</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="130" />
+        <location filename="../ui/downloads_panel.py" line="131" />
         <source>Untick all</source>
         <translation>Dad-dicio'r cyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="156" />
+        <location filename="../ui/downloads_panel.py" line="157" />
         <source>Areas</source>
         <translation>Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="186" />
+        <location filename="../ui/downloads_panel.py" line="183" />
         <source>Loading the files of {0}…</source>
         <translation>Yn llwytho ffeiliau {0}…</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="189" />
+        <location filename="../ui/downloads_panel.py" line="186" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="223" />
+        <location filename="../ui/downloads_panel.py" line="220" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="235" />
+        <location filename="../ui/downloads_panel.py" line="232" />
         <source>All formats</source>
         <translation>Pob fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="262" />
+        <location filename="../ui/downloads_panel.py" line="259" />
         <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
         <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="301" />
+        <location filename="../ui/downloads_panel.py" line="298" />
         <source>{0} files ticked, {1}</source>
-        <translation>{0} ffeil wedi'u ticio, {1}</translation>
+        <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="353" />
+        <location filename="../ui/downloads_panel.py" line="350" />
         <source>{0} has no files for square {1}.</source>
         <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="368" />
+        <location filename="../ui/downloads_panel.py" line="365" />
         <source>No square with files of this product is in the current map view.</source>
         <translation>Does dim un o sgwariau'r cynnyrch hwn sydd â ffeiliau i'w weld ar y map ar hyn o bryd.</translation>
     </message>
@@ -1452,7 +1452,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     <message>
         <location filename="../ui/packages_tab.py" line="289" />
         <source>{0} files ticked, {1}</source>
-        <translation>{0} ffeil wedi'u ticio, {1}</translation>
+        <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
         <location filename="../ui/packages_tab.py" line="314" />
