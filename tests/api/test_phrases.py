@@ -1,0 +1,82 @@
+"""api messages are English strings that remember how to translate them (api.phrases), and api
+stays free of Qt and QGIS."""
+
+from __future__ import annotations
+
+import ast
+import errno
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from api.errors import (
+    CREATE_FOLDER,
+    AuthenticationError,
+    OSAPIError,
+    error_for_status,
+    local_file_error,
+)
+from api.phrases import QT_TRANSLATE_NOOP, Phrase, join
+
+API = Path(__file__).resolve().parents[2] / "api"
+
+
+def test_a_phrase_is_its_english_text():
+    what = QT_TRANSLATE_NOOP("api", "the list of products")
+    phrase = QT_TRANSLATE_NOOP("api", "Not found (404): {what}.").format(what=what)
+    assert phrase == "Not found (404): the list of products."
+    assert isinstance(phrase, str) and isinstance(phrase, Phrase)
+    assert (phrase.context, phrase.source) == ("api", "Not found (404): {what}.")
+    assert phrase.kwargs == {"what": what} and phrase.kwargs["what"].source == what
+
+
+def test_joined_phrases_keep_their_parts():
+    first = QT_TRANSLATE_NOOP("api", "Cancelled.")
+    second = QT_TRANSLATE_NOOP("api", "The server said: {0}").format("busy")
+    joined = join((first, second))
+    assert joined == "Cancelled. The server said: busy"
+    assert joined.context is None and joined.args == (first, second)
+    added = first + " x"
+    assert added == "Cancelled. x" and added.args == (first, " x")
+    assert ("x " + first).args == ("x ", first)
+    assert f"{first}!" == "Cancelled.!" and type(f"{first}!") is str
+
+
+def test_a_phrase_survives_pickling():
+    phrase = QT_TRANSLATE_NOOP("api", "{0} bytes").format(12)
+    again = pickle.loads(pickle.dumps(phrase))
+    assert again == phrase and again.source == "{0} bytes" and again.args == (12,)
+
+
+def test_error_messages_are_phrases_and_read_as_before():
+    error = error_for_status(401, what=QT_TRANSLATE_NOOP("api", "the list of products"),
+                             body=b'{"fault": {"faultstring": "Invalid ApiKey"}}')
+    assert isinstance(error, AuthenticationError) and error.exit_code == 3
+    assert str(error) == ("The API key was refused (401) for the list of products: check it in "
+                          "Settings → OS Data Hub. The server said: Invalid ApiKey")
+    assert isinstance(error.args[0], Phrase)
+    assert isinstance(OSAPIError().args[0], Phrase)
+    full = local_file_error("/data", OSError(errno.ENOSPC, "No space"), CREATE_FOLDER)
+    assert str(full).startswith("Could not create the download folder /data: the disk is full.")
+    assert full.args[0].kwargs["advice"].source.startswith("the disk is full.")
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_api_imports_neither_qt_nor_qgis():
+    for path in sorted(API.glob("*.py")):
+        assert not _imports(path) & {"qgis", "PyQt5", "PyQt6", "sip", "osgeo"}, path.name
+    code = ("import sys, api, api.cli, api.download, api.unpack, api.wmts; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=API.parent, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == "[]"
