@@ -141,7 +141,7 @@
     <message>
         <location filename="../browser/session.py" line="218" />
         <source>OS Maps needs the OS Data Hub API key and its layer list: open Basemaps in the Browser again.</source>
-        <translation>Mae angen allwedd API OS Data Hub a rhestr haenau OS Maps: agorwch Mapiau sylfaen yn y Browser eto.</translation>
+        <translation>Mae angen yr allwedd API OS Data Hub a'r rhestr haenau ar OS Maps: agorwch Mapiau sylfaen yn y Browser eto.</translation>
     </message>
     <message>
         <location filename="../browser/session.py" line="224" />
@@ -981,7 +981,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     <message>
         <location filename="../ui/downloads_panel.py" line="365" />
         <source>No square with files of this product is in the current map view.</source>
-        <translation>Does dim un o sgwariau'r cynnyrch hwn sydd â ffeiliau i'w weld ar y map ar hyn o bryd.</translation>
+        <translation>Does dim sgwâr sydd â ffeiliau'r cynnyrch hwn i'w weld ar y map ar hyn o bryd.</translation>
     </message>
 </context>
 <context>
@@ -1560,7 +1560,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     <message>
         <location filename="../api/client.py" line="158" />
         <source>{0} arrived damaged (cut short or garbled JSON): try again; if it keeps happening, a proxy may be changing the answers.</source>
-        <translation>Cyrhaeddodd {0} yn llwgr (JSON wedi'i dorri'n fyr neu'n annealladwy): rhowch gynnig arall arni; os yw'n dal i ddigwydd, efallai fod dirprwy'n newid yr atebion.</translation>
+        <translation>Cyrhaeddodd {0} yn llygredig (JSON wedi'i dorri'n fyr neu'n annealladwy): rhowch gynnig arall arni; os yw'n dal i ddigwydd, efallai fod dirprwy'n newid yr atebion.</translation>
     </message>
     <message>
         <location filename="../api/client.py" line="162" />
@@ -1685,7 +1685,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     <message>
         <location filename="../api/download.py" line="713" />
         <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
-        <translation>Cyrhaeddodd {0} yn llwgr ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
+        <translation>Cyrhaeddodd {0} yn llygredig ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
         <location filename="../api/download.py" line="722" />
@@ -1745,12 +1745,12 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     <message>
         <location filename="../api/errors.py" line="121" />
         <source>A downloaded file was damaged (size or md5 mismatch): download it again.</source>
-        <translation>Roedd ffeil a lawrlwythwyd yn llwgr (nid yw'r maint neu'r md5 yn cyfateb): lawrlwythwch hi eto.</translation>
+        <translation>Roedd ffeil a lawrlwythwyd yn llygredig (nid yw'r maint neu'r md5 yn cyfateb): lawrlwythwch hi eto.</translation>
     </message>
     <message>
         <location filename="../api/errors.py" line="131" />
         <source>The zip file is damaged or unsafe and was not unpacked: download it again.</source>
-        <translation>Mae'r ffeil zip yn llwgr neu'n anniogel ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
+        <translation>Mae'r ffeil zip yn llygredig neu'n anniogel ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
     </message>
     <message>
         <location filename="../api/errors.py" line="141" />
@@ -1975,12 +1975,12 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     <message>
         <location filename="../api/unpack.py" line="281" />
         <source>'{0}' in {1} holds more than the {2} bytes it declares: the zip is hostile or damaged and was not unpacked.</source>
-        <translation>Mae '{0}' yn {1} yn cynnwys mwy na'r {2} beit y mae'n eu datgan: mae'r ffeil zip yn faleisus neu'n llwgr ac ni chafodd ei dadbacio.</translation>
+        <translation>Mae '{0}' yn {1} yn cynnwys mwy na'r {2} beit y mae'n eu datgan: mae'r ffeil zip yn faleisus neu'n llygredig ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
         <location filename="../api/unpack.py" line="313" />
         <source>{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; nothing was written.</source>
-        <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}. Mae'r ffeil zip yn anniogel neu'n llwgr; ni ysgrifennwyd dim.</translation>
+        <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}. Mae'r ffeil zip yn anniogel neu'n llygredig; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
         <location filename="../api/unpack.py" line="318" />
@@ -2035,7 +2035,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     <message>
         <location filename="../api/unpack.py" line="368" />
         <source>The zip file {0} is damaged ({1}) and was not unpacked: download it again.</source>
-        <translation>Mae'r ffeil zip {0} yn llwgr ({1}) ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
+        <translation>Mae'r ffeil zip {0} yn llygredig ({1}) ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
     </message>
     <message>
         <location filename="../api/unpack.py" line="381" />
@@ -2055,7 +2055,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     <message>
         <location filename="../api/wmts.py" line="211" />
         <source>The saved OS Maps layer list is damaged ({0}).</source>
-        <translation>Mae'r rhestr haenau OS Maps a gadwyd yn llwgr ({0}).</translation>
+        <translation>Mae'r rhestr haenau OS Maps a gadwyd yn llygredig ({0}).</translation>
     </message>
     <message>
         <location filename="../api/wmts.py" line="293" />
