@@ -39,7 +39,7 @@ test-fast: setup
 test-faults: setup
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests/faults tests/server/test_fault_switches.py $(PYTEST_ARGS)
 
-demo: setup
+demo: setup transcompile
 	bash scripts/demo.sh
 
 bench: setup
@@ -94,7 +94,7 @@ translations-stubs:
 	  $(PYLUPDATE) $$tmp/$$lang.ts >/dev/null && $(TS_TOOL) stubs $$tmp/$$lang.ts i18n/$$lang.json; \
 	done; rm -rf "$$tmp"
 
-# The old names.
+# The old names; transcompile only compiles the committed .ts files (for make demo).
 transup: translations
 
 transcompile:
@@ -102,4 +102,5 @@ transcompile:
 
 clean:
 	rm -rf build dist .cache demo-shots
+	rm -f i18n/*.qm
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
