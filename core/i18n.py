@@ -104,7 +104,9 @@ def translation_file(language: str, folder: Path = I18N_DIR) -> Path | None:
 
 def install_translator(language: str | None = None) -> QTranslator | None:
     """Load and install the plugin's translation for `language` (default: QGIS's); None when
-    there is none (English). Remove it with `QCoreApplication.removeTranslator()` on unload."""
+    there is none (English). Keep the translator referenced (Qt drops a translator whose
+    Python object is collected) and remove it with `QCoreApplication.removeTranslator()` on
+    unload."""
     path = translation_file(qgis_language() if language is None else language)
     if path is None:
         return None

@@ -11,9 +11,10 @@ standard library only) puts them into the `.ts` that `pylupdate5` made from the 
 
 `fill` writes every translation the JSON has (and marks the other strings unfinished, with no
 text, so no stale guess of pylupdate5 is shipped); it exits 1 if a translation breaks a rule
-below. `missing` lists the strings of the `.ts` that the JSON does not translate and exits 1 if
-there is any. `stubs` adds those strings to the JSON with an empty translation, to be filled in.
-Both also name the JSON entries that the code no longer has (obsolete), without failing.
+below. `missing` lists the strings of the `.ts` that the JSON does not translate (or translates
+breaking a rule) and exits 1 if there is any. `stubs` adds those strings to the JSON with an
+empty translation, to be filled in. `fill` and `missing` also name the JSON entries that the
+code no longer has (obsolete), without failing.
 
 Rules for a translation (`problems()`): the same `{...}` and `%1`/`%n` placeholders, the same
 number of `&` mnemonics, the same HTML tags and the same leading and trailing white space as
