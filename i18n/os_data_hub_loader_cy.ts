@@ -1010,27 +1010,27 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OSDataHubDock</name>
     <message>
-        <location filename="../ui/dock.py" line="20" />
+        <location filename="../ui/dock.py" line="21" />
         <source>OS Data Hub</source>
         <translation>OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="31" />
+        <location filename="../ui/dock.py" line="36" />
         <source>OpenData</source>
         <translation>OpenData</translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="33" />
+        <location filename="../ui/dock.py" line="38" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="35" />
+        <location filename="../ui/dock.py" line="40" />
         <source>Basemaps</source>
         <translation>Mapiau sylfaen</translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="38" />
+        <location filename="../ui/dock.py" line="43" />
         <source>OS Data Hub settings: API key, download folder, rate limit</source>
         <translation>Gosodiadau OS Data Hub: allwedd API, ffolder lawrlwytho, terfyn cyfradd</translation>
     </message>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsApplication
 from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from ..core.context import ApiContext
@@ -26,6 +27,10 @@ class OSDataHubDock(QgsDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         self.tabs = QTabWidget(body)
+        # Tab titles never scroll out of sight (Welsh ones are longer): the dock is as wide as
+        # they need instead.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.ElideNone)
         layout.addWidget(self.tabs)
         self.opendata = OpenDataTab(self.context, tasks, self.iface, self.tabs)
         self.tabs.addTab(self.opendata, self.tr("OpenData"))
