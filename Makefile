@@ -23,7 +23,7 @@ help:
 	@echo "make gui-test   install the zip in a throwaway profile and drive the real QGIS (Xvfb)"
 	@echo "make deploy     copy the plugin into QGIS_PROFILE=$(QGIS_PROFILE)"
 	@echo "make translations          .ts from the code (pylupdate5), filled from i18n/<lang>.json, .qm (lrelease)"
-	@echo "make translations-missing  list the strings i18n/<lang>.json does not translate yet (exit 1 if any)"
+	@echo "make translations-missing  list the strings i18n/<lang>.json does not translate yet (fails if any)"
 	@echo "make translations-stubs    add those strings to i18n/<lang>.json with empty translations"
 	@echo "make clean"
 
