@@ -132,3 +132,19 @@ def _no_task_outlives_its_test():
         QCoreApplication.processEvents()
         time.sleep(0.01)
     QCoreApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def _qgis_in_english():
+    """The plugin follows QGIS's language, and QGIS follows the system's locale: tests that
+    start the plugin expect English whatever the machine's locale (a Welsh one, say), so QGIS's
+    language is set to English as Settings → Options → General does. test_translation_cy.py
+    sets Welsh itself."""
+    from qgis.core import QgsSettings
+
+    settings = QgsSettings()
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "en_US")
+    yield
+    settings.remove("locale/overrideFlag")
+    settings.remove("locale/userLocale")
