@@ -129,6 +129,8 @@ class DownloadsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSortingEnabled(True)
+        # A-Z: a header's sort order starts as Z-A, and enabling sorting applies it.
+        self.table.sortByColumn(0, Qt.AscendingOrder)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.setToolTip(tip(self.tr(

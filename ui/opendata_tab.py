@@ -117,6 +117,8 @@ class OpenDataTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSortingEnabled(True)
+        # A-Z: a header's sort order starts as Z-A, and enabling sorting applies it.
+        self.table.sortByColumn(0, Qt.AscendingOrder)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
