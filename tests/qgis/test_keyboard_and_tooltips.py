@@ -12,8 +12,8 @@ from os_data_hub_loader.core.tasks import TaskRegistry
 from os_data_hub_loader.ui.dock import OSDataHubDock
 from os_data_hub_loader.ui.settings_page import OSDataHubOptionsPage
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import QEvent, QObject, Qt
-from qgis.PyQt.QtGui import QKeySequence
+from qgis.PyQt.QtCore import QEvent, QObject, Qt, QUrl, pyqtSlot
+from qgis.PyQt.QtGui import QDesktopServices, QKeySequence
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import (
     QAbstractButton,
@@ -230,6 +230,32 @@ def test_the_documentation_link_has_a_tooltip(dock):
             iterator += 1
         block = block.next()
     assert links and all("web browser" in text for text in links)
+
+
+class UrlRecorder(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @pyqtSlot(QUrl)
+    def open(self, url) -> None:
+        self.urls.append(url.toString())
+
+
+def test_tab_reaches_the_documentation_link_and_enter_opens_it(dock):
+    tab = loaded(dock).opendata
+    assert tab.select_product("OpenGreenspace")
+    recorder = UrlRecorder()
+    QDesktopServices.setUrlHandler("https", recorder, "open")
+    try:
+        tab.details.setFocus(Qt.TabFocusReason)
+        assert press(Qt.Key_Tab) is tab.details  # on the link, still in the details
+        assert tab.details.textCursor().selectedText() == (
+            "Product documentation (opens in the browser)")
+        press(Qt.Key_Return)
+        assert recorder.urls and "open-map-greenspace" in recorder.urls[0]
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
 
 
 # -- mnemonics -----------------------------------------------------------------------------------
