@@ -79,6 +79,8 @@ def window(iface):
 @pytest.fixture()
 def make_dock(os_api, iface, window, monkeypatch, tmp_path, auth_db):
     monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
+    settings = ApiContext().settings
+    kept = settings.unpack, settings.add_to_map  # (settings outlive the test)
     made = []
 
     def make(key: str | None = None) -> OSDataHubDock:
@@ -101,6 +103,7 @@ def make_dock(os_api, iface, window, monkeypatch, tmp_path, auth_db):
     for dock in made:
         dock.close_down()
         dock.tasks.cancel_all()
+    settings.unpack, settings.add_to_map = kept
     QgsProject.instance().removeAllMapLayers()
     QgsProject.instance().layerTreeRoot().removeAllChildren()
 
