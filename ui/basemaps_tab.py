@@ -33,7 +33,7 @@ from ..core.context import ApiContext
 from ..core.i18n import translated
 from ..core.tasks import TaskRegistry
 from .messages import notify
-from .widgets import busy_bar
+from .widgets import ENTER, busy_bar, on_keys, tip
 
 LAYER_ROLE = Qt.UserRole + 1
 PREVIEW_SIZE = 48
@@ -71,16 +71,23 @@ class BasemapsTab(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setIconSize(QSize(PREVIEW_SIZE, PREVIEW_SIZE))
         self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setTabKeyNavigation(False)
+        self.tree.setToolTip(tip(self.tr(
+            "The OS Maps layers. Enter or a double click adds the selected one to the map.")))
+        self.tree.setAccessibleName(self.tr("OS Maps layers"))
         self.tree.itemDoubleClicked.connect(lambda _item, _column: self.add_selected())
+        on_keys(self.tree, ENTER, self.add_selected, when=lambda: (
+            self.tree.currentItem() is not None and self.add_button.isEnabled()))
 
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
-        self.add_button = QPushButton(self.tr("Add to map"), self)
-        self.add_button.setToolTip(self.tr(
-            "Add the selected OS Maps layer at the bottom of the layer list"))
+        self.add_button = QPushButton(self.tr("&Add to map"), self)
+        self.add_button.setToolTip(tip(self.tr(
+            "Add the selected OS Maps layer at the bottom of the layer list. Enter in the list "
+            "does the same.")))
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText(self.tr("Refresh"))
-        self.refresh_button.setToolTip(self.tr("Load the OS Maps layer list again"))
+        self.refresh_button.setToolTip(tip(self.tr("Load the OS Maps layer list again.")))
         self.add_button.clicked.connect(self.add_selected)
         self.refresh_button.clicked.connect(self.refresh)
 
@@ -103,6 +110,9 @@ class BasemapsTab(QWidget):
         self.service.failed.connect(self._failed)
         self.context.credentials.changed.connect(self._credentials_changed)
         self._show_key_state()
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.tree, self.add_button, self.refresh_button]
 
     # -- loading ---------------------------------------------------------------------------------
     def ensure_loaded(self) -> None:

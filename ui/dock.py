@@ -13,6 +13,7 @@ from .basemaps_tab import BasemapsTab
 from .opendata_tab import OpenDataTab
 from .packages_tab import PackagesTab
 from .settings_page import open_settings
+from .widgets import on_keys, set_tab_order, tip
 
 
 class OSDataHubDock(QgsDockWidget):
@@ -40,14 +41,33 @@ class OSDataHubDock(QgsDockWidget):
         self.tabs.addTab(self.basemaps, self.tr("Basemaps"))
         self.settings_button = QToolButton(self.tabs)
         self.settings_button.setIcon(QgsApplication.getThemeIcon("/mActionOptions.svg"))
-        self.settings_button.setToolTip(
-            self.tr("OS Data Hub settings: API key, download folder, rate limit"))
+        self.settings_button.setToolTip(tip(
+            self.tr("OS Data Hub settings: API key, download folder, rate limit.")))
+        self.settings_button.setAccessibleName(self.tr("OS Data Hub settings"))
         self.settings_button.setAutoRaise(True)
         self.settings_button.clicked.connect(lambda: open_settings(self.iface))
         self.tabs.setCornerWidget(self.settings_button)
+        self.tabs.setTabToolTip(0, tip(self.tr(
+            "OS OpenData products: free to download, no account needed.")))
+        self.tabs.setTabToolTip(1, tip(self.tr(
+            "Your premium data packages, ordered on the OS Data Hub (needs an API key).")))
+        self.tabs.setTabToolTip(2, tip(self.tr(
+            "OS Maps basemap layers (needs an API key).")))
+        set_tab_order(self.tabs.tabBar(), self.settings_button, *self.opendata.focus_order(),
+                      *self.packages.focus_order(), *self.basemaps.focus_order())
+        # Ctrl+F only while the focus is inside the panel (so QGIS's own Ctrl+F, Layer →
+        # Filter, works everywhere else). Taken as the key event travels up to the dock, not
+        # as a QShortcut, which would be ambiguous with QGIS's and then do neither.
+        on_keys(self, [Qt.Key_F], self.find, modifiers=Qt.ControlModifier)
         self.tabs.currentChanged.connect(lambda _index: self._load_current())
         self.setWidget(body)
         self.visibilityChanged.connect(self._on_visibility)
+
+    def find(self) -> None:
+        """Ctrl+F: the OpenData search box, its text selected to type over."""
+        self.tabs.setCurrentWidget(self.opendata)
+        self.opendata.search.setFocus(Qt.ShortcutFocusReason)
+        self.opendata.search.selectAll()
 
     def _on_visibility(self, visible: bool) -> None:
         if visible:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qgis.core import Qgis
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -24,6 +24,7 @@ from ..core.download_task import DownloadRequest, DownloadTask
 from ..core.tasks import TaskRegistry, cancel_task
 from .flow_layout import button_group, wrapping_row
 from .messages import notify
+from .widgets import describe_file_widget, on_keys, tip
 
 
 class DownloadControls(QWidget):
@@ -45,15 +46,26 @@ class DownloadControls(QWidget):
         self.folder = QgsFileWidget(self)
         self.folder.setStorageMode(QgsFileWidget.GetDirectory)
         self.folder.setFilePath(str(context.settings.download_folder))
-        self.folder.setToolTip(self.tr("Downloads go into a sub-folder per product and version"))
+        self.folder_parts = describe_file_widget(
+            self.folder,
+            self.tr("The download folder: downloads go into a sub-folder per product and "
+                    "version."),
+            self.tr("Download folder"),
+            self.tr("Choose the download folder."),
+            self.tr("Choose the download folder"),
+        )
         self.unpack = QCheckBox(self.tr("Unpack"), self)
-        self.unpack.setToolTip(self.tr("Unpack zip files (safely) next to the download"))
+        self.unpack.setToolTip(tip(self.tr("Unpack zip files (safely) next to the download.")))
         self.unpack.setChecked(context.settings.unpack)
         self.add_to_map = QCheckBox(self.tr("Add to map"), self)
-        self.add_to_map.setToolTip(self.tr("Load the data as layers when the download is done"))
+        self.add_to_map.setToolTip(tip(self.tr(
+            "Load the data as layers when the download is done.")))
         self.add_to_map.setChecked(context.settings.add_to_map)
-        self.download_button = QPushButton(self.tr("Download"), self)
+        self.download_button = QPushButton(self.tr("Dow&nload"), self)
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setToolTip(tip(self.tr(
+            "Stop the download; partly downloaded files are kept and resume next time. Esc "
+            "does the same while the focus is in the file list or here.")))
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
@@ -80,6 +92,24 @@ class DownloadControls(QWidget):
         layout.addWidget(self.status)
         self.set_ready(False)
 
+    def focus_order(self) -> list[QWidget]:
+        return [*self.folder_parts, self.unpack, self.add_to_map, self.cancel_button,
+                self.download_button]
+
+    def cancel_on_escape(self, *areas: QWidget) -> None:
+        """Esc with the focus in one of `areas` (or in these controls) cancels a running
+        download. Without one, Esc does what it did before."""
+        for area in (self, *areas):
+            on_keys(area, [Qt.Key_Escape], self.cancel, when=lambda: self.task is not None)
+
+    def request_download(self) -> None:
+        """Enter in a file list: download what is ticked, or say how to tick."""
+        if self.download_button.isEnabled():
+            self.download_button.click()
+        elif self.task is None:
+            self.status.setText(self.tr(
+                "Tick the files to download first: Space ticks the current file."))
+
     def base_folder(self) -> Path:
         return Path(self.folder.filePath() or self.context.settings.download_folder)
 
@@ -87,9 +117,11 @@ class DownloadControls(QWidget):
         """Whether there is something to download (the owner knows what is ticked)."""
         self._ready = ready
         self.download_button.setEnabled(ready and self.task is None)
-        self.download_button.setToolTip(
-            self.tr("Download the ticked files") if ready else
-            self.tr("Tick the files to download first"))
+        self.download_button.setToolTip(tip(
+            self.tr("Download the ticked files. Enter in the file list does the same.")
+            if ready else
+            self.tr("Tick the files to download first: Space ticks the current file in the "
+                    "file list.")))
 
     def _folder_changed(self, path: str) -> None:
         if path:

@@ -35,6 +35,7 @@ from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
 from .flow_layout import wrapping_row
 from .messages import notify
+from .widgets import ENTER, ensure_current, on_keys, tip
 
 DOWNLOAD_ROLE = Qt.UserRole + 1
 ALL = "__all__"
@@ -84,29 +85,38 @@ class DownloadsPanel(QWidget):
         self._rows: dict[str, int] = {}
 
         self.format = QComboBox(self)
-        self.format.setToolTip(self.tr("Show only files of this format"))
+        self.format.setToolTip(tip(self.tr("Show only files of this format.")))
+        self.format_label = QLabel(self.tr("Forma&t"), self)
+        self.format_label.setBuddy(self.format)
         self.areas = QLineEdit(self)
         self.areas.setPlaceholderText(self.tr("All areas — or type squares: SU, TQ (or GB)"))
         self.areas.setClearButtonEnabled(True)
-        self.areas.setToolTip(
+        self.areas.setToolTip(tip(
             self.tr("100 km National Grid squares, separated by commas; pick them on the map "
                     "with the buttons below. Empty: all areas.")
-        )
+        ))
+        self.areas_label = QLabel(self.tr("&Areas"), self)
+        self.areas_label.setBuddy(self.areas)
         self.grid_button = QToolButton(self)
-        self.grid_button.setText(self.tr("Grid on map"))
+        self.grid_button.setText(self.tr("&Grid on map"))
         self.grid_button.setCheckable(True)
-        self.grid_button.setToolTip(self.tr("Show the 100 km National Grid squares on the map"))
+        self.grid_button.setToolTip(tip(self.tr(
+            "Show the 100 km National Grid squares on the map, labelled with their letters.")))
         self.pick_button = QToolButton(self)
-        self.pick_button.setText(self.tr("Pick squares"))
+        self.pick_button.setText(self.tr("P&ick squares"))
         self.pick_button.setCheckable(True)
-        self.pick_button.setToolTip(self.tr("Click squares on the map to add or remove them"))
+        self.pick_button.setToolTip(tip(self.tr(
+            "Pick squares on the map: each click adds a square to the areas or removes it. "
+            "Press again to stop picking.")))
         self.gb_button = QToolButton(self)
-        self.gb_button.setText(self.tr("All of GB"))
-        self.gb_button.setToolTip(self.tr("The file(s) that cover all of Great Britain"))
+        self.gb_button.setText(self.tr("All of G&B"))
+        self.gb_button.setToolTip(tip(self.tr(
+            "Show only the files that cover all of Great Britain.")))
         self.gb_button.setEnabled(False)
         self.view_button = QToolButton(self)
-        self.view_button.setText(self.tr("Squares in view"))
-        self.view_button.setToolTip(self.tr("Pick the squares that the current map view covers"))
+        self.view_button.setText(self.tr("S&quares in view"))
+        self.view_button.setToolTip(tip(self.tr(
+            "Take the squares that the current map view covers as the areas.")))
 
         self.model = QStandardItemModel(0, STATUS_COLUMN + 1, self)
         self.model.setHorizontalHeaderLabels([
@@ -120,15 +130,25 @@ class DownloadsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSortingEnabled(True)
+        # A-Z: a header's sort order starts as Z-A, and enabling sorting applies it.
+        self.table.sortByColumn(0, Qt.AscendingOrder)
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.setToolTip(tip(self.tr(
+            "The product's files. Space ticks or unticks the current file; Enter downloads the "
+            "ticked files.")))
+        self.table.setAccessibleName(self.tr("Files"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.setMinimumHeight(120)
         self.tick_all = QToolButton(self)
-        self.tick_all.setText(self.tr("Tick all shown"))
+        self.tick_all.setText(self.tr("Tic&k all shown"))
+        self.tick_all.setToolTip(tip(self.tr(
+            "Tick every file that the format and area filters show.")))
         self.tick_none = QToolButton(self)
-        self.tick_none.setText(self.tr("Untick all"))
+        self.tick_none.setText(self.tr("&Untick all"))
+        self.tick_none.setToolTip(tip(self.tr("Untick every file, shown or not.")))
         self.total = QLabel(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -149,12 +169,16 @@ class DownloadsPanel(QWidget):
         self.controls.downloadClicked.connect(self.start_download)
         self.controls.fileStatus.connect(self._set_status)
         self.controls.finishedTask.connect(lambda _task: self._update_total())
+        on_keys(self.table, [Qt.Key_Space], self.toggle_current,
+                when=lambda: self.table.currentIndex().isValid())
+        on_keys(self.table, ENTER, self.controls.request_download)
+        self.controls.cancel_on_escape(self)
 
         filters = QHBoxLayout()
-        filters.addWidget(QLabel(self.tr("Format"), self))
+        filters.addWidget(self.format_label)
         filters.addWidget(self.format, 1)
         areas = QHBoxLayout()
-        areas.addWidget(QLabel(self.tr("Areas"), self))
+        areas.addWidget(self.areas_label)
         areas.addWidget(self.areas, 1)
         map_buttons = QGridLayout()
         for index, button in enumerate(
@@ -171,6 +195,11 @@ class DownloadsPanel(QWidget):
         layout.addWidget(ticks)
         layout.addWidget(self.controls)
         self._update_total()
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.format, self.areas, self.grid_button, self.pick_button, self.view_button,
+                self.gb_button, self.table, self.tick_all, self.tick_none,
+                *self.controls.focus_order()]
 
     # -- the product's files -------------------------------------------------------------------
     def show_product(self, product: Product) -> None:
@@ -218,6 +247,8 @@ class DownloadsPanel(QWidget):
         self.gb_button.setEnabled("GB" in self.available_areas)
         self._apply_filters()
         self.status.setText(self.tr("{0} files").format(len(downloads)))
+        if self.table.hasFocus():  # Enter on the product came before its files
+            ensure_current(self.table)
         if self.grid_layer is not None:
             self._refresh_grid()
 
@@ -282,6 +313,13 @@ class DownloadsPanel(QWidget):
         self.model.blockSignals(False)
         self.model.layoutChanged.emit()
         self._update_total()
+
+    def toggle_current(self) -> None:
+        """Space: tick or untick the current file, whichever column is current."""
+        source = self.proxy.mapToSource(self.table.currentIndex().siblingAtColumn(0))
+        item = self.model.itemFromIndex(source)
+        if item is not None and item.isCheckable():
+            item.setCheckState(Qt.Unchecked if item.checkState() == Qt.Checked else Qt.Checked)
 
     def chosen(self) -> list[ProductDownload]:
         """The ticked files that the filters show: what Download will fetch."""

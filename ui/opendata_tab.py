@@ -31,7 +31,7 @@ from ..core.context import ApiContext
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .downloads_panel import DownloadsPanel
 from .messages import notify
-from .widgets import busy_bar
+from .widgets import ENTER, busy_bar, focus_list, on_keys, tip
 
 PRODUCT_ROLE = Qt.UserRole + 1
 SEARCH_ROLE = Qt.UserRole + 2
@@ -83,15 +83,24 @@ class OpenDataTab(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search OS OpenData products…"))
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(tip(self.tr(
+            "Type words from a product's name, id or description to filter the list. Enter or "
+            "Down moves to the list, Esc clears the search, Ctrl+F comes back here.")))
+        self.search_label = QLabel(self.tr("&Find"), self)
+        self.search_label.setBuddy(self.search)
         self.category = QComboBox(self)
-        self.category.setToolTip(self.tr("Show only products of this category"))
+        self.category.setToolTip(tip(self.tr("Show only products of this category.")))
+        self.category.setAccessibleName(self.tr("Category"))
         self.structure = QComboBox(self)
         self.structure.addItem(self.tr("Vector and raster"), ALL)
         self.structure.addItem(self.tr("Vector"), "Vector")
         self.structure.addItem(self.tr("Raster"), "Raster")
+        self.structure.setToolTip(tip(self.tr("Show only vector or only raster products.")))
+        self.structure.setAccessibleName(self.tr("Vector or raster"))
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText(self.tr("Refresh"))
-        self.refresh_button.setToolTip(self.tr("Load the product list again from the OS Data Hub"))
+        self.refresh_button.setToolTip(tip(self.tr(
+            "Load the product list again from the OS Data Hub.")))
         self.busy = busy_bar(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -108,8 +117,15 @@ class OpenDataTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSortingEnabled(True)
+        # A-Z: a header's sort order starts as Z-A, and enabling sorting applies it.
+        self.table.sortByColumn(0, Qt.AscendingOrder)
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.setToolTip(tip(self.tr(
+            "OS OpenData products: select one to see its details and files. Enter moves to "
+            "its files.")))
+        self.table.setAccessibleName(self.tr("OS OpenData products"))
         for column in (1, 2, 3):
             self.table.horizontalHeader().setSectionResizeMode(column,
                                                                QHeaderView.ResizeToContents)
@@ -118,6 +134,10 @@ class OpenDataTab(QWidget):
         self.details = QTextBrowser(self)
         self.details.setOpenLinks(False)
         self.details.anchorClicked.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.details.setToolTip(tip(self.tr(
+            "The selected product's description. Tab reaches its documentation link and Enter "
+            "opens it in your web browser.")))
+        self.details.setAccessibleName(self.tr("Product details"))
         self.thumbnails = QWidget(self)
         self.thumbnail_layout = QHBoxLayout(self.thumbnails)
         self.thumbnail_layout.setContentsMargins(0, 0, 0, 0)
@@ -127,6 +147,7 @@ class OpenDataTab(QWidget):
         thumbs.setWidgetResizable(True)
         thumbs.setFixedHeight(76)
         thumbs.setFrameShape(QScrollArea.NoFrame)
+        thumbs.setFocusPolicy(Qt.NoFocus)  # pictures only, each with its tooltip
 
         # -- downloads -----------------------------------------------------------------------
         self.downloads = DownloadsPanel(context, tasks, iface, self)
@@ -141,6 +162,11 @@ class OpenDataTab(QWidget):
         self.structure.currentIndexChanged.connect(self._apply_filters)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        on_keys(self.search, [*ENTER, Qt.Key_Down], self.go_to_list)
+        on_keys(self.search, [Qt.Key_Escape], self.clear_search, when=lambda: bool(
+            self.search.text()))
+        on_keys(self.table, ENTER, lambda: focus_list(self.downloads.table),
+                when=lambda: self.table.currentIndex().isValid())
 
         filters = QHBoxLayout()
         filters.addWidget(self.category, 1)
@@ -149,7 +175,10 @@ class OpenDataTab(QWidget):
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_label)
+        search_row.addWidget(self.search, 1)
+        top_layout.addLayout(search_row)
         top_layout.addLayout(filters)
         top_layout.addWidget(self.busy)
         top_layout.addWidget(self.status)
@@ -170,6 +199,26 @@ class OpenDataTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self._set_categories([])
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.search, self.category, self.structure, self.refresh_button, self.table,
+                self.details, *self.downloads.focus_order()]
+
+    # -- keys ----------------------------------------------------------------------------------
+    def go_to_list(self) -> None:
+        """Enter or Down in the search box: the (filtered) list, on its first row if none."""
+        self._filter_now()
+        if self.proxy.rowCount():
+            focus_list(self.table)
+
+    def clear_search(self) -> None:
+        self.search.clear()
+        self._filter_now()
+
+    def _filter_now(self) -> None:
+        """What the debounce timer would do when typing pauses, at once."""
+        self._search_timer.stop()
+        self._apply_filters()
 
     # -- loading the catalogue -----------------------------------------------------------------
     def ensure_loaded(self) -> None:
@@ -314,9 +363,11 @@ class OpenDataTab(QWidget):
             f"<tr><td><b>{html.escape(k)}</b>&nbsp;</td><td>{html.escape(v)}</td></tr>"
             for k, v in facts) + "</table>")
         if product.documentation_url:
-            parts.append('<p><a href="{0}">{1}</a></p>'.format(
+            parts.append('<p><a href="{0}" title="{2}">{1}</a></p>'.format(
                 html.escape(product.documentation_url, quote=True),
                 html.escape(self.tr("Product documentation (opens in the browser)")),
+                html.escape(self.tr("Open {0} in your web browser.").format(
+                    product.documentation_url), quote=True),
             ))
         self.details.setHtml("".join(parts))
 

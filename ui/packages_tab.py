@@ -36,20 +36,24 @@ from ..core.i18n import error_text
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
 from .settings_page import open_settings
+from .widgets import ENTER, ensure_current, focus_list, on_keys, tip
 
 ITEM_ROLE = Qt.UserRole + 1
 SIGN_UP_URL = "https://osdatahub.os.uk"
 SUPPLY_TYPES = {"FULL": "Full supply", "COU": "Change-only update"}
 
 
-def _table(parent, model: QStandardItemModel) -> QTableView:
+def _table(parent, model: QStandardItemModel, tooltip: str, name: str) -> QTableView:
     table = QTableView(parent)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectRows)
     table.setSelectionMode(QAbstractItemView.SingleSelection)
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+    table.setToolTip(tip(tooltip))
+    table.setAccessibleName(name)
     return table
 
 
@@ -69,22 +73,38 @@ class PackagesTab(QWidget):
         self.message.setWordWrap(True)
         self.message.setOpenExternalLinks(True)
         self.settings_button = QPushButton(self.tr("Open OS Data Hub settings…"), self)
+        self.settings_button.setToolTip(tip(self.tr(
+            "Open Settings → Options → OS Data Hub to add your project API key.")))
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText(self.tr("Refresh"))
+        self.refresh_button.setToolTip(tip(self.tr(
+            "Load your data packages again from the OS Data Hub.")))
 
         self.package_model = QStandardItemModel(0, 3, self)
         self.package_model.setHorizontalHeaderLabels(
             [self.tr("Package"), self.tr("Product"), self.tr("Created")])
-        self.package_table = _table(self, self.package_model)
+        self.package_table = _table(
+            self, self.package_model,
+            self.tr("Your data packages: select one to see its versions. Enter moves to its "
+                    "versions."),
+            self.tr("Data packages"))
         self.version_model = QStandardItemModel(0, 5, self)
         self.version_model.setHorizontalHeaderLabels([
             self.tr("Product version"), self.tr("Created"), self.tr("Reason"),
             self.tr("Supply"), self.tr("Format")])
-        self.version_table = _table(self, self.version_model)
+        self.version_table = _table(
+            self, self.version_model,
+            self.tr("The versions of the selected package, the latest first. Enter moves to "
+                    "the version's files."),
+            self.tr("Versions"))
         self.file_model = QStandardItemModel(0, 3, self)
         self.file_model.setHorizontalHeaderLabels(
             [self.tr("File"), self.tr("Size"), self.tr("Status")])
-        self.file_table = _table(self, self.file_model)
+        self.file_table = _table(
+            self, self.file_model,
+            self.tr("The files of the selected version. Space ticks or unticks the current "
+                    "file; Enter downloads the ticked files."),
+            self.tr("Files"))
         self.total = QLabel(self)
         self.controls = DownloadControls(context, tasks, iface, self)
 
@@ -96,6 +116,14 @@ class PackagesTab(QWidget):
         self.controls.downloadClicked.connect(self.start_download)
         self.controls.fileStatus.connect(self._set_status)
         self.context.credentials.changed.connect(self.refresh)
+        on_keys(self.package_table, ENTER, lambda: focus_list(self.version_table),
+                when=lambda: self.package_table.currentIndex().isValid())
+        on_keys(self.version_table, ENTER, lambda: focus_list(self.file_table),
+                when=lambda: self.version_table.currentIndex().isValid())
+        on_keys(self.file_table, [Qt.Key_Space], self.toggle_current,
+                when=lambda: self.file_table.currentIndex().isValid())
+        on_keys(self.file_table, ENTER, self.controls.request_download)
+        self.controls.cancel_on_escape(self.file_table)
 
         top = QHBoxLayout()
         top.addWidget(self.message, 1)
@@ -111,6 +139,10 @@ class PackagesTab(QWidget):
         layout.addWidget(self.total)
         layout.addWidget(self.controls)
         self._update_total()
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.message, self.refresh_button, self.settings_button, self.package_table,
+                self.version_table, self.file_table, *self.controls.focus_order()]
 
     # -- packages ------------------------------------------------------------------------------
     def ensure_loaded(self) -> None:
@@ -270,11 +302,19 @@ class PackagesTab(QWidget):
             self.tr("{0}, version {1}: {2} files.").format(
                 package.name, detail.product_version or detail.id, len(detail.downloads)))
         self._update_total()
+        if self.file_table.hasFocus():  # Enter on the version came before its files
+            ensure_current(self.file_table)
 
     # -- files and download --------------------------------------------------------------------
     def _clear_files(self) -> None:
         self.file_model.removeRows(0, self.file_model.rowCount())
         self._rows = {}
+
+    def toggle_current(self) -> None:
+        """Space: tick or untick the current file, whichever column is current."""
+        item = self.file_model.item(self.file_table.currentIndex().row(), 0)
+        if item is not None and item.isCheckable():
+            item.setCheckState(Qt.Unchecked if item.checkState() == Qt.Checked else Qt.Checked)
 
     def chosen(self):
         return [

@@ -29,6 +29,7 @@ from ..core.credentials import Credentials, clean
 from ..core.network import qgis_http_settings
 from ..core.settings import DEFAULT_BASE_URL
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task
+from .widgets import describe_file_widget, set_tab_order, tip
 
 PAGE_NAME = "OSDataHubOptions"
 SIGN_UP_URL = "https://osdatahub.os.uk"
@@ -58,13 +59,22 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
 
         self.key = QLineEdit(self)
         self.key.setEchoMode(QLineEdit.Password)
+        self.key.setToolTip(tip(self.tr(
+            "Your OS Data Hub project API key. It is kept encrypted in the QGIS authentication "
+            "database; leave the field empty to keep the stored key.")))
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.Password)
         self.secret.setPlaceholderText(self.tr("optional: then OAuth 2 is used"))
+        self.secret.setToolTip(tip(self.tr(
+            "The project's API secret, only to sign in with OAuth 2. Leave it empty to send "
+            "the key itself.")))
         self.stored = QLabel(self)
-        self.test_button = QPushButton(self.tr("Test"), self)
-        self.test_button.setToolTip(self.tr("Check what these credentials open"))
-        self.forget_button = QPushButton(self.tr("Forget credentials"), self)
+        self.test_button = QPushButton(self.tr("&Test"), self)
+        self.test_button.setToolTip(tip(self.tr(
+            "Check what these credentials (or the stored ones) open.")))
+        self.forget_button = QPushButton(self.tr("&Forget credentials"), self)
+        self.forget_button.setToolTip(tip(self.tr(
+            "Remove the stored key and secret from the QGIS authentication database.")))
         self.result = QLabel(self)
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -72,8 +82,8 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         credentials = QGroupBox(self.tr("OS Data Hub project"), self)
         form = QFormLayout(credentials)
         form.addRow(intro)
-        form.addRow(self.tr("API key"), self.key)
-        form.addRow(self.tr("API secret"), self.secret)
+        form.addRow(self.tr("API &key"), self.key)
+        form.addRow(self.tr("API s&ecret"), self.secret)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.forget_button)
@@ -86,21 +96,35 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         self.plan.addItem(self.tr("Live project (600 requests a minute)"), LIVE_PROJECT_RPM)
         self.plan.addItem(
             self.tr("Development project (50 requests a minute)"), DEVELOPMENT_PROJECT_RPM)
+        self.plan.setToolTip(tip(self.tr(
+            "Your project's plan on the OS Data Hub: the plugin keeps its requests under the "
+            "plan's limit.")))
         self.workers = QSpinBox(self)
         self.workers.setRange(1, 8)
+        self.workers.setToolTip(tip(self.tr("How many files are downloaded at the same time.")))
         self.folder = QgsFileWidget(self)
         self.folder.setStorageMode(QgsFileWidget.GetDirectory)
+        folder_parts = describe_file_widget(
+            self.folder,
+            self.tr("Where downloads go; each product and version gets its own sub-folder."),
+            self.tr("Download folder"),
+            self.tr("Choose the download folder."),
+            self.tr("Choose the download folder"),
+        )
         self.base_url = QLineEdit(self)
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
-        self.base_url.setToolTip(self.tr(
+        self.base_url.setToolTip(tip(self.tr(
             "Advanced: another address for the OS APIs (a mirror, or the local test server). "
-            "The OS_API_BASE_URL environment variable, when set, wins over this."))
+            "The OS_API_BASE_URL environment variable, when set, wins over this.")))
         downloads = QGroupBox(self.tr("Downloads"), self)
         download_form = QFormLayout(downloads)
-        download_form.addRow(self.tr("Download folder"), self.folder)
-        download_form.addRow(self.tr("Rate limit"), self.plan)
-        download_form.addRow(self.tr("Files at once"), self.workers)
-        download_form.addRow(self.tr("API address"), self.base_url)
+        download_form.addRow(self.tr("Do&wnload folder"), self.folder)
+        folder_label = download_form.labelForField(self.folder)
+        if folder_label is not None:
+            folder_label.setBuddy(folder_parts[0])  # the line edit takes the focus
+        download_form.addRow(self.tr("&Rate limit"), self.plan)
+        download_form.addRow(self.tr("F&iles at once"), self.workers)
+        download_form.addRow(self.tr("API &address"), self.base_url)
         override = os.environ.get("OS_API_BASE_URL", "").strip()
         if override:
             note = QLabel(self.tr(
@@ -114,6 +138,8 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         layout.addWidget(downloads)
         layout.addStretch()
 
+        set_tab_order(intro, self.key, self.secret, self.test_button, self.forget_button,
+                      *folder_parts, self.plan, self.workers, self.base_url)
         self.test_button.clicked.connect(self.test)
         self.forget_button.clicked.connect(self.forget)
         self._load()

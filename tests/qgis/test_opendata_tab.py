@@ -58,6 +58,16 @@ def test_products_are_listed_with_version_category_and_type(tab, os_api):
     assert "products" in tab.status.text()
 
 
+def test_products_and_files_are_listed_a_to_z(tab):
+    loaded(tab)
+    shown = names(tab)
+    assert len(shown) > 3 and shown == sorted(shown)
+    choose(tab, "OpenGreenspace")
+    proxy = tab.downloads.proxy
+    files = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert len(files) > 3 and files == sorted(files)
+
+
 def test_search_filters_after_typing_pauses(tab):
     loaded(tab)
     total = tab.proxy.rowCount()
