@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 ZIP         := build/$(PLUGIN)-$(VERSION).zip
 
 .PHONY: help setup test test-fast test-faults demo bench lint package deploy undeploy clean
-.PHONY: translations translations-missing translations-stubs transup transcompile
+.PHONY: translations translations-missing translations-stubs translations-prune transup transcompile
 .PHONY: validate gui-test
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make translations          .ts from the code (pylupdate5), filled from i18n/<lang>.json, .qm (lrelease)"
 	@echo "make translations-missing  list the strings i18n/<lang>.json does not translate yet (fails if any)"
 	@echo "make translations-stubs    add those strings to i18n/<lang>.json with empty translations"
+	@echo "make translations-prune    remove from i18n/<lang>.json what the code no longer has"
 	@echo "make clean"
 
 setup:
@@ -88,10 +89,11 @@ translations-missing:
 	  || status=1; \
 	done; rm -rf "$$tmp"; exit $$status
 
-translations-stubs:
+translations-stubs translations-prune:
 	@tmp=$$(mktemp -d); \
 	for lang in $(LANGUAGES); do \
-	  $(PYLUPDATE) $$tmp/$$lang.ts >/dev/null && $(TS_TOOL) stubs $$tmp/$$lang.ts i18n/$$lang.json; \
+	  $(PYLUPDATE) $$tmp/$$lang.ts >/dev/null \
+	  && $(TS_TOOL) $(subst translations-,,$@) $$tmp/$$lang.ts i18n/$$lang.json; \
 	done; rm -rf "$$tmp"
 
 # The old names; transcompile only compiles the committed .ts files (for make demo).

@@ -433,89 +433,99 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Lefelau chwyddo</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="78" />
-        <source>Add to map</source>
-        <translation>Ychwanegu at y map</translation>
-    </message>
-    <message>
-        <location filename="../ui/basemaps_tab.py" line="79" />
-        <source>Add the selected OS Maps layer at the bottom of the layer list</source>
-        <translation>Ychwanegu'r haen OS Maps a ddewiswyd ar waelod y rhestr haenau</translation>
-    </message>
-    <message>
-        <location filename="../ui/basemaps_tab.py" line="82" />
+        <location filename="../ui/basemaps_tab.py" line="89" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="83" />
-        <source>Load the OS Maps layer list again</source>
-        <translation>Llwytho rhestr haenau OS Maps eto</translation>
-    </message>
-    <message>
-        <location filename="../ui/basemaps_tab.py" line="120" />
+        <location filename="../ui/basemaps_tab.py" line="130" />
         <source>Loading the OS Maps layers…</source>
         <translation>Yn llwytho haenau OS Maps…</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="146" />
+        <location filename="../ui/basemaps_tab.py" line="156" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="170" />
+        <location filename="../ui/basemaps_tab.py" line="180" />
         <source>{0} OS Maps layers</source>
         <translation>{0} haen OS Maps</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="171" />
+        <location filename="../ui/basemaps_tab.py" line="181" />
         <source>Default for this project: {0} (British National Grid layers for a British National Grid project, Web Mercator otherwise).</source>
         <translation>Rhagosodiad ar gyfer y prosiect hwn: {0} (haenau Grid Cenedlaethol Prydain ar gyfer prosiect Grid Cenedlaethol Prydain, Web Mercator fel arall).</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="188" />
+        <location filename="../ui/basemaps_tab.py" line="198" />
         <source>(premium from {0})</source>
         <translation>(premiwm o {0})</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="206" />
+        <location filename="../ui/basemaps_tab.py" line="216" />
         <source>Your API key has an OS Maps premium plan: every zoom level is shown.</source>
         <translation>Mae gan eich allwedd API gynllun premiwm OS Maps: mae pob lefel chwyddo yn cael ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="208" />
+        <location filename="../ui/basemaps_tab.py" line="218" />
         <source>Your API key has no OS Maps premium plan: layers are drawn down to the last open zoom level and hidden closer in, instead of showing broken tiles.</source>
         <translation>Does gan eich allwedd API ddim cynllun premiwm OS Maps: mae haenau'n cael eu lluniadu hyd at y lefel chwyddo agored olaf a'u cuddio'n agosach i mewn, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="213" />
+        <location filename="../ui/basemaps_tab.py" line="223" />
         <source>Not yet known whether your API key has an OS Maps premium plan: open zoom levels only are assumed.</source>
         <translation>Nid yw'n hysbys eto a oes gan eich allwedd API gynllun premiwm OS Maps: tybir mai dim ond y lefelau chwyddo agored sydd ar gael.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="245" />
+        <location filename="../ui/basemaps_tab.py" line="255" />
         <source>QGIS could not open {0}: check the API key in Settings → Options → OS Data Hub and the network connection.</source>
         <translation>Methodd QGIS agor {0}: gwiriwch yr allwedd API yn Settings → Options → OS Data Hub a'r cysylltiad rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="250" />
+        <location filename="../ui/basemaps_tab.py" line="260" />
         <source>Added {0} at the bottom of the layer list.</source>
         <translation>Ychwanegwyd {0} ar waelod y rhestr haenau.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="254" />
+        <location filename="../ui/basemaps_tab.py" line="264" />
         <source>It is drawn down to zoom level {0} (about 1:{1}): closer levels need an OS Maps premium plan.</source>
         <translation>Mae'n cael ei lluniadu hyd at lefel chwyddo {0} (tua 1:{1}): mae angen cynllun premiwm OS Maps ar gyfer lefelau agosach.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="275" />
+        <location filename="../ui/basemaps_tab.py" line="285" />
         <source>Could not load the OS Maps layers: {0}</source>
         <translation>Methu llwytho haenau OS Maps: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="275" />
+        <location filename="../ui/basemaps_tab.py" line="285" />
         <source>unknown error</source>
         <translation>gwall anhysbys</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="75" />
+        <source>The OS Maps layers. Enter or a double click adds the selected one to the map.</source>
+        <translation>Haenau OS Maps. Mae Enter neu glic dwbl yn ychwanegu'r un a ddewiswyd at y map.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="77" />
+        <source>OS Maps layers</source>
+        <translation>Haenau OS Maps</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="84" />
+        <source>&amp;Add to map</source>
+        <translation>&amp;Ychwanegu at y map</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="85" />
+        <source>Add the selected OS Maps layer at the bottom of the layer list. Enter in the list does the same.</source>
+        <translation>Ychwanegu'r haen OS Maps a ddewiswyd ar waelod y rhestr haenau. Mae Enter yn y rhestr yn gwneud yr un peth.</translation>
+    </message>
+    <message>
+        <location filename="../ui/basemaps_tab.py" line="90" />
+        <source>Load the OS Maps layer list again.</source>
+        <translation>Llwytho rhestr haenau OS Maps eto.</translation>
     </message>
 </context>
 <context>
@@ -574,139 +584,164 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
 <context>
     <name>DownloadControls</name>
     <message>
-        <location filename="../ui/download_controls.py" line="48" />
-        <source>Downloads go into a sub-folder per product and version</source>
-        <translation>Mae lawrlwythiadau'n mynd i is-ffolder ar gyfer pob cynnyrch a fersiwn</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="49" />
+        <location filename="../ui/download_controls.py" line="57" />
         <source>Unpack</source>
         <translation>Dadbacio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="50" />
-        <source>Unpack zip files (safely) next to the download</source>
-        <translation>Dadbacio ffeiliau zip (yn ddiogel) wrth ymyl y lawrlwythiad</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="52" />
+        <location filename="../ui/download_controls.py" line="60" />
         <source>Add to map</source>
         <translation>Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="53" />
-        <source>Load the data as layers when the download is done</source>
-        <translation>Llwytho'r data fel haenau pan fydd y lawrlwytho wedi gorffen</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="55" />
-        <source>Download</source>
-        <translation>Lawrlwytho</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="56" />
+        <location filename="../ui/download_controls.py" line="65" />
         <source>Cancel</source>
         <translation>Canslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="90" />
-        <source>Download the ticked files</source>
-        <translation>Lawrlwytho'r ffeiliau sydd wedi'u ticio</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="90" />
-        <source>Tick the files to download first</source>
-        <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="115" />
+        <location filename="../ui/download_controls.py" line="147" />
         <source>Cannot write to {0} ({1}): choose another download folder.</source>
         <translation>Methu ysgrifennu i {0} ({1}): dewiswch ffolder lawrlwytho arall.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="148" />
+        <location filename="../ui/download_controls.py" line="180" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="133" />
+        <location filename="../ui/download_controls.py" line="165" />
         <source>Downloading {0} files to {1}…</source>
         <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="141" />
+        <location filename="../ui/download_controls.py" line="173" />
         <source>Cancelling…</source>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="148" />
+        <location filename="../ui/download_controls.py" line="180" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="149" />
+        <location filename="../ui/download_controls.py" line="181" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="149" />
+        <location filename="../ui/download_controls.py" line="181" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="150" />
+        <location filename="../ui/download_controls.py" line="182" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="150" />
+        <location filename="../ui/download_controls.py" line="182" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="151" />
+        <location filename="../ui/download_controls.py" line="183" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="161" />
+        <location filename="../ui/download_controls.py" line="193" />
         <source>Folder: {0}</source>
         <translation>Ffolder: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="161" />
+        <location filename="../ui/download_controls.py" line="193" />
         <source>Downloaded and verified: {0}</source>
         <translation>Wedi'i lawrlwytho a'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="161" />
+        <location filename="../ui/download_controls.py" line="193" />
         <source>Already there and verified: {0}</source>
         <translation>Yno'n barod ac wedi'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="168" />
+        <location filename="../ui/download_controls.py" line="200" />
         <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
         <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="172" />
+        <location filename="../ui/download_controls.py" line="204" />
         <source>{0} of {1} files failed: {2}</source>
         <translation>Methodd {0} o {1} ffeil: {2}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="175" />
+        <location filename="../ui/download_controls.py" line="207" />
         <source>(details in the OS Data Hub log)</source>
         <translation>(manylion yn log OS Data Hub)</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="178" />
+        <location filename="../ui/download_controls.py" line="210" />
         <source>{0} files ready in {1} ({2} already there); {3} layers added.</source>
         <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod); ychwanegwyd {3} haen.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="183" />
+        <location filename="../ui/download_controls.py" line="215" />
         <source>Could not open: {0}.</source>
         <translation>Methu agor: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="49" />
+        <source>The download folder: downloads go into a sub-folder per product and version.</source>
+        <translation>Y ffolder lawrlwytho: mae lawrlwythiadau'n mynd i is-ffolder ar gyfer pob cynnyrch a fersiwn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="49" />
+        <source>Download folder</source>
+        <translation>Ffolder lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="49" />
+        <source>Choose the download folder.</source>
+        <translation>Dewis y ffolder lawrlwytho.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="49" />
+        <source>Choose the download folder</source>
+        <translation>Dewis y ffolder lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="58" />
+        <source>Unpack zip files (safely) next to the download.</source>
+        <translation>Dadbacio ffeiliau zip (yn ddiogel) wrth ymyl y lawrlwythiad.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="61" />
+        <source>Load the data as layers when the download is done.</source>
+        <translation>Llwytho'r data fel haenau pan fydd y lawrlwytho wedi gorffen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="64" />
+        <source>Dow&amp;nload</source>
+        <translation>Lawrlw&amp;ytho</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="66" />
+        <source>Stop the download; partly downloaded files are kept and resume next time. Esc does the same while the focus is in the file list or here.</source>
+        <translation>Stopio'r lawrlwytho; mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw ac yn parhau y tro nesaf. Mae Esc yn gwneud yr un peth tra bo'r ffocws yn y rhestr ffeiliau neu yma.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="110" />
+        <source>Tick the files to download first: Space ticks the current file.</source>
+        <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="120" />
+        <source>Download the ticked files. Enter in the file list does the same.</source>
+        <translation>Lawrlwytho'r ffeiliau sydd wedi'u ticio. Mae Enter yn y rhestr ffeiliau yn gwneud yr un peth.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="120" />
+        <source>Tick the files to download first: Space ticks the current file in the file list.</source>
+        <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol yn y rhestr ffeiliau.</translation>
     </message>
 </context>
 <context>
@@ -844,144 +879,169 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../ui/downloads_panel.py" line="87" />
-        <source>Show only files of this format</source>
-        <translation>Dangos ffeiliau yn y fformat hwn yn unig</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="89" />
+        <location filename="../ui/downloads_panel.py" line="92" />
         <source>All areas — or type squares: SU, TQ (or GB)</source>
         <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="91" />
+        <location filename="../ui/downloads_panel.py" line="94" />
         <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
         <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="96" />
-        <source>Grid on map</source>
-        <translation>Grid ar y map</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="98" />
-        <source>Show the 100 km National Grid squares on the map</source>
-        <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="100" />
-        <source>Pick squares</source>
-        <translation>Dewis sgwariau</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="102" />
-        <source>Click squares on the map to add or remove them</source>
-        <translation>Cliciwch sgwariau ar y map i'w hychwanegu neu i'w tynnu</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="104" />
-        <source>All of GB</source>
-        <translation>Prydain Fawr gyfan</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="105" />
-        <source>The file(s) that cover all of Great Britain</source>
-        <translation>Y ffeil(iau) sy'n cwmpasu Prydain Fawr gyfan</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="108" />
-        <source>Squares in view</source>
-        <translation>Sgwariau yn y golwg</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="109" />
-        <source>Pick the squares that the current map view covers</source>
-        <translation>Dewis y sgwariau sydd i'w gweld ar y map ar hyn o bryd</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="112" />
+        <location filename="../ui/downloads_panel.py" line="122" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="154" />
+        <location filename="../ui/downloads_panel.py" line="122" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="112" />
+        <location filename="../ui/downloads_panel.py" line="122" />
         <source>Subformat</source>
         <translation>Is-fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="112" />
+        <location filename="../ui/downloads_panel.py" line="122" />
         <source>Area</source>
         <translation>Ardal</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="112" />
+        <location filename="../ui/downloads_panel.py" line="122" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="112" />
+        <location filename="../ui/downloads_panel.py" line="122" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
-        <source>Tick all shown</source>
-        <translation>Ticio pob un a ddangosir</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="131" />
-        <source>Untick all</source>
-        <translation>Dad-dicio'r cyfan</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="157" />
-        <source>Areas</source>
-        <translation>Ardaloedd</translation>
-    </message>
-    <message>
-        <location filename="../ui/downloads_panel.py" line="183" />
+        <location filename="../ui/downloads_panel.py" line="212" />
         <source>Loading the files of {0}…</source>
         <translation>Yn llwytho ffeiliau {0}…</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="186" />
+        <location filename="../ui/downloads_panel.py" line="215" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="220" />
+        <location filename="../ui/downloads_panel.py" line="249" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="232" />
+        <location filename="../ui/downloads_panel.py" line="263" />
         <source>All formats</source>
         <translation>Pob fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="259" />
+        <location filename="../ui/downloads_panel.py" line="290" />
         <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
         <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="298" />
+        <location filename="../ui/downloads_panel.py" line="336" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="350" />
+        <location filename="../ui/downloads_panel.py" line="388" />
         <source>{0} has no files for square {1}.</source>
         <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="365" />
+        <location filename="../ui/downloads_panel.py" line="403" />
         <source>No square with files of this product is in the current map view.</source>
         <translation>Does dim sgwâr sydd â ffeiliau'r cynnyrch hwn i'w weld ar y map ar hyn o bryd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="88" />
+        <source>Show only files of this format.</source>
+        <translation>Dangos ffeiliau yn y fformat hwn yn unig.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="89" />
+        <source>Forma&amp;t</source>
+        <translation>Fforma&amp;t</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="98" />
+        <source>&amp;Areas</source>
+        <translation>&amp;Ardaloedd</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="101" />
+        <source>&amp;Grid on map</source>
+        <translation>Grid 100 &amp;km ar y map</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="103" />
+        <source>Show the 100 km National Grid squares on the map, labelled with their letters.</source>
+        <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map, wedi'u labelu â'u llythrennau.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="106" />
+        <source>P&amp;ick squares</source>
+        <translation>Dewis s&amp;gwariau</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="108" />
+        <source>Pick squares on the map: each click adds a square to the areas or removes it. Press again to stop picking.</source>
+        <translation>Dewis sgwariau ar y map: mae pob clic yn ychwanegu sgwâr at yr ardaloedd neu'n ei dynnu. Pwyswch eto i orffen dewis.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="112" />
+        <source>All of G&amp;B</source>
+        <translation>Prydain &amp;Fawr gyfan</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="113" />
+        <source>Show only the files that cover all of Great Britain.</source>
+        <translation>Dangos dim ond y ffeiliau sy'n cwmpasu Prydain Fawr gyfan.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="117" />
+        <source>S&amp;quares in view</source>
+        <translation>Sgwaria&amp;u yn y golwg</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="118" />
+        <source>Take the squares that the current map view covers as the areas.</source>
+        <translation>Cymryd y sgwariau sydd i'w gweld ar y map ar hyn o bryd fel yr ardaloedd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="137" />
+        <source>The product's files. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
+        <translation>Ffeiliau'r cynnyrch. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="140" />
+        <source>Files</source>
+        <translation>Ffeiliau</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="146" />
+        <source>Tic&amp;k all shown</source>
+        <translation>Ticio po&amp;b un a ddangosir</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="147" />
+        <source>Tick every file that the format and area filters show.</source>
+        <translation>Ticio pob ffeil y mae'r hidlyddion fformat ac ardal yn ei dangos.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="150" />
+        <source>&amp;Untick all</source>
+        <translation>Dad-dicio'r cyfa&amp;n</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="151" />
+        <source>Untick every file, shown or not.</source>
+        <translation>Dad-dicio pob ffeil, p'un a yw'n cael ei dangos neu beidio.</translation>
     </message>
 </context>
 <context>
@@ -1010,29 +1070,49 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OSDataHubDock</name>
     <message>
-        <location filename="../ui/dock.py" line="21" />
+        <location filename="../ui/dock.py" line="22" />
         <source>OS Data Hub</source>
         <translation>OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="36" />
+        <location filename="../ui/dock.py" line="37" />
         <source>OpenData</source>
         <translation>OpenData</translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="38" />
+        <location filename="../ui/dock.py" line="39" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="40" />
+        <location filename="../ui/dock.py" line="41" />
         <source>Basemaps</source>
         <translation>Mapiau sylfaen</translation>
     </message>
     <message>
-        <location filename="../ui/dock.py" line="43" />
-        <source>OS Data Hub settings: API key, download folder, rate limit</source>
-        <translation>Gosodiadau OS Data Hub: allwedd API, ffolder lawrlwytho, terfyn cyfradd</translation>
+        <location filename="../ui/dock.py" line="44" />
+        <source>OS Data Hub settings: API key, download folder, rate limit.</source>
+        <translation>Gosodiadau OS Data Hub: allwedd API, ffolder lawrlwytho, terfyn cyfradd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="46" />
+        <source>OS Data Hub settings</source>
+        <translation>Gosodiadau OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="50" />
+        <source>OS OpenData products: free to download, no account needed.</source>
+        <translation>Cynhyrchion OS OpenData: am ddim i'w lawrlwytho, dim angen cyfrif.</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="52" />
+        <source>Your premium data packages, ordered on the OS Data Hub (needs an API key).</source>
+        <translation>Eich pecynnau data premiwm, wedi'u harchebu ar OS Data Hub (angen allwedd API).</translation>
+    </message>
+    <message>
+        <location filename="../ui/dock.py" line="54" />
+        <source>OS Maps basemap layers (needs an API key).</source>
+        <translation>Haenau mapiau sylfaen OS Maps (angen allwedd API).</translation>
     </message>
 </context>
 <context>
@@ -1051,7 +1131,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OSDataHubOptionsFactory</name>
     <message>
-        <location filename="../ui/settings_page.py" line="223" />
+        <location filename="../ui/settings_page.py" line="249" />
         <source>OS Data Hub</source>
         <translation>OS Data Hub</translation>
     </message>
@@ -1059,144 +1139,189 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OSDataHubOptionsPage</name>
     <message>
-        <location filename="../ui/settings_page.py" line="50" />
+        <location filename="../ui/settings_page.py" line="51" />
         <source>OS OpenData needs no account. Premium data packages and OS Maps basemaps need a project API key from the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (sign up, create a project, add the Downloads API and OS Maps API to it, and copy its key). The key and secret are kept encrypted in the QGIS authentication database, never in project files.</source>
         <translation>Does dim angen cyfrif ar gyfer OS OpenData. Mae angen allwedd API prosiect o &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; ar gyfer pecynnau data premiwm a mapiau sylfaen OS Maps (cofrestrwch, crëwch brosiect, ychwanegwch y Downloads API a'r OS Maps API ato, a chopïwch ei allwedd). Mae'r allwedd a'r gyfrinach yn cael eu cadw wedi'u hamgryptio yng nghronfa ddata dilysu QGIS, byth mewn ffeiliau prosiect.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="63" />
+        <location filename="../ui/settings_page.py" line="67" />
         <source>optional: then OAuth 2 is used</source>
         <translation>dewisol: yna defnyddir OAuth 2</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="65" />
-        <source>Test</source>
-        <translation>Profi</translation>
-    </message>
-    <message>
-        <location filename="../ui/settings_page.py" line="66" />
-        <source>Check what these credentials open</source>
-        <translation>Gwirio beth mae'r manylion mewngofnodi hyn yn ei agor</translation>
-    </message>
-    <message>
-        <location filename="../ui/settings_page.py" line="67" />
-        <source>Forget credentials</source>
-        <translation>Anghofio'r manylion mewngofnodi</translation>
-    </message>
-    <message>
-        <location filename="../ui/settings_page.py" line="72" />
+        <location filename="../ui/settings_page.py" line="82" />
         <source>OS Data Hub project</source>
         <translation>Prosiect OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="75" />
-        <source>API key</source>
-        <translation>Allwedd API</translation>
-    </message>
-    <message>
-        <location filename="../ui/settings_page.py" line="76" />
-        <source>API secret</source>
-        <translation>Cyfrinach API</translation>
-    </message>
-    <message>
-        <location filename="../ui/settings_page.py" line="86" />
+        <location filename="../ui/settings_page.py" line="96" />
         <source>Live project (600 requests a minute)</source>
         <translation>Prosiect byw (600 cais y funud)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="87" />
+        <location filename="../ui/settings_page.py" line="97" />
         <source>Development project (50 requests a minute)</source>
         <translation>Prosiect datblygu (50 cais y funud)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="95" />
+        <location filename="../ui/settings_page.py" line="116" />
         <source>Advanced: another address for the OS APIs (a mirror, or the local test server). The OS_API_BASE_URL environment variable, when set, wins over this.</source>
         <translation>Uwch: cyfeiriad arall ar gyfer APIs OS (drych, neu'r gweinydd prawf lleol). Os yw'r newidyn amgylchedd OS_API_BASE_URL wedi'i osod, mae'n cael blaenoriaeth dros hwn.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="98" />
+        <location filename="../ui/settings_page.py" line="119" />
         <source>Downloads</source>
         <translation>Lawrlwythiadau</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="100" />
+        <location filename="../ui/settings_page.py" line="107" />
         <source>Download folder</source>
         <translation>Ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="101" />
-        <source>Rate limit</source>
-        <translation>Terfyn cyfradd</translation>
-    </message>
-    <message>
-        <location filename="../ui/settings_page.py" line="102" />
-        <source>Files at once</source>
-        <translation>Ffeiliau ar y tro</translation>
-    </message>
-    <message>
-        <location filename="../ui/settings_page.py" line="103" />
-        <source>API address</source>
-        <translation>Cyfeiriad yr API</translation>
-    </message>
-    <message>
-        <location filename="../ui/settings_page.py" line="106" />
+        <location filename="../ui/settings_page.py" line="130" />
         <source>The environment variable OS_API_BASE_URL is set: {0} is used instead.</source>
         <translation>Mae'r newidyn amgylchedd OS_API_BASE_URL wedi'i osod: defnyddir {0} yn lle hynny.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="132" />
+        <location filename="../ui/settings_page.py" line="158" />
         <source>A key is stored in the QGIS authentication database. Leave the fields empty to keep it, or enter a new key to replace it.</source>
         <translation>Mae allwedd wedi'i chadw yng nghronfa ddata dilysu QGIS. Gadewch y meysydd yn wag i'w chadw, neu rhowch allwedd newydd yn ei lle.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="132" />
+        <location filename="../ui/settings_page.py" line="158" />
         <source>No key is stored.</source>
         <translation>Does dim allwedd wedi'i chadw.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="138" />
+        <location filename="../ui/settings_page.py" line="164" />
         <source>(stored)</source>
         <translation>(wedi'i chadw)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="138" />
+        <location filename="../ui/settings_page.py" line="164" />
         <source>paste the key</source>
         <translation>gludwch yr allwedd</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="155" />
+        <location filename="../ui/settings_page.py" line="181" />
         <source>The API address was not changed: it must start with https:// (or http:// for a local test server).</source>
         <translation>Ni newidiwyd cyfeiriad yr API: rhaid iddo ddechrau gyda https:// (neu http:// ar gyfer gweinydd prawf lleol).</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="161" />
+        <location filename="../ui/settings_page.py" line="187" />
         <source>The key was saved.</source>
         <translation>Cadwyd yr allwedd.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="163" />
+        <location filename="../ui/settings_page.py" line="189" />
         <source>The key was not saved: the QGIS authentication database is locked or its master password was not given.</source>
         <translation>Ni chadwyd yr allwedd: mae cronfa ddata dilysu QGIS wedi'i chloi neu ni roddwyd ei phrif gyfrinair.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="174" />
+        <location filename="../ui/settings_page.py" line="200" />
         <source>The key and secret were removed.</source>
         <translation>Tynnwyd yr allwedd a'r gyfrinach.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="180" />
+        <location filename="../ui/settings_page.py" line="206" />
         <source>Enter an API key first. OS OpenData works without one.</source>
         <translation>Rhowch allwedd API yn gyntaf. Mae OS OpenData yn gweithio hebddi.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="187" />
+        <location filename="../ui/settings_page.py" line="213" />
         <source>Testing…</source>
         <translation>Yn profi…</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="189" />
+        <location filename="../ui/settings_page.py" line="215" />
         <source>Testing the OS Data Hub key</source>
         <translation>Profi allwedd OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="62" />
+        <source>Your OS Data Hub project API key. It is kept encrypted in the QGIS authentication database; leave the field empty to keep the stored key.</source>
+        <translation>Allwedd API eich prosiect OS Data Hub. Mae'n cael ei chadw wedi'i hamgryptio yng nghronfa ddata dilysu QGIS; gadewch y maes yn wag i gadw'r allwedd sydd wedi'i chadw.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="68" />
+        <source>The project's API secret, only to sign in with OAuth 2. Leave it empty to send the key itself.</source>
+        <translation>Cyfrinach API y prosiect, dim ond i fewngofnodi gydag OAuth 2. Gadewch hi'n wag i anfon yr allwedd ei hun.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="72" />
+        <source>&amp;Test</source>
+        <translation>&amp;Profi</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="73" />
+        <source>Check what these credentials (or the stored ones) open.</source>
+        <translation>Gwirio beth mae'r manylion mewngofnodi hyn (neu'r rhai sydd wedi'u cadw) yn ei agor.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="75" />
+        <source>&amp;Forget credentials</source>
+        <translation>&amp;Anghofio'r manylion mewngofnodi</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="76" />
+        <source>Remove the stored key and secret from the QGIS authentication database.</source>
+        <translation>Tynnu'r allwedd a'r gyfrinach sydd wedi'u cadw o gronfa ddata dilysu QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="85" />
+        <source>API &amp;key</source>
+        <translation>A&amp;llwedd API</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="86" />
+        <source>API s&amp;ecret</source>
+        <translation>&amp;Cyfrinach API</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="99" />
+        <source>Your project's plan on the OS Data Hub: the plugin keeps its requests under the plan's limit.</source>
+        <translation>Cynllun eich prosiect ar OS Data Hub: mae'r ategyn yn cadw ei geisiadau o dan derfyn y cynllun.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="104" />
+        <source>How many files are downloaded at the same time.</source>
+        <translation>Faint o ffeiliau sy'n cael eu lawrlwytho ar yr un pryd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="107" />
+        <source>Where downloads go; each product and version gets its own sub-folder.</source>
+        <translation>Ble mae lawrlwythiadau'n mynd; mae pob cynnyrch a fersiwn yn cael ei is-ffolder ei hun.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="107" />
+        <source>Choose the download folder.</source>
+        <translation>Dewis y ffolder lawrlwytho.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="107" />
+        <source>Choose the download folder</source>
+        <translation>Dewis y ffolder lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="121" />
+        <source>Do&amp;wnload folder</source>
+        <translation>&amp;Ffolder lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="125" />
+        <source>&amp;Rate limit</source>
+        <translation>&amp;Terfyn cyfradd</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="126" />
+        <source>F&amp;iles at once</source>
+        <translation>Ffeilia&amp;u ar y tro</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_page.py" line="127" />
+        <source>API &amp;address</source>
+        <translation>Cyfeiriad &amp;yr API</translation>
     </message>
 </context>
 <context>
@@ -1207,257 +1332,342 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Chwilio cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="87" />
-        <source>Show only products of this category</source>
-        <translation>Dangos cynhyrchion y categori hwn yn unig</translation>
-    </message>
-    <message>
-        <location filename="../ui/opendata_tab.py" line="89" />
+        <location filename="../ui/opendata_tab.py" line="95" />
         <source>Vector and raster</source>
         <translation>Fector a raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="90" />
+        <location filename="../ui/opendata_tab.py" line="96" />
         <source>Vector</source>
         <translation>Fector</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="91" />
+        <location filename="../ui/opendata_tab.py" line="97" />
         <source>Raster</source>
         <translation>Raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="93" />
+        <location filename="../ui/opendata_tab.py" line="101" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="94" />
-        <source>Load the product list again from the OS Data Hub</source>
-        <translation>Llwytho'r rhestr cynhyrchion eto o OS Data Hub</translation>
-    </message>
-    <message>
-        <location filename="../ui/opendata_tab.py" line="100" />
+        <location filename="../ui/opendata_tab.py" line="109" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="303" />
+        <location filename="../ui/opendata_tab.py" line="352" />
         <source>Version</source>
         <translation>Fersiwn</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="100" />
+        <location filename="../ui/opendata_tab.py" line="109" />
         <source>Category</source>
         <translation>Categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="100" />
+        <location filename="../ui/opendata_tab.py" line="109" />
         <source>Type</source>
         <translation>Math</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="195" />
+        <location filename="../ui/opendata_tab.py" line="244" />
         <source>Loading the OS OpenData products…</source>
         <translation>Yn llwytho cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="196" />
+        <location filename="../ui/opendata_tab.py" line="245" />
         <source>Loading OS OpenData products</source>
         <translation>Llwytho cynhyrchion OS OpenData</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="217" />
+        <location filename="../ui/opendata_tab.py" line="266" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="241" />
+        <location filename="../ui/opendata_tab.py" line="290" />
         <source>{0} products (saved list; refreshing…)</source>
         <translation>{0} cynnyrch (rhestr a gadwyd; yn adnewyddu…)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="252" />
+        <location filename="../ui/opendata_tab.py" line="301" />
         <source>All categories</source>
         <translation>Pob categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="271" />
+        <location filename="../ui/opendata_tab.py" line="320" />
         <source>{0} products</source>
         <translation>{0} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="272" />
+        <location filename="../ui/opendata_tab.py" line="321" />
         <source>{0} of {1} products</source>
         <translation>{0} o {1} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="294" />
+        <location filename="../ui/opendata_tab.py" line="343" />
         <source>End of life: {0}</source>
         <translation>Diwedd oes: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="305" />
+        <location filename="../ui/opendata_tab.py" line="354" />
         <source>Formats</source>
         <translation>Fformatau</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="311" />
+        <location filename="../ui/opendata_tab.py" line="360" />
         <source>Areas</source>
         <translation>Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="312" />
+        <location filename="../ui/opendata_tab.py" line="361" />
         <source>Product id</source>
         <translation>ID y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="317" />
+        <location filename="../ui/opendata_tab.py" line="366" />
         <source>Product documentation (opens in the browser)</source>
         <translation>Dogfennaeth y cynnyrch (yn agor yn y porwr)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="350" />
+        <location filename="../ui/opendata_tab.py" line="401" />
         <source>Loading a picture of {0}</source>
         <translation>Llwytho llun o {0}</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="86" />
+        <source>Type words from a product's name, id or description to filter the list. Enter or Down moves to the list, Esc clears the search, Ctrl+F comes back here.</source>
+        <translation>Teipiwch eiriau o enw, ID neu ddisgrifiad cynnyrch i hidlo'r rhestr. Mae Enter neu'r Saeth i Lawr yn symud i'r rhestr, mae Esc yn clirio'r chwiliad, ac mae Ctrl+F yn dod yn ôl yma.</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="89" />
+        <source>&amp;Find</source>
+        <translation>Chw&amp;ilio</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="92" />
+        <source>Show only products of this category.</source>
+        <translation>Dangos cynhyrchion y categori hwn yn unig.</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="98" />
+        <source>Show only vector or only raster products.</source>
+        <translation>Dangos cynhyrchion fector yn unig neu gynhyrchion raster yn unig.</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="99" />
+        <source>Vector or raster</source>
+        <translation>Fector neu raster</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="102" />
+        <source>Load the product list again from the OS Data Hub.</source>
+        <translation>Llwytho'r rhestr cynhyrchion eto o OS Data Hub.</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="125" />
+        <source>OS OpenData products: select one to see its details and files. Enter moves to its files.</source>
+        <translation>Cynhyrchion OS OpenData: dewiswch un i weld ei fanylion a'i ffeiliau. Mae Enter yn symud i'w ffeiliau.</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="128" />
+        <source>OS OpenData products</source>
+        <translation>Cynhyrchion OS OpenData</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="137" />
+        <source>The selected product's description. Tab reaches its documentation link and Enter opens it in your web browser.</source>
+        <translation>Disgrifiad y cynnyrch a ddewiswyd. Mae Tab yn cyrraedd dolen ei ddogfennaeth ac mae Enter yn ei hagor yn eich porwr gwe.</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="140" />
+        <source>Product details</source>
+        <translation>Manylion y cynnyrch</translation>
+    </message>
+    <message>
+        <location filename="../ui/opendata_tab.py" line="366" />
+        <source>Open {0} in your web browser.</source>
+        <translation>Agor {0} yn eich porwr gwe.</translation>
     </message>
 </context>
 <context>
     <name>PackagesTab</name>
     <message>
-        <location filename="../ui/packages_tab.py" line="71" />
+        <location filename="../ui/packages_tab.py" line="75" />
         <source>Open OS Data Hub settings…</source>
         <translation>Agor gosodiadau OS Data Hub…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="73" />
+        <location filename="../ui/packages_tab.py" line="79" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="76" />
+        <location filename="../ui/packages_tab.py" line="84" />
         <source>Package</source>
         <translation>Pecyn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="76" />
+        <location filename="../ui/packages_tab.py" line="84" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="80" />
+        <location filename="../ui/packages_tab.py" line="92" />
         <source>Created</source>
         <translation>Crëwyd</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="80" />
+        <location filename="../ui/packages_tab.py" line="92" />
         <source>Product version</source>
         <translation>Fersiwn y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="80" />
+        <location filename="../ui/packages_tab.py" line="92" />
         <source>Reason</source>
         <translation>Rheswm</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="80" />
+        <location filename="../ui/packages_tab.py" line="92" />
         <source>Supply</source>
         <translation>Cyflenwad</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="80" />
+        <location filename="../ui/packages_tab.py" line="92" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="85" />
+        <location filename="../ui/packages_tab.py" line="101" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="85" />
+        <location filename="../ui/packages_tab.py" line="101" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="85" />
+        <location filename="../ui/packages_tab.py" line="101" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="133" />
+        <location filename="../ui/packages_tab.py" line="165" />
         <source>Data packages are premium OS data ordered on the OS Data Hub. To list and download yours, add your OS Data Hub project API key in the settings. No account yet? &lt;a href="{0}"&gt;Sign up on the OS Data Hub&lt;/a&gt;.</source>
         <translation>Data OS premiwm a archebwyd ar OS Data Hub yw pecynnau data. I restru a lawrlwytho eich rhai chi, ychwanegwch allwedd API eich prosiect OS Data Hub yn y gosodiadau. Dim cyfrif eto? &lt;a href="{0}"&gt;Cofrestrwch ar OS Data Hub&lt;/a&gt;.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="139" />
+        <location filename="../ui/packages_tab.py" line="171" />
         <source>Loading your data packages…</source>
         <translation>Yn llwytho eich pecynnau data…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="140" />
+        <location filename="../ui/packages_tab.py" line="172" />
         <source>Loading OS data packages</source>
         <translation>Llwytho pecynnau data OS</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="163" />
+        <location filename="../ui/packages_tab.py" line="195" />
         <source>The OS Data Hub refused the stored key: {0} Check the key in the settings (and that the project has the Downloads API).</source>
         <translation>Gwrthododd OS Data Hub yr allwedd a gadwyd: {0} Gwiriwch yr allwedd yn y gosodiadau (a bod gan y prosiect y Downloads API).</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="173" />
+        <location filename="../ui/packages_tab.py" line="205" />
         <source>You have no data packages yet. Data packages must first be ordered on the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; web site (Data packages → Add data package); then they appear here.</source>
         <translation>Does gennych chi ddim pecynnau data eto. Rhaid archebu pecynnau data yn gyntaf ar wefan &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (Data packages → Add data package); wedyn byddan nhw'n ymddangos yma.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="178" />
+        <location filename="../ui/packages_tab.py" line="210" />
         <source>{0} data packages</source>
         <translation>{0} pecyn data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="205" />
+        <location filename="../ui/packages_tab.py" line="237" />
         <source>Loading versions of {0}</source>
         <translation>Llwytho fersiynau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="219" />
+        <location filename="../ui/packages_tab.py" line="251" />
         <source>A change-only update holds only what changed since the previous version: it is not a full copy of the data.</source>
         <translation>Dim ond yr hyn sydd wedi newid ers y fersiwn flaenorol sydd mewn diweddariad newidiadau yn unig: nid yw'n gopi llawn o'r data.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="231" />
+        <location filename="../ui/packages_tab.py" line="263" />
         <source>Change-only update (COU)</source>
         <translation>Diweddariad newidiadau yn unig (COU)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="233" />
+        <location filename="../ui/packages_tab.py" line="265" />
         <source>Full supply</source>
         <translation>Cyflenwad llawn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="243" />
+        <location filename="../ui/packages_tab.py" line="275" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="265" />
+        <location filename="../ui/packages_tab.py" line="297" />
         <source>{0}, version {1}: {2} files. This is a change-only update, not a full supply.</source>
         <translation>{0}, fersiwn {1}: {2} ffeil. Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="265" />
+        <location filename="../ui/packages_tab.py" line="297" />
         <source>{0}, version {1}: {2} files.</source>
         <translation>{0}, fersiwn {1}: {2} ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="289" />
+        <location filename="../ui/packages_tab.py" line="329" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="314" />
+        <location filename="../ui/packages_tab.py" line="354" />
         <source>(change-only update)</source>
         <translation>(diweddariad newidiadau yn unig)</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="76" />
+        <source>Open Settings → Options → OS Data Hub to add your project API key.</source>
+        <translation>Agor Settings → Options → OS Data Hub i ychwanegu allwedd API eich prosiect.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="80" />
+        <source>Load your data packages again from the OS Data Hub.</source>
+        <translation>Llwytho eich pecynnau data eto o OS Data Hub.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="86" />
+        <source>Your data packages: select one to see its versions. Enter moves to its versions.</source>
+        <translation>Eich pecynnau data: dewiswch un i weld ei fersiynau. Mae Enter yn symud i'w fersiynau.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="86" />
+        <source>Data packages</source>
+        <translation>Pecynnau data</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="95" />
+        <source>The versions of the selected package, the latest first. Enter moves to the version's files.</source>
+        <translation>Fersiynau'r pecyn a ddewiswyd, y diweddaraf yn gyntaf. Mae Enter yn symud i ffeiliau'r fersiwn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="95" />
+        <source>Versions</source>
+        <translation>Fersiynau</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="103" />
+        <source>The files of the selected version. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
+        <translation>Ffeiliau'r fersiwn a ddewiswyd. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="103" />
+        <source>Files</source>
+        <translation>Ffeiliau</translation>
     </message>
 </context>
 <context>

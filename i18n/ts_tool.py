@@ -8,13 +8,14 @@ standard library only) puts them into the `.ts` that `pylupdate5` made from the 
     python3 i18n/ts_tool.py fill i18n/os_data_hub_loader_cy.ts i18n/cy.json
     python3 i18n/ts_tool.py missing i18n/os_data_hub_loader_cy.ts i18n/cy.json
     python3 i18n/ts_tool.py stubs i18n/os_data_hub_loader_cy.ts i18n/cy.json
+    python3 i18n/ts_tool.py prune i18n/os_data_hub_loader_cy.ts i18n/cy.json
 
 `fill` writes every translation the JSON has (and marks the other strings unfinished, with no
 text, so no stale guess of pylupdate5 is shipped); it exits 1 if a translation breaks a rule
 below. `missing` lists the strings of the `.ts` that the JSON does not translate (or translates
 breaking a rule) and exits 1 if there is any. `stubs` adds those strings to the JSON with an
 empty translation, to be filled in. `fill` and `missing` also name the JSON entries that the
-code no longer has (obsolete), without failing.
+code no longer has (obsolete), without failing; `prune` removes them.
 
 Rules for a translation (`problems()`): the same `{...}` and `%1`/`%n` placeholders, the same
 number of `&` mnemonics, the same HTML tags and the same leading and trailing white space as
@@ -175,14 +176,27 @@ def stubs(ts_path: Path, json_path: Path) -> int:
     return 0
 
 
+def prune(ts_path: Path, json_path: Path) -> int:
+    translations = load_json(json_path)
+    _missing, obsolete, _broken = compare(ET.parse(ts_path).getroot(), translations)
+    for context, source in obsolete:
+        del translations[context][source]
+        if not translations[context]:
+            del translations[context]
+    save_json(json_path, translations)
+    print(f"{json_path.name}: {len(obsolete)} obsolete translation(s) removed", file=sys.stderr)
+    return 0
+
+
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("fill", "missing", "stubs"))
+    parser.add_argument("command", choices=("fill", "missing", "stubs", "prune"))
     parser.add_argument("ts", type=Path, help="the .ts file pylupdate5 wrote")
     parser.add_argument("json", type=Path, help="the translations, e.g. i18n/cy.json")
     args = parser.parse_args(argv)
-    command = {"fill": fill, "missing": missing_strings, "stubs": stubs}[args.command]
+    command = {"fill": fill, "missing": missing_strings, "stubs": stubs,
+               "prune": prune}[args.command]
     return command(args.ts, args.json)
 
 
