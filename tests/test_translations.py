@@ -126,7 +126,7 @@ def test_translations_missing_lists_exactly_the_new_strings(tmp_path):
         "class DownloadsPanel:\n"
         "    def tips(self):\n"
         "        self.tr('Tick every file that the filters show')\n"
-        "        self.tr('Untick all')\n", encoding="utf-8")
+        "        self.tr('Files')\n", encoding="utf-8")
     ts = tmp_path / "cy.ts"
     pylupdate([*plugin_sources(), str(new_code)], ts)
     result = subprocess.run([sys.executable, str(I18N / "ts_tool.py"), "missing", str(ts),

@@ -4,8 +4,10 @@ one does. QGIS in English (or any language without a translation) keeps the plug
 
 from __future__ import annotations
 
+import html
 import importlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,6 +18,7 @@ from os_data_hub_loader.api.phrases import QT_TRANSLATE_NOOP
 from os_data_hub_loader.core.i18n import error_text, qgis_language, translation_file
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QPoint, QRect, Qt
+from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -93,6 +96,11 @@ def start_plugin(iface, qgis_locale, compiled_welsh):
             plugin.unload()
 
 
+def plain(tooltip: str) -> str:
+    """A tooltip's text without the paragraph `ui.widgets.tip()` puts it in."""
+    return html.unescape(re.sub(r"<[^>]+>", "", tooltip))
+
+
 def header(view: QAbstractItemView, column: int) -> str:
     return view.model().headerData(column, Qt.Horizontal)
 
@@ -102,7 +110,7 @@ def shown_texts(root: QWidget) -> set[str]:
     combo box items, tab titles and column headers."""
     texts = set()
     for widget in [root, *root.findChildren(QWidget)]:
-        texts.add(widget.toolTip())
+        texts.update((widget.toolTip(), plain(widget.toolTip()), widget.accessibleName()))
         if isinstance(widget, (QAbstractButton, QLabel)):
             texts.add(widget.text())
         if isinstance(widget, QLineEdit):
@@ -111,6 +119,7 @@ def shown_texts(root: QWidget) -> set[str]:
             texts.update(widget.itemText(i) for i in range(widget.count()))
         if isinstance(widget, QTabWidget):
             texts.update(widget.tabText(i) for i in range(widget.count()))
+            texts.update(plain(widget.tabToolTip(i)) for i in range(widget.count()))
         if isinstance(widget, QAbstractItemView) and widget.model() is not None:
             texts.update(str(header(widget, c)) for c in range(widget.model().columnCount()))
     return {text for text in texts if text}
@@ -126,8 +135,8 @@ def test_the_plugin_started_in_welsh_has_a_welsh_dock(start_plugin):
     assert tabs == [welsh("OSDataHubDock", s) for s in ("OpenData", "Data packages", "Basemaps")]
     assert tabs[1:] != ["Data packages", "Basemaps"]
     shown = [
-        (dock.settings_button.toolTip(), "OSDataHubDock",
-         "OS Data Hub settings: API key, download folder, rate limit"),
+        (plain(dock.settings_button.toolTip()), "OSDataHubDock",
+         "OS Data Hub settings: API key, download folder, rate limit."),
         (plugin.toggle_action.toolTip(), "OSDataHubLoaderPlugin",
          "Show or hide the OS Data Hub panel"),
         (plugin.basemap_actions.action.text(), "@default", "Add OS basemap"),
@@ -138,22 +147,25 @@ def test_the_plugin_started_in_welsh_has_a_welsh_dock(start_plugin):
         (header(opendata.table, 0), "OpenDataTab", "Product"),
         (panel.areas.placeholderText(), "DownloadsPanel",
          "All areas — or type squares: SU, TQ (or GB)"),
-        (panel.grid_button.text(), "DownloadsPanel", "Grid on map"),
-        (panel.pick_button.text(), "DownloadsPanel", "Pick squares"),
-        (panel.view_button.text(), "DownloadsPanel", "Squares in view"),
-        (panel.gb_button.text(), "DownloadsPanel", "All of GB"),
-        (panel.tick_all.text(), "DownloadsPanel", "Tick all shown"),
-        (panel.tick_none.text(), "DownloadsPanel", "Untick all"),
+        (panel.grid_button.text(), "DownloadsPanel", "&Grid on map"),
+        (panel.pick_button.text(), "DownloadsPanel", "P&ick squares"),
+        (panel.view_button.text(), "DownloadsPanel", "S&quares in view"),
+        (panel.gb_button.text(), "DownloadsPanel", "All of G&B"),
+        (panel.tick_all.text(), "DownloadsPanel", "Tic&k all shown"),
+        (panel.tick_none.text(), "DownloadsPanel", "&Untick all"),
+        (plain(panel.table.toolTip()), "DownloadsPanel", "The product's files. Space ticks or "
+         "unticks the current file; Enter downloads the ticked files."),
+        (opendata.search_label.text(), "OpenDataTab", "&Find"),
         (header(panel.table, 0), "DownloadsPanel", "File"),
         (controls.unpack.text(), "DownloadControls", "Unpack"),
         (controls.add_to_map.text(), "DownloadControls", "Add to map"),
-        (controls.download_button.text(), "DownloadControls", "Download"),
+        (controls.download_button.text(), "DownloadControls", "Dow&nload"),
         (controls.cancel_button.text(), "DownloadControls", "Cancel"),
-        (controls.download_button.toolTip(), "DownloadControls",
-         "Tick the files to download first"),
+        (plain(controls.download_button.toolTip()), "DownloadControls",
+         "Tick the files to download first: Space ticks the current file in the file list."),
         (packages.settings_button.text(), "PackagesTab", "Open OS Data Hub settings…"),
         (header(packages.version_table, 0), "PackagesTab", "Product version"),
-        (basemaps.add_button.text(), "BasemapsTab", "Add to map"),
+        (basemaps.add_button.text(), "BasemapsTab", "&Add to map"),
         (basemaps.tree.headerItem().text(2), "BasemapsTab", "Zoom levels"),
     ]
     for text, context, source in shown:
@@ -168,12 +180,47 @@ def test_the_settings_page_is_welsh(start_plugin):
     page = plugin.options_factory.createWidget(None)
     try:
         assert plugin.options_factory.title() == "OS Data Hub"  # a name: not translated
-        assert page.test_button.text() == welsh("OSDataHubOptionsPage", "Test") != "Test"
-        assert page.forget_button.text() == welsh("OSDataHubOptionsPage", "Forget credentials")
-        assert welsh("OSDataHubOptionsPage", "API key") in shown_texts(page)
+        assert page.test_button.text() == welsh("OSDataHubOptionsPage", "&Test") != "&Test"
+        assert page.forget_button.text() == welsh("OSDataHubOptionsPage", "&Forget credentials")
+        assert welsh("OSDataHubOptionsPage", "API &key") in shown_texts(page)
         assert shown_texts(page) & ENGLISH_ONLY == set()
     finally:
         page.deleteLater()
+
+
+# Alt+letter of QGIS's main menus, which stay English (QGIS has no Welsh translation).
+QGIS_MENU_LETTERS = set("JEVLSPORDWMCH")
+
+
+def mnemonic_letters(root: QWidget) -> list[str]:
+    letters = []
+    for widget in root.findChildren(QWidget):
+        text = widget.text() if isinstance(widget, (QLabel, QAbstractButton)) else ""
+        sequence = QKeySequence.mnemonic(text) if text and widget.isVisibleTo(root) else None
+        if sequence is not None and not sequence.isEmpty():
+            letters.append(sequence.toString().split("+")[-1])
+    return letters
+
+
+def test_welsh_mnemonics_do_not_clash(start_plugin):
+    """Within each tab of the dock, and on the settings page, every Alt+letter is different,
+    and none takes a letter of QGIS's menus."""
+    plugin = start_plugin("cy")
+    dock = _dock(plugin.iface)
+    try:
+        for index in range(dock.tabs.count()):
+            dock.tabs.setCurrentIndex(index)
+            QCoreApplication.processEvents()
+            letters = mnemonic_letters(dock.widget())
+            assert letters and len(letters) == len(set(letters)), letters
+            assert not set(letters) & QGIS_MENU_LETTERS, letters
+        page = plugin.options_factory.createWidget(None)
+        letters = mnemonic_letters(page)
+        assert len(letters) >= 8 and len(letters) == len(set(letters)), letters
+        page.deleteLater()
+    finally:
+        dock.close_down()
+        dock.deleteLater()
 
 
 def test_an_api_error_shown_in_qgis_is_welsh(start_plugin, auth_db, os_api, monkeypatch,
@@ -208,7 +255,7 @@ def test_english_stays_english(start_plugin):
     assert plugin.translator is None
     dock = plugin.dock
     assert [dock.tabs.tabText(i) for i in range(3)] == ["OpenData", "Data packages", "Basemaps"]
-    assert dock.opendata.downloads.controls.download_button.text() == "Download"
+    assert dock.opendata.downloads.controls.download_button.text() == "Dow&nload"
     error = error_for_status(404, what=QT_TRANSLATE_NOOP("api", "the list of products"))
     assert error_text(error) == str(error)
 
