@@ -161,7 +161,8 @@ class FormatItem(_Collection):
         self.downloads = sorted(
             downloads, key=lambda d: ((d.area or "") != GB, d.area or "", d.file_name))
         self.setIconName("/mIconFolder.svg")
-        self.setToolTip(tr("{0} files").format(len(downloads)))
+        self.setToolTip((tr("1 file") if len(downloads) == 1 else
+                         tr("{0} files")).format(len(downloads)))
 
     def createChildren(self):
         product = self.product

@@ -179,7 +179,8 @@ class BrowserSession:
         )
         task = DownloadTask(request, self.context.download_engine(auth), self._finished)
         self.downloads.append(task)
-        notify(self.iface, tr("Downloading {0} files to {1}…").format(len(jobs), folder))
+        notify(self.iface, (tr("Downloading 1 file to {1}…") if len(jobs) == 1 else
+                            tr("Downloading {0} files to {1}…")).format(len(jobs), folder))
         self.tasks.start(task)
         return task
 
@@ -202,9 +203,11 @@ class BrowserSession:
         elif outcome.errors:
             notify(self.iface, " ".join(outcome.errors), Qgis.Critical)
         else:
-            message = tr("{0} files ready in {1}; {2} layers added.").format(
-                len(outcome.files) + len(outcome.skipped), task.request.folder,
-                len(outcome.layers))
+            ready = len(outcome.files) + len(outcome.skipped)
+            message = (tr("1 file ready in {1}.") if ready == 1 else
+                       tr("{0} files ready in {1}.")).format(ready, task.request.folder)
+            message += " " + (tr("1 layer added.") if len(outcome.layers) == 1 else
+                              tr("{0} layers added.")).format(len(outcome.layers))
             if outcome.failed_layers:
                 message += " " + tr("Could not open: {0}.").format(
                     ", ".join(outcome.failed_layers))

@@ -226,7 +226,8 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
                 raise processing_error(error) from None
             if cancel.cancelled:
                 raise QgsProcessingException(self.tr("Cancelled."))
-            feedback.pushInfo(self.tr("Downloading {0} files of {1} to {2}").format(
+            feedback.pushInfo((self.tr("Downloading 1 file of {1} to {2}") if len(items) == 1
+                               else self.tr("Downloading {0} files of {1} to {2}")).format(
                 len(items), title, folder))
             self._request = DownloadRequest(title, version, items, folder, unpack, load)
             self._outcome = run_download(self._request, self._engine, feedback, cancel)

@@ -162,8 +162,8 @@ class DownloadControls(QWidget):
         self.progress.show()
         self.cancel_button.setEnabled(True)
         self.set_ready(self._ready)
-        self.status.setText(self.tr("Downloading {0} files to {1}…").format(
-            len(items), destination))
+        self.status.setText((self.tr("Downloading 1 file to {1}…") if len(items) == 1 else
+                             self.tr("Downloading {0} files to {1}…")).format(len(items), destination))
         self.tasks.start(task)
         return task
 
@@ -205,12 +205,20 @@ class DownloadControls(QWidget):
                 len(outcome.errors), len(task.request.items), outcome.errors[0])
             if len(outcome.errors) > 1:
                 message += " " + self.tr("(details in the OS Data Hub log)")
+            if outcome.layers:
+                message += " " + (
+                    self.tr("1 layer was added from the files that were verified.")
+                    if len(outcome.layers) == 1 else
+                    self.tr("{0} layers were added from the files that were verified.")
+                ).format(len(outcome.layers))
             level = Qgis.Critical
         else:
-            message = self.tr("{0} files ready in {1} ({2} already there); {3} layers added.")
-            message = message.format(
-                len(outcome.files) + len(outcome.skipped), task.request.folder,
-                len(outcome.skipped), len(outcome.layers))
+            ready = len(outcome.files) + len(outcome.skipped)
+            message = (self.tr("1 file ready in {1} ({2} already there).") if ready == 1 else
+                       self.tr("{0} files ready in {1} ({2} already there).")).format(
+                ready, task.request.folder, len(outcome.skipped))
+            message += " " + (self.tr("1 layer added.") if len(outcome.layers) == 1 else
+                              self.tr("{0} layers added.")).format(len(outcome.layers))
             if outcome.failed_layers:
                 message += " " + self.tr("Could not open: {0}.").format(
                     ", ".join(outcome.failed_layers))

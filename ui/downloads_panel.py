@@ -246,7 +246,8 @@ class DownloadsPanel(QWidget):
         self.table.setColumnHidden(2, not any(d.subformat for d in downloads))
         self.gb_button.setEnabled("GB" in self.available_areas)
         self._apply_filters()
-        self.status.setText(self.tr("{0} files").format(len(downloads)))
+        self.status.setText((self.tr("1 file") if len(downloads) == 1 else self.tr("{0} files"))
+                            .format(len(downloads)))
         if self.table.hasFocus():  # Enter on the product came before its files
             ensure_current(self.table)
         if self.grid_layer is not None:
@@ -333,7 +334,8 @@ class DownloadsPanel(QWidget):
     def _update_total(self) -> None:
         chosen = self.chosen()
         size = sum(d.size or 0 for d in chosen)
-        self.total.setText(self.tr("{0} files ticked, {1}").format(len(chosen), human_size(size)))
+        self.total.setText((self.tr("1 file ticked, {1}") if len(chosen) == 1 else
+                            self.tr("{0} files ticked, {1}")).format(len(chosen), human_size(size)))
         self.controls.set_ready(bool(chosen))
 
     # -- the map -------------------------------------------------------------------------------

@@ -294,13 +294,13 @@ class PackagesTab(QWidget):
         self.file_model.blockSignals(False)
         self.file_model.layoutChanged.emit()
         change_only = (detail.supply_type or "").upper() == "COU"
-        self._show_message(
-            self.tr("{0}, version {1}: {2} files. This is a change-only update, not a full "
-                    "supply.").format(package.name, detail.product_version or detail.id,
-                                      len(detail.downloads))
-            if change_only else
-            self.tr("{0}, version {1}: {2} files.").format(
-                package.name, detail.product_version or detail.id, len(detail.downloads)))
+        count = len(detail.downloads)
+        message = (self.tr("{0}, version {1}: 1 file.") if count == 1 else
+                   self.tr("{0}, version {1}: {2} files.")).format(
+            package.name, detail.product_version or detail.id, count)
+        if change_only:
+            message += " " + self.tr("This is a change-only update, not a full supply.")
+        self._show_message(message)
         self._update_total()
         if self.file_table.hasFocus():  # Enter on the version came before its files
             ensure_current(self.file_table)
@@ -326,7 +326,8 @@ class PackagesTab(QWidget):
     def _update_total(self) -> None:
         chosen = self.chosen()
         size = sum(d.size or 0 for d in chosen)
-        self.total.setText(self.tr("{0} files ticked, {1}").format(len(chosen), human_size(size)))
+        self.total.setText((self.tr("1 file ticked, {1}") if len(chosen) == 1 else
+                            self.tr("{0} files ticked, {1}")).format(len(chosen), human_size(size)))
         self.controls.set_ready(bool(chosen))
 
     def _set_status(self, file_name: str, text: str) -> None:

@@ -371,7 +371,7 @@ def test_enter_on_a_product_then_space_and_enter_in_its_files(dock, os_api):
     press(Qt.Key_Space)
     assert panel.chosen() == []
     press(Qt.Key_Space)
-    assert "1 files ticked" in panel.total.text()
+    assert "1 file ticked" in panel.total.text()
 
     os_api.clear_requests()
     press(Qt.Key_Return)

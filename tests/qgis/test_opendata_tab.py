@@ -214,7 +214,7 @@ def tick(tab, product_id: str, format_: str, areas: set[str]):
 def test_download_verifies_unpacks_and_loads_layers(tab, os_api):
     loaded(tab)
     panel = tick(tab, "OpenGreenspace", "GeoPackage", {"SU"})
-    assert panel.chosen() and "1 files ticked" in panel.total.text()
+    assert panel.chosen() and "1 file ticked" in panel.total.text()
     task = _download(panel)
     assert task.outcome.errors == [] and not task.outcome.cancelled
     file = task.outcome.files[0]
@@ -388,3 +388,30 @@ def test_the_subformat_column_shows_only_when_a_file_has_one(tab):
     loaded(tab)
     choose(tab, "CodePointOpen")
     assert tab.downloads.table.isColumnHidden(2)
+
+
+def test_when_some_files_fail_the_message_says_which_layers_were_still_added(tab, os_api, iface):
+    from qgis.core import Qgis
+
+    tab.context.retry = type(tab.context.retry)(attempts=2, base_delay=0.01, max_delay=0.02)
+    loaded(tab)
+    panel = tick(tab, "OpenGreenspace", "GeoPackage", {"SU", "TQ"})
+    bad = next(d.file_name for d in panel.chosen() if d.area == "SU")
+    os_api.faults.wrong_md5(bad)
+    choose(tab, "BoundaryLine")
+    tick(tab, "OpenGreenspace", "GeoPackage", {"SU", "TQ"})
+    task = _download(panel, timeout=120)
+    assert len(task.outcome.errors) == 1 and task.outcome.layers
+    critical = iface.messageBar().get_messages(Qgis.Critical)[-1]
+    assert "1 of 2 files failed: " in critical
+    assert f"{len(task.outcome.layers)} layers were added from the files that were verified" \
+        in critical
+
+
+def test_one_file_is_counted_in_the_singular(tab, os_api):
+    loaded(tab)
+    panel = tick(tab, "OpenGreenspace", "GeoPackage", {"SU"})
+    assert panel.total.text().startswith("1 file ticked, ")
+    task = _download(panel)
+    assert not task.outcome.errors
+    assert tab.downloads.controls.status.text().startswith("1 file ready in ")
