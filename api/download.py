@@ -70,6 +70,7 @@ MAX_REDIRECTS = 5
 # Bytes read from the network at a time. Small, because a dropped connection loses the chunk
 # being read: the resume starts after the last whole chunk written.
 READ_SIZE = 64 * 1024
+DEFAULT_WORKERS = 4  # files downloaded at once
 PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one file; state changes always go out
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _SMALL_BODY = 64 * 1024
@@ -814,7 +815,7 @@ class DownloadEngine:
         http: HttpSettings,
         retry: RetryPolicy,
         rate_limiter: RateLimiter | None = None,
-        workers: int = 4,
+        workers: int = DEFAULT_WORKERS,
         chunk_size: int = READ_SIZE,
     ) -> None:
         origin = _origin(api_origin)
