@@ -75,7 +75,10 @@ READ_SIZE = 1024 * 1024
 FIRST_READ = 64 * 1024
 # From this many bytes on, a file's md5 is computed in a thread of its own while the next bytes
 # arrive (hashlib releases the GIL): on a fast line, reading and hashing then use two cores.
+# Only where that thread has a core of its own (two per file being written): when every core
+# already reads or hashes some file, another thread per file only adds switching.
 HASH_THREAD_MIN = 4 * 1024 * 1024
+CPUS = os.cpu_count() or 1
 HASH_BUFFERS = 3  # buffers per threaded file: one being read, up to two waiting to be hashed
 DEFAULT_WORKERS = 4  # files downloaded at once
 PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one file; state changes always go out
@@ -415,6 +418,8 @@ class _Batch:
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
+        self._writing = 0
+        self._writing_lock = threading.Lock()
         # Two items with one name would write the same .part: they take turns.
 
     def session(self) -> requests.Session:
@@ -427,6 +432,14 @@ class _Batch:
             with self._sessions_lock:
                 self._sessions.append(session)
         return session
+
+    def writing(self, change: int) -> int:
+        """Count a file that starts (+1) or stops (-1) being written; the files being written
+        before this one started."""
+        with self._writing_lock:
+            before = self._writing
+            self._writing += change
+            return before
 
     def close(self) -> None:
         with self._sessions_lock:
@@ -707,11 +720,9 @@ class _FileJob:
         overflow = False
         self._state(bytes_done=done)
         remaining = limit - offset if limit is not None else None
-        hasher = _Hasher(
-            digest,
-            self.engine.chunk_size,
-            threaded=remaining is None or remaining >= HASH_THREAD_MIN,
-        )
+        others = self.batch.writing(+1)
+        big = remaining is None or remaining >= HASH_THREAD_MIN
+        hasher = _Hasher(digest, self.engine.chunk_size, threaded=big and 2 * (others + 1) <= CPUS)
         write_failed = False
         try:
             with open(self.part, "ab" if offset else "wb", buffering=0) as out:
@@ -730,6 +741,7 @@ class _FileJob:
             write_failed = True
             raise local_file_error(self.part, error) from None
         finally:
+            self.batch.writing(-1)
             self._longest_part = max(self._longest_part, done)
             digest = hasher.finish()
             # What was written and hashed stays known, so that a resume need not read it back;

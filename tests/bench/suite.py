@@ -453,6 +453,8 @@ class Suite:
         started = time.perf_counter()
         BUILD.mkdir(parents=True, exist_ok=True)
         errors: dict[str, str] = {}
+        # Other work on the machine spoils the figures: its load is kept with them.
+        self.raw["load_average_before"] = os.getloadavg()
         self.start_server()
         try:
             for name in names:
@@ -471,10 +473,13 @@ class Suite:
             if not row.verdict:
                 row.judge()
         total = time.perf_counter() - started
+        self.raw["load_average_after"] = os.getloadavg()
         self.write(names, total, errors)
         print(self.table())
         print(f"\n{len(self.rows)} rows, total {total:.0f} s (of which generating files "
-              f"{self.raw['generated_seconds']:.0f} s); {BUILD / 'results.json'}")
+              f"{self.raw['generated_seconds']:.0f} s); load average before "
+              f"{self.raw['load_average_before'][0]:.1f}, after "
+              f"{self.raw['load_average_after'][0]:.1f}; {self.args.output}")
         # Tiny files only show that every benchmark still runs: their figures mean nothing.
         failing = ("ERROR",) if self.tiny else ("MISS", "ERROR")
         return 1 if any(r.verdict in failing for r in self.rows) else 0
