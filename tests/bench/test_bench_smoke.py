@@ -54,7 +54,7 @@ def test_every_benchmark_reports_a_figure(tiny_results):
     expected = {
         "1 large file": 3,  # CLI vs curl+md5sum, vs curl; QgsTask vs curl+md5sum
         "memory": 2,
-        "many files": 4,  # two sizes, against curl and osdatahub (skipped if not installed)
+        "many files": 6,  # two sizes: curl, curl+md5sum, osdatahub (skipped if not installed)
         "resume": 1,
         "unpack": 2,
         "QGIS responsive": 2,
