@@ -30,7 +30,7 @@ sys.path.insert(0, str(_LINK))
 
 from qgis.core import QgsApplication, QgsProject  # noqa: E402
 from qgis.gui import QgsMapCanvas  # noqa: E402
-from qgis.PyQt.QtCore import QTimer  # noqa: E402
+from qgis.PyQt.QtCore import QEventLoop, QTimer  # noqa: E402
 from qgis.PyQt.QtWidgets import QMainWindow  # noqa: E402
 
 SAMPLE_PRODUCTS = [  # product, format, areas: one of each kind of layer OS ships
@@ -121,17 +121,29 @@ def catalogue(iface, results: dict) -> None:
         QgsApplication.processEvents()
 
 
-def run_task(task, stalls: StallMeter, timeout: float = 600) -> float:
-    """Add `task` to QGIS's task manager; wait for it; its seconds."""
-    done = []
-    task.taskCompleted.connect(lambda: done.append(True))
-    task.taskTerminated.connect(lambda: done.append(False))
+def run_task(task, timeout: float = 600) -> float:
+    """Add `task` to QGIS's task manager and wait in Qt's event loop, as QGIS's main thread
+    would (idle until an event comes); its seconds."""
+    done: list[bool] = []
+    loop = QEventLoop()
+
+    def end(ok: bool) -> None:
+        done.append(ok)
+        loop.quit()
+
+    task.taskCompleted.connect(lambda: end(True))
+    task.taskTerminated.connect(lambda: end(False))
+    QTimer.singleShot(int(timeout * 1000), loop.quit)
     started = time.perf_counter()
     QgsApplication.taskManager().addTask(task)
-    wait_for(lambda: done, timeout, task.description())
+    if not done:
+        loop.exec_()
+    seconds = time.perf_counter() - started
+    if not done:
+        raise TimeoutError(f"timed out waiting for {task.description()}")
     if not done[0]:
         raise RuntimeError(f"{task.description()} failed: {getattr(task, 'outcome', '')}")
-    return time.perf_counter() - started
+    return seconds
 
 
 def download_and_unpack(config: dict, stalls: StallMeter, results: dict) -> None:
@@ -143,16 +155,21 @@ def download_and_unpack(config: dict, stalls: StallMeter, results: dict) -> None
 
     large = config["large"]
     url = large["url"] + "&fileName=" + large["fileName"]
-    request = DownloadRequest("Benchmark", None, [DownloadItem(url, large["fileName"],
-                                                               large["size"], large["md5"])],
-                              Path(config["dest"]) / "large", unpack=False, load=False)
-    task = DownloadTask(request, ApiContext().download_engine())
-    stalls.start()
-    results["download_task_seconds"] = run_task(task, stalls)
-    results["stalls_ms"] = {"download task": stalls.stop()}
-    if task.outcome.errors or not task.outcome.files:
-        raise RuntimeError(f"the download task failed: {task.outcome.errors}")
-    Path(task.outcome.files[0]).unlink()
+    results["stalls_ms"] = {}
+    for attempt in range(config.get("repeat", 1)):
+        request = DownloadRequest(
+            "Benchmark", None, [DownloadItem(url, large["fileName"], large["size"], large["md5"])],
+            Path(config["dest"]) / "large", unpack=False, load=False)
+        task = DownloadTask(request, ApiContext().download_engine())
+        stalls.start()
+        seconds = run_task(task)
+        results["stalls_ms"][f"download task {attempt + 1} ({seconds:.1f} s)"] = stalls.stop()
+        results.setdefault("download_task_runs", []).append(seconds)
+        if task.outcome.errors or not task.outcome.files:
+            raise RuntimeError(f"the download task failed: {task.outcome.errors}")
+        Path(task.outcome.files[0]).unlink()
+        os.sync()
+    results["download_task_seconds"] = min(results["download_task_runs"])
 
     for zip_path in config["zips"]:
         target = Path(config["dest"]) / Path(zip_path).stem
@@ -162,12 +179,12 @@ def download_and_unpack(config: dict, stalls: StallMeter, results: dict) -> None
 
         unpack = ApiTask(f"unpack {Path(zip_path).name}", work)
         stalls.start()
-        seconds = run_task(unpack, stalls)
+        seconds = run_task(unpack)
         results["stalls_ms"][f"unpack {Path(zip_path).name} ({seconds:.1f} s)"] = stalls.stop()
         results.setdefault("unpack_task_seconds", {})[Path(zip_path).name] = seconds
 
 
-def layer_loading(config: dict, stalls: StallMeter, results: dict) -> None:
+def layer_loading(config: dict, results: dict) -> None:
     from os_data_hub_loader.api.client import DownloadsClient
     from os_data_hub_loader.api.download import DownloadItem
     from os_data_hub_loader.core.context import ApiContext
@@ -191,7 +208,7 @@ def layer_loading(config: dict, stalls: StallMeter, results: dict) -> None:
             [DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in downloads],
             Path(config["dest"]) / "samples" / product_id, unpack=True, load=True)
         task = TimedTask(request, ApiContext().download_engine())
-        run_task(task, stalls)
+        run_task(task)
         layers += len(task.outcome.layers)
         if task.outcome.errors or not task.outcome.layers:
             raise RuntimeError(f"{product_id}: no layers ({task.outcome.errors})")
@@ -211,7 +228,7 @@ def main() -> int:
     iface = Iface()
     catalogue(iface, results)
     download_and_unpack(config, stalls, results)
-    layer_loading(config, stalls, results)
+    layer_loading(config, results)
     results["longest_stall_ms"] = max(results["stalls_ms"].values())
     Path(sys.argv[2]).write_text(json.dumps(results, indent=2), encoding="utf-8")
     os._exit(0)  # skip QGIS's slow and sometimes crashing exit

@@ -435,6 +435,7 @@ class Suite:
             "zips": [str(BenchData(self.cache, self.sizes).zip_path(n))
                      for n in ("many_files.zip", "nested.zip")],
             "profile": str(fresh(self.work / "qgis-profile")),
+            "repeat": min(self.repeat, 2),
         }
         config_path = BUILD / "qgis-probe.json"
         config_path.write_text(json.dumps(config), encoding="utf-8")
