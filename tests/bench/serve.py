@@ -5,7 +5,8 @@ generated products next to its sample data.
 
 Prints one JSON line (api url, storage url, the listings of each generated product), then reads
 commands, one a line, on stdin: `requests` prints the storage requests since the last `clear`
-as a JSON line ([{path, range}]); `clear` forgets them; end of input stops the server.
+as a JSON line ([{path, range}]); `clear` forgets them; `fault {"action": NAME, ...}` arms a
+fault switch (`python3 -m local_os_api --help`); end of input stops the server.
 
 Every client in the benchmark fetches the same API URLs (with `fileName=`), answered by the same
 307 to a signed storage URL, served by the same code (sendfile from the page cache).
@@ -60,6 +61,10 @@ def main() -> int:
             command = line.strip()
             if command == "clear":
                 server.clear_requests()
+                print("{}", flush=True)
+            elif command.startswith("fault "):  # fault {"action": "slow", ...}: see --help
+                fault = json.loads(command[len("fault "):])
+                server.apply_control(fault.pop("action"), **fault)
                 print("{}", flush=True)
             elif command == "requests":
                 seen = [{"path": r.path, "range": r.headers.get("Range")}

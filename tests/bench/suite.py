@@ -42,6 +42,9 @@ from generate import FULL, TINY, BenchData  # noqa: E402
 from api.download import DEFAULT_WORKERS  # noqa: E402
 
 BUILD = REPO_ROOT / "build" / "bench"
+# Small files of one run (the last stderr, lists, the QGIS probe's input and output); a tiny run
+# (the smoke test) has its own, so that it may run while `make bench` does.
+SCRATCH = BUILD / "scratch"
 BENCH_NAMES = ("large", "memory", "many", "resume", "unpack", "qgis")
 MIB = 1024 * 1024
 NO_RATE_LIMIT = "1000000"  # the live API allows 600 API requests a minute; see README
@@ -81,7 +84,7 @@ def measure(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None,
     if before is not None:
         before()
     settle()
-    err_path = BUILD / "last-stderr.txt"
+    err_path = SCRATCH / "last-stderr.txt"
     with open(err_path, "wb") as err:
         started = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=stdout, stderr=err)
@@ -153,6 +156,9 @@ class Suite:
         self.repeat = args.repeat
         self.work = BUILD / ("work-tiny" if self.tiny else "work")
         self.cache = BUILD / ("cache-tiny" if self.tiny else "cache")
+        global SCRATCH
+        SCRATCH = BUILD / ("scratch-tiny" if self.tiny else "scratch")
+        SCRATCH.mkdir(parents=True, exist_ok=True)
         self.python = project_python()
         self.bench_python = sys.executable
         self.rows: list[Row] = []
@@ -220,7 +226,7 @@ class Suite:
         fresh(dest)
         pairs = "".join(f"{dest / item['fileName']}\n{file_url(item)}\n"
                         for item in self.listings(kind))
-        listing = BUILD / "curl-list.txt"
+        listing = SCRATCH / "curl-list.txt"
         listing.write_text(pairs, encoding="utf-8")
         each = 'curl -sS -f -L -o "$0" "$1"' + (' && md5sum "$0" > /dev/null' if md5 else "")
         return measure(["sh", "-c", f'xargs -P {workers} -n 2 -d "\\n" sh -c \'{each}\' < "$1"',
@@ -373,8 +379,15 @@ class Suite:
                     return
                 time.sleep(0.002)
 
-        first = measure(self.cli("large", dest), cwd=REPO_ROOT, check=False,
-                        during=interrupt_at_90)
+        if self.tiny:  # a few MiB go by faster than the .part can be watched: slow them
+            slow = {"action": "slow", "bytes_per_second": size * 2}
+            self.server_command(f"fault {json.dumps(slow)}")
+        try:
+            first = measure(self.cli("large", dest), cwd=REPO_ROOT, check=False,
+                            during=interrupt_at_90)
+        finally:
+            if self.tiny:
+                self.server_command('fault {"action": "reset"}')
         if first.returncode != 130 or not part.is_file():
             raise BenchError(f"the interrupted download exited {first.returncode} "
                              f"({'with' if part.is_file() else 'without'} a .part file)")
@@ -437,14 +450,14 @@ class Suite:
             "profile": str(fresh(self.work / "qgis-profile")),
             "repeat": min(self.repeat, 2),
         }
-        config_path = BUILD / "qgis-probe.json"
+        config_path = SCRATCH / "qgis-probe.json"
         config_path.write_text(json.dumps(config), encoding="utf-8")
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
                "QGIS_CUSTOM_CONFIG_PATH": config["profile"]}
         refs: list[Run] = []
         refs.append(self.run_curl(listing, self.work / "qgis-curl", md5=True))
         settle()
-        output = BUILD / "qgis-probe-out.json"
+        output = SCRATCH / "qgis-probe-out.json"
         measure([self.python, str(HERE / "qgis_probe.py"), str(config_path), str(output)],
                 cwd=REPO_ROOT, env=env)
         refs.append(self.run_curl(listing, self.work / "qgis-curl", md5=True))
