@@ -16,7 +16,7 @@ help:
 	@echo "make test-fast  only the fast tests that need neither QGIS nor the local server"
 	@echo "make test-faults  the fault-injection matrix (summary line: faults injected, recovered, ...)"
 	@echo "make demo       local OS API server + QGIS with the plugin (Xvfb + screenshots if no display)"
-	@echo "make bench      speed and memory benchmarks"
+	@echo "make bench      benchmarks side by side with curl, unzip and osdatahub (ONLY=name,...)"
 	@echo "make lint       ruff and mypy (api/ is typed)"
 	@echo "make package    the installable plugin zip: $(ZIP)"
 	@echo "make validate   build the zip and check it against plugins.qgis.org's rules"
@@ -43,9 +43,15 @@ test-faults: setup
 demo: setup transcompile
 	bash scripts/demo.sh
 
-bench: setup
-	$(PYTHON) tests/bench/bench_download.py
-	$(PYTHON) tests/bench/bench_unpack.py
+BENCH_VENV := build/bench/venv
+$(BENCH_VENV)/.installed: tests/bench/requirements-bench.txt
+	/usr/bin/python3 -m venv --system-site-packages $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r $<
+	touch $@
+
+# ONLY=large,many (etc.) runs a subset; see tests/bench/suite.py.
+bench: setup $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python tests/bench/suite.py
 
 lint: setup
 	$(PYTHON) -m ruff check .

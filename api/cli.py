@@ -19,7 +19,14 @@ from . import __version__
 from .auth import SECRET_HINT, Auth, auth_from
 from .cancel import CancelToken
 from .client import DownloadsClient, normalise_area
-from .download import FINISHED_STATES, DownloadEngine, DownloadItem, DownloadResult, Progress
+from .download import (
+    DEFAULT_WORKERS,
+    FINISHED_STATES,
+    DownloadEngine,
+    DownloadItem,
+    DownloadResult,
+    Progress,
+)
 from .errors import (
     SETTINGS_HINT,
     AuthenticationError,
@@ -259,9 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--workers",
             type=_positive,
-            default=4,
+            default=DEFAULT_WORKERS,
             metavar="N",
-            help="files downloaded at once (default 4)",
+            help=f"files downloaded at once (default {DEFAULT_WORKERS})",
         )
 
     command("products", "list OpenData products", listing=True)

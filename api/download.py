@@ -17,6 +17,7 @@ import http.client
 import http.cookiejar
 import logging
 import os
+import queue
 import re
 import socket
 import threading
@@ -69,9 +70,19 @@ FINISHED_STATES = frozenset({DONE, SKIPPED, FAILED, CANCELLED})
 
 PART_SUFFIX = ".part"
 MAX_REDIRECTS = 5
-# Bytes read from the network at a time. Small, because a dropped connection loses the chunk
-# being read: the resume starts after the last whole chunk written.
-READ_SIZE = 64 * 1024
+# Bytes read from the network at a time, at most: each file's reads start at FIRST_READ and
+# double up to this, so small files and the first progress come quickly and big files cost few
+# Python-level calls per MiB. A connection that drops loses at most the read in progress.
+READ_SIZE = 1024 * 1024
+FIRST_READ = 64 * 1024
+# From this many bytes on, a file's md5 is computed in a thread of its own while the next bytes
+# arrive (hashlib releases the GIL): on a fast line, reading and hashing then use two cores.
+# Only where that thread has a core of its own (two per file being written): when every core
+# already reads or hashes some file, another thread per file only adds switching.
+HASH_THREAD_MIN = 4 * 1024 * 1024
+CPUS = os.cpu_count() or 1
+HASH_BUFFERS = 3  # buffers per threaded file: one being read, up to two waiting to be hashed
+DEFAULT_WORKERS = 4  # files downloaded at once
 PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one file; state changes always go out
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _SMALL_BODY = 64 * 1024
@@ -325,6 +336,70 @@ class _ProgressTracker:
                 log.exception("The download progress callback failed")
 
 
+def _write_all(out: Any, view: memoryview) -> None:
+    """Write all of `view` to an unbuffered file (a raw write may take only part of it)."""
+    while view:
+        count = out.write(view)
+        if count is None or count >= len(view):
+            return
+        view = view[count:]
+
+
+class _Hasher:
+    """The md5 of what was written, and the buffers the network is read into.
+
+    Threaded (big files), the md5 is updated in a thread of its own while the next buffer is
+    read: a buffer handed to `update()` comes back to `buffer()` once hashed, so at most
+    HASH_BUFFERS buffers exist and a slow hash holds the reading back. Otherwise it hashes in
+    the caller's thread and one buffer is reused.
+    """
+
+    def __init__(self, digest: Any, buffer_size: int, threaded: bool) -> None:
+        self.digest = digest
+        self._size = buffer_size
+        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+        for _ in range(HASH_BUFFERS if threaded else 1):
+            self._free.put(bytearray(buffer_size))
+        self._work: queue.SimpleQueue[memoryview | None] | None = None
+        self._thread: threading.Thread | None = None
+        if threaded:
+            self._work = queue.SimpleQueue()
+            self._thread = threading.Thread(target=self._run, name="osdh-md5", daemon=True)
+            self._thread.start()
+
+    def buffer(self) -> memoryview:
+        return memoryview(self._free.get())
+
+    def give_back(self, view: memoryview) -> None:
+        owner = view.obj
+        if isinstance(owner, bytearray) and len(owner) == self._size:
+            self._free.put(owner)
+
+    def update(self, view: memoryview) -> None:
+        if self._work is None:
+            self.digest.update(view)
+            self.give_back(view)
+        else:
+            self._work.put(view)
+
+    def _run(self) -> None:
+        assert self._work is not None
+        while True:
+            view = self._work.get()
+            if view is None:
+                return
+            self.digest.update(view)
+            self.give_back(view)
+
+    def finish(self) -> Any:
+        """The digest once everything handed over is hashed."""
+        if self._work is not None and self._thread is not None:
+            self._work.put(None)
+            self._thread.join()
+            self._work = None
+        return self.digest
+
+
 class _Batch:
     """What the workers of one `DownloadEngine.download()` call share."""
 
@@ -344,6 +419,8 @@ class _Batch:
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
+        self._writing = 0
+        self._writing_lock = threading.Lock()
         # Two items with one name would write the same .part: they take turns.
 
     def session(self) -> requests.Session:
@@ -356,6 +433,14 @@ class _Batch:
             with self._sessions_lock:
                 self._sessions.append(session)
         return session
+
+    def writing(self, change: int) -> int:
+        """Count a file that starts (+1) or stops (-1) being written; the files being written
+        before this one started."""
+        with self._writing_lock:
+            before = self._writing
+            self._writing += change
+            return before
 
     def close(self) -> None:
         with self._sessions_lock:
@@ -514,7 +599,8 @@ class _FileJob:
             if on_api:
                 self._sent_auth = self._auth_headers()
                 headers.update(self._sent_auth)
-            if self.engine.rate_limiter is not None:
+            if on_api and self.engine.rate_limiter is not None:
+                # OS's limit is on the API; the storage host's signed URLs are not counted.
                 self.engine.rate_limiter.acquire(self.cancel)
             log.debug("GET %s (%s)", redact_url(url), "API" if on_api else "storage")
             try:
@@ -631,24 +717,34 @@ class _FileJob:
         received = 0
         overflow = False
         self._state(bytes_done=done)
+        remaining = limit - offset if limit is not None else None
+        others = self.batch.writing(+1)
+        big = remaining is None or remaining >= HASH_THREAD_MIN
+        hasher = _Hasher(digest, self.engine.chunk_size, threaded=big and 2 * (others + 1) <= CPUS)
+        write_failed = False
         try:
-            with open(self.part, "ab" if offset else "wb") as out:
-                for chunk in self._chunks(response):
+            with open(self.part, "ab" if offset else "wb", buffering=0) as out:
+                for view in self._chunks(response, hasher):
                     self.cancel.raise_if_cancelled()
-                    out.write(chunk)
-                    digest.update(chunk)
-                    done += len(chunk)
-                    received += len(chunk)
+                    _write_all(out, view)
+                    count = len(view)
+                    hasher.update(view)
+                    done += count
+                    received += count
                     self._state(bytes_done=done)
                     if limit is not None and done > limit:
                         overflow = True  # longer than announced: stop filling the disk
                         break
-        except OSError as error:
-            self._hashed = None
+        except OSError as error:  # the network's errors come as _Retry: this is the disk's
+            write_failed = True
             raise local_file_error(self.part, error) from None
         finally:
+            self.batch.writing(-1)
             self._longest_part = max(self._longest_part, done)
-        self._hashed = (done, digest)
+            digest = hasher.finish()
+            # What was written and hashed stays known, so that a resume need not read it back;
+            # after a failed write the .part may hold bytes the digest does not.
+            self._hashed = None if write_failed else (done, digest)
         if not overflow and expected_length is not None and received < expected_length:
             raise _Retry(
                 NetworkError(QT_TRANSLATE_NOOP(
@@ -657,10 +753,28 @@ class _FileJob:
             )
         return digest
 
-    def _chunks(self, response: requests.Response) -> Iterator[bytes]:
-        """The body in chunks; a dropped or timed-out connection becomes a retry."""
+    def _chunks(self, response: requests.Response, hasher: _Hasher) -> Iterator[memoryview]:
+        """The body in chunks, read into the hasher's reused buffers (no allocation per chunk);
+        a dropped or timed-out connection becomes a retry."""
+        raw = getattr(response.raw, "_fp", None)  # http.client's response, under urllib3's
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
         try:
-            yield from response.iter_content(self.engine.chunk_size)
+            if raw is None or not hasattr(raw, "readinto") or encoding not in ("", "identity"):
+                for chunk in response.iter_content(self.engine.chunk_size):
+                    yield memoryview(chunk)
+                return
+            size = min(FIRST_READ, self.engine.chunk_size)
+            while True:
+                buffer = hasher.buffer()
+                count = raw.readinto(buffer[:size])
+                if not count:
+                    hasher.give_back(buffer)
+                    break
+                yield buffer[:count]
+                size = min(size * 2, self.engine.chunk_size)
+            # Read to its end through http.client: tell requests, so that closing the response
+            # hands the connection back to the pool instead of closing it.
+            response._content_consumed = True
         except (requests.RequestException, http.client.HTTPException, OSError) as error:
             self.cancel.raise_if_cancelled()
             raise _Retry(self._network_error(error)) from None
@@ -806,7 +920,8 @@ class DownloadEngine:
     """Downloads items in parallel, each to `dest_dir/<file_name>`, verified.
 
     `api_origin` is the API's scheme://host[:port] (a longer URL is cut to that); only requests
-    to it carry `auth.headers()`. Every HTTP request waits for `rate_limiter` when one is given.
+    to it carry `auth.headers()`. Every request to the API waits for `rate_limiter` when one is
+    given; the storage host's signed file URLs do not count against OS's limit.
     """
 
     def __init__(
@@ -816,7 +931,7 @@ class DownloadEngine:
         http: HttpSettings,
         retry: RetryPolicy,
         rate_limiter: RateLimiter | None = None,
-        workers: int = 4,
+        workers: int = DEFAULT_WORKERS,
         chunk_size: int = READ_SIZE,
     ) -> None:
         origin = _origin(api_origin)

@@ -192,18 +192,34 @@ class LocalOSAPI:
             md5 = write_large_file(path, size)
             md5_path.write_text(md5, encoding="ascii")
         md5 = md5_path.read_text(encoding="ascii").strip()
-        summary = {"id": LARGE_FILE_PRODUCT, "name": "Benchmark large file",
-                   "description": ["A large generated file for download benchmarks."],
-                   "version": "2021-01"}
+        row = {"fileName": path.name, "path": str(path), "size": size, "md5": md5}
+        return self.add_generated_product(
+            LARGE_FILE_PRODUCT, [row], name="Benchmark large file",
+            description="A large generated file for download benchmarks.")[0]
+
+    def add_generated_product(self, product_id: str, files: list[dict], *, name: str = "",
+                              description: str = "Generated files for benchmarks.",
+                              format: str = "GeoPackage", area: str = "GB") -> list[dict]:
+        """Register an OpenData product whose files already exist on disk (benchmarks: big or
+        many generated files). `files` are dicts with fileName, path (absolute), size and md5.
+        Returns one listing per file (the API's download body, plus `path`); once the server
+        is started it carries the `url`. Registering the same id again replaces the product."""
+        summary = {"id": product_id, "name": name or product_id,
+                   "description": [description], "version": "2021-01"}
         details = {**summary, "dataStructures": ["Vector"], "category": "Benchmarks",
-                   "formats": [{"format": "GeoPackage"}]}
-        row = {"fileName": path.name, "area": "GB", "format": "GeoPackage", "size": size,
-               "md5": md5, "path": str(path)}
-        entry = self.catalogue.add_product(summary, details, [row])[0]
-        if self._api is None:  # not started yet: no URL to give
-            return {"md5": md5, "size": size, "format": "GeoPackage", "area": "GB",
-                    "fileName": path.name, "path": entry["path"]}
-        return {**self._api.download_body(entry), "path": entry["path"]}
+                   "formats": [{"format": format}]}
+        rows = [{"fileName": f["fileName"], "area": area, "format": format,
+                 "size": int(f["size"]), "md5": f["md5"], "path": str(f["path"])} for f in files]
+        entries = self.catalogue.add_product(summary, details, rows)
+        listings = []
+        for entry in entries:
+            if self._api is None:  # not started yet: no URL to give
+                listings.append({"md5": entry["md5"], "size": entry["size"], "format": format,
+                                 "area": area, "fileName": entry["fileName"],
+                                 "path": entry["path"]})
+            else:
+                listings.append({**self._api.download_body(entry), "path": entry["path"]})
+        return listings
 
 
 def write_large_file(path: Path, size: int) -> str:

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 SYSTEM_PYTHON=${SYSTEM_PYTHON:-/usr/bin/python3}
 VENV=${VENV:-.venv}
 PACKAGES=(qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-numpy python3-requests
-          python3-venv xvfb xauth pyqt5-dev-tools qttools5-dev-tools)
+          python3-venv xvfb xauth pyqt5-dev-tools qttools5-dev-tools
+          curl unzip)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

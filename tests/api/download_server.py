@@ -52,6 +52,7 @@ class RecordedRequest:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    client_port: int = 0  # tells connections apart (reused or new)
 
 
 @dataclass
@@ -192,6 +193,7 @@ class DownloadServers:
                             parts.path,
                             parse_qs(parts.query, keep_blank_values=True),
                             dict(self.headers.items()),
+                            self.client_address[1],
                         )
                     )
                 try:

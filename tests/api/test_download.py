@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import api.download as download_module
 from api.auth import ApiKeyAuth
 from api.cancel import CancelToken
 from api.client import DownloadsClient
@@ -302,6 +303,67 @@ def test_drops_that_make_progress_do_not_use_up_the_attempts(servers, tmp_path):
     assert len(servers.recorded("storage")) == 7
 
 
+@pytest.fixture
+def hashers(monkeypatch):
+    """Whether each file's md5 ran in a thread of its own (True) or in the worker (False)."""
+    seen: list[bool] = []
+    real = download_module._Hasher
+
+    class Recording(real):  # type: ignore[misc, valid-type]
+        def __init__(self, digest, buffer_size, threaded):
+            seen.append(threaded)
+            super().__init__(digest, buffer_size, threaded)
+
+    monkeypatch.setattr(download_module, "_Hasher", Recording)
+    monkeypatch.setattr(download_module, "HASH_THREAD_MIN", 100_000)
+    return seen
+
+
+def test_big_files_are_hashed_in_a_thread_and_a_drop_resumes_without_reading_back(
+    servers, tmp_path, monkeypatch, hashers
+):
+    """From HASH_THREAD_MIN bytes on, the md5 runs in a thread of its own while the next bytes
+    arrive; what was written and hashed before a drop is not read back from the .part."""
+    monkeypatch.setattr(download_module, "CPUS", 2)
+    read_back = []
+    real_md5_of_file = download_module.md5_of_file
+
+    def counting_md5_of_file(*args, **kwargs):
+        read_back.append(args[0])
+        return real_md5_of_file(*args, **kwargs)
+
+    monkeypatch.setattr(download_module, "md5_of_file", counting_md5_of_file)
+    item = served_item(servers, size=600_000)
+    servers.faults.drop_after_bytes(250_000)
+    result = download_one(make_engine(servers), item, tmp_path)
+    assert result.error is None
+    assert result.path.read_bytes() == content_of(servers, "data.zip")
+    assert hashers == [True, True]  # the first attempt and the resumed one (350 000 bytes)
+    assert read_back == []
+    assert not [t for t in threading.enumerate() if t.name == "osdh-md5"]
+
+
+def test_small_files_and_busy_cores_hash_in_the_worker(servers, tmp_path, monkeypatch, hashers):
+    monkeypatch.setattr(download_module, "CPUS", 1)  # no core to spare for a hashing thread
+    items = [served_item(servers, f"f{i}.zip", size=size)
+             for i, size in enumerate((600_000, 50_000))]
+    results = make_engine(servers).download(items, tmp_path)
+    assert all(r.error is None for r in results)
+    assert hashers == [False, False]
+    monkeypatch.setattr(download_module, "CPUS", 2)
+    small = served_item(servers, "small.zip", size=50_000)
+    assert download_one(make_engine(servers), small, tmp_path).error is None
+    assert hashers[-1] is False
+
+
+def test_storage_connections_are_reused_between_files(servers, tmp_path):
+    items = [served_item(servers, f"f{i}.zip", size=300_000) for i in range(6)]
+    results = make_engine(servers, workers=1, chunk_size=1 << 20).download(items, tmp_path)
+    assert all(r.error is None for r in results)
+    ports = {r.client_port for r in servers.recorded("storage")}
+    assert len(ports) == 1
+
+
 def test_wrong_md5_once_is_downloaded_again(servers, tmp_path):
     item = served_item(servers)
     servers.faults.corrupt_times = 1
@@ -477,6 +539,8 @@ class CountingRateLimiter(RateLimiter):
 
 
 def test_parallel_downloads_keep_order_and_pass_the_rate_limiter(servers, tmp_path):
+    """Every API request waits for the limiter (retries included); the storage host's signed
+    URLs do not: OS's rate limit is on the API."""
     items = [served_item(servers, f"file{i}.zip", size=50_000 + i) for i in range(10)]
     limiter = CountingRateLimiter()
     servers.faults.fail_next(503, times=2, target="storage")
@@ -486,7 +550,8 @@ def test_parallel_downloads_keep_order_and_pass_the_rate_limiter(servers, tmp_pa
     assert all(r.error is None for r in results)
     for item in items:
         assert (tmp_path / item.file_name).read_bytes() == content_of(servers, item.file_name)
-    assert limiter.calls == len(servers.requests) == 24
+    assert len(servers.requests) == 24
+    assert limiter.calls == len(servers.recorded("api")) == 12
 
 
 def test_one_failing_file_does_not_stop_the_others(servers, tmp_path):
