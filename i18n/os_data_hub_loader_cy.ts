@@ -29,7 +29,7 @@
         <translation>Cynhyrchion OS OpenData: am ddim, dim angen allwedd API</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="341" />
+        <location filename="../browser/items.py" line="342" />
         <source>Open in OS Data Hub panel</source>
         <translation>Agor ym mhanel OS Data Hub</translation>
     </message>
@@ -39,47 +39,47 @@
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="194" />
+        <location filename="../browser/items.py" line="195" />
         <source>{0}, {1} — double-click or drag onto the map to download and add it</source>
         <translation>{0}, {1} — cliciwch ddwywaith neu llusgwch i'r map i'w lawrlwytho a'i hychwanegu</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="215" />
+        <location filename="../browser/items.py" line="216" />
         <source>Download and add to map</source>
         <translation>Lawrlwytho ac ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="191" />
+        <location filename="../browser/session.py" line="192" />
         <source>Download to…</source>
         <translation>Lawrlwytho i…</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="230" />
+        <location filename="../browser/items.py" line="231" />
         <source>Double-click to use the stored API key</source>
         <translation>Cliciwch ddwywaith i ddefnyddio'r allwedd API a gadwyd</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="247" />
+        <location filename="../browser/items.py" line="248" />
         <source>Basemaps</source>
         <translation>Mapiau sylfaen</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="249" />
+        <location filename="../browser/items.py" line="250" />
         <source>OS Maps API layers (needs an OS Data Hub API key)</source>
         <translation>Haenau OS Maps API (angen allwedd API OS Data Hub)</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="252" />
+        <location filename="../browser/items.py" line="253" />
         <source>OS Maps needs an OS Data Hub API key: enter it in the plugin's settings.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: rhowch hi yng ngosodiadau'r ategyn.</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="277" />
+        <location filename="../browser/items.py" line="278" />
         <source>{0} — double-click or drag onto the map to add it</source>
         <translation>{0} — cliciwch ddwywaith neu llusgwch i'r map i'w hychwanegu</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="295" />
+        <location filename="../browser/items.py" line="296" />
         <source>Add to map</source>
         <translation>Ychwanegu at y map</translation>
     </message>
@@ -89,22 +89,22 @@
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="306" />
+        <location filename="../browser/items.py" line="307" />
         <source>Premium data packages ordered on the OS Data Hub web site</source>
         <translation>Pecynnau data premiwm a archebwyd ar wefan OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="318" />
+        <location filename="../browser/items.py" line="319" />
         <source>No data packages yet: order one on the OS Data Hub web site (https://osdatahub.os.uk).</source>
         <translation>Dim pecynnau data eto: archebwch un ar wefan OS Data Hub (https://osdatahub.os.uk).</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="382" />
+        <location filename="../browser/items.py" line="383" />
         <source>Download all and add to map</source>
         <translation>Lawrlwytho'r cyfan ac ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="384" />
+        <location filename="../browser/items.py" line="385" />
         <source>Download all to…</source>
         <translation>Lawrlwytho'r cyfan i…</translation>
     </message>
@@ -124,27 +124,22 @@
         <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="200" />
+        <location filename="../browser/session.py" line="201" />
         <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
         <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="205" />
-        <source>{0} files ready in {1}; {2} layers added.</source>
-        <translation>{0} ffeil yn barod yn {1}; ychwanegwyd {2} haen.</translation>
-    </message>
-    <message>
-        <location filename="../browser/session.py" line="209" />
+        <location filename="../browser/session.py" line="212" />
         <source>Could not open: {0}.</source>
         <translation>Methu agor: {0}.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="218" />
+        <location filename="../browser/session.py" line="221" />
         <source>OS Maps needs the OS Data Hub API key and its layer list: open Basemaps in the Browser again.</source>
         <translation>Mae angen yr allwedd API OS Data Hub a'r rhestr haenau ar OS Maps: agorwch Mapiau sylfaen yn y Browser eto.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="224" />
+        <location filename="../browser/session.py" line="227" />
         <source>QGIS could not open the OS Maps layer {0}.</source>
         <translation>Methodd QGIS agor yr haen OS Maps {0}.</translation>
     </message>
@@ -314,17 +309,17 @@
         <translation>Methodd tasg gefndir adrodd yn ôl: {0}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="281" />
+        <location filename="../processing_provider/base.py" line="282" />
         <source>{0}: downloaded and verified</source>
         <translation>{0}: wedi'i lawrlwytho a'i gwirio</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="283" />
+        <location filename="../processing_provider/base.py" line="284" />
         <source>{0}: already there</source>
         <translation>{0}: yno'n barod</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="291" />
+        <location filename="../processing_provider/base.py" line="292" />
         <source>Cancelled. Partly downloaded files are kept and resume when you run it again.</source>
         <translation>Canslwyd. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n ei redeg eto.</translation>
     </message>
@@ -352,6 +347,36 @@
         <location filename="../ui/basemap_actions.py" line="80" />
         <source>Add the OS Maps Road basemap in the project's CRS (British National Grid or Web Mercator) at the bottom of the layer list</source>
         <translation>Ychwanegu map sylfaen Road OS Maps yn CRS y prosiect (Grid Cenedlaethol Prydain neu Web Mercator) ar waelod y rhestr haenau</translation>
+    </message>
+    <message>
+        <location filename="../browser/items.py" line="164" />
+        <source>1 file</source>
+        <translation>1 ffeil</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="182" />
+        <source>Downloading 1 file to {1}…</source>
+        <translation>Yn lawrlwytho 1 ffeil i {1}…</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="207" />
+        <source>1 file ready in {1}.</source>
+        <translation>1 ffeil yn barod yn {1}.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="207" />
+        <source>{0} files ready in {1}.</source>
+        <translation>{0} ffeil yn barod yn {1}.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="209" />
+        <source>1 layer added.</source>
+        <translation>Ychwanegwyd 1 haen.</translation>
+    </message>
+    <message>
+        <location filename="../browser/session.py" line="209" />
+        <source>{0} layers added.</source>
+        <translation>Ychwanegwyd {0} haen.</translation>
     </message>
 </context>
 <context>
@@ -576,9 +601,14 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Yn lawrlwytho {0} ffeil o {1} i {2}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="259" />
+        <location filename="../processing_provider/base.py" line="260" />
         <source>Could not open {0} as a layer.</source>
         <translation>Methu agor {0} fel haen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="229" />
+        <source>Downloading 1 file of {1} to {2}</source>
+        <translation>Yn lawrlwytho 1 ffeil o {1} i {2}</translation>
     </message>
 </context>
 <context>
@@ -604,7 +634,7 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Methu ysgrifennu i {0} ({1}): dewiswch ffolder lawrlwytho arall.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="180" />
+        <location filename="../ui/download_controls.py" line="181" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
@@ -614,77 +644,72 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="173" />
+        <location filename="../ui/download_controls.py" line="174" />
         <source>Cancelling…</source>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="180" />
+        <location filename="../ui/download_controls.py" line="181" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="181" />
+        <location filename="../ui/download_controls.py" line="182" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="181" />
+        <location filename="../ui/download_controls.py" line="182" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="182" />
+        <location filename="../ui/download_controls.py" line="183" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="182" />
+        <location filename="../ui/download_controls.py" line="183" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="183" />
+        <location filename="../ui/download_controls.py" line="184" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="193" />
+        <location filename="../ui/download_controls.py" line="194" />
         <source>Folder: {0}</source>
         <translation>Ffolder: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="193" />
+        <location filename="../ui/download_controls.py" line="194" />
         <source>Downloaded and verified: {0}</source>
         <translation>Wedi'i lawrlwytho a'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="193" />
+        <location filename="../ui/download_controls.py" line="194" />
         <source>Already there and verified: {0}</source>
         <translation>Yno'n barod ac wedi'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="200" />
+        <location filename="../ui/download_controls.py" line="201" />
         <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
         <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="204" />
+        <location filename="../ui/download_controls.py" line="205" />
         <source>{0} of {1} files failed: {2}</source>
         <translation>Methodd {0} o {1} ffeil: {2}</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="207" />
+        <location filename="../ui/download_controls.py" line="208" />
         <source>(details in the OS Data Hub log)</source>
         <translation>(manylion yn log OS Data Hub)</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="210" />
-        <source>{0} files ready in {1} ({2} already there); {3} layers added.</source>
-        <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod); ychwanegwyd {3} haen.</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="215" />
+        <location filename="../ui/download_controls.py" line="224" />
         <source>Could not open: {0}.</source>
         <translation>Methu agor: {0}.</translation>
     </message>
@@ -742,6 +767,41 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <location filename="../ui/download_controls.py" line="120" />
         <source>Tick the files to download first: Space ticks the current file in the file list.</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol yn y rhestr ffeiliau.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="165" />
+        <source>Downloading 1 file to {1}…</source>
+        <translation>Yn lawrlwytho 1 ffeil i {1}…</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="210" />
+        <source>1 layer was added from the files that were verified.</source>
+        <translation>Ychwanegwyd 1 haen o'r ffeiliau a ddilyswyd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="210" />
+        <source>{0} layers were added from the files that were verified.</source>
+        <translation>Ychwanegwyd {0} haen o'r ffeiliau a ddilyswyd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="218" />
+        <source>1 file ready in {1} ({2} already there).</source>
+        <translation>1 ffeil yn barod yn {1} ({2} yno'n barod).</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="218" />
+        <source>{0} files ready in {1} ({2} already there).</source>
+        <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod).</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="221" />
+        <source>1 layer added.</source>
+        <translation>Ychwanegwyd 1 haen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="221" />
+        <source>{0} layers added.</source>
+        <translation>Ychwanegwyd {0} haen.</translation>
     </message>
 </context>
 <context>
@@ -879,67 +939,67 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../ui/downloads_panel.py" line="92" />
+        <location filename="../ui/downloads_panel.py" line="91" />
         <source>All areas — or type squares: SU, TQ (or GB)</source>
         <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="94" />
+        <location filename="../ui/downloads_panel.py" line="93" />
         <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
         <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="122" />
+        <location filename="../ui/downloads_panel.py" line="121" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="122" />
+        <location filename="../ui/downloads_panel.py" line="121" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="122" />
+        <location filename="../ui/downloads_panel.py" line="121" />
         <source>Subformat</source>
         <translation>Is-fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="122" />
+        <location filename="../ui/downloads_panel.py" line="121" />
         <source>Area</source>
         <translation>Ardal</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="122" />
+        <location filename="../ui/downloads_panel.py" line="121" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="122" />
+        <location filename="../ui/downloads_panel.py" line="121" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="212" />
+        <location filename="../ui/downloads_panel.py" line="207" />
         <source>Loading the files of {0}…</source>
         <translation>Yn llwytho ffeiliau {0}…</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="215" />
+        <location filename="../ui/downloads_panel.py" line="210" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="249" />
+        <location filename="../ui/downloads_panel.py" line="245" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="263" />
+        <location filename="../ui/downloads_panel.py" line="260" />
         <source>All formats</source>
         <translation>Pob fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="290" />
+        <location filename="../ui/downloads_panel.py" line="287" />
         <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
         <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
     </message>
@@ -949,99 +1009,109 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="388" />
+        <location filename="../ui/downloads_panel.py" line="389" />
         <source>{0} has no files for square {1}.</source>
         <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="403" />
+        <location filename="../ui/downloads_panel.py" line="404" />
         <source>No square with files of this product is in the current map view.</source>
         <translation>Does dim sgwâr sydd â ffeiliau'r cynnyrch hwn i'w weld ar y map ar hyn o bryd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="88" />
+        <location filename="../ui/downloads_panel.py" line="87" />
         <source>Show only files of this format.</source>
         <translation>Dangos ffeiliau yn y fformat hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="89" />
+        <location filename="../ui/downloads_panel.py" line="88" />
         <source>Forma&amp;t</source>
         <translation>Fforma&amp;t</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="98" />
+        <location filename="../ui/downloads_panel.py" line="97" />
         <source>&amp;Areas</source>
         <translation>&amp;Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="101" />
+        <location filename="../ui/downloads_panel.py" line="100" />
         <source>&amp;Grid on map</source>
         <translation>Grid 100 &amp;km ar y map</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="103" />
+        <location filename="../ui/downloads_panel.py" line="102" />
         <source>Show the 100 km National Grid squares on the map, labelled with their letters.</source>
         <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map, wedi'u labelu â'u llythrennau.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="106" />
+        <location filename="../ui/downloads_panel.py" line="105" />
         <source>P&amp;ick squares</source>
         <translation>Dewis s&amp;gwariau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="108" />
+        <location filename="../ui/downloads_panel.py" line="107" />
         <source>Pick squares on the map: each click adds a square to the areas or removes it. Press again to stop picking.</source>
         <translation>Dewis sgwariau ar y map: mae pob clic yn ychwanegu sgwâr at yr ardaloedd neu'n ei dynnu. Pwyswch eto i orffen dewis.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="112" />
+        <location filename="../ui/downloads_panel.py" line="111" />
         <source>All of G&amp;B</source>
         <translation>Prydain &amp;Fawr gyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="113" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>Show only the files that cover all of Great Britain.</source>
         <translation>Dangos dim ond y ffeiliau sy'n cwmpasu Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="117" />
+        <location filename="../ui/downloads_panel.py" line="116" />
         <source>S&amp;quares in view</source>
         <translation>Sgwaria&amp;u yn y golwg</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="118" />
+        <location filename="../ui/downloads_panel.py" line="117" />
         <source>Take the squares that the current map view covers as the areas.</source>
         <translation>Cymryd y sgwariau sydd i'w gweld ar y map ar hyn o bryd fel yr ardaloedd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="137" />
+        <location filename="../ui/downloads_panel.py" line="136" />
         <source>The product's files. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r cynnyrch. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="140" />
+        <location filename="../ui/downloads_panel.py" line="139" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="146" />
+        <location filename="../ui/downloads_panel.py" line="143" />
         <source>Tic&amp;k all shown</source>
         <translation>Ticio po&amp;b un a ddangosir</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="147" />
+        <location filename="../ui/downloads_panel.py" line="144" />
         <source>Tick every file that the format and area filters show.</source>
         <translation>Ticio pob ffeil y mae'r hidlyddion fformat ac ardal yn ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="150" />
+        <location filename="../ui/downloads_panel.py" line="147" />
         <source>&amp;Untick all</source>
         <translation>Dad-dicio'r cyfa&amp;n</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="151" />
+        <location filename="../ui/downloads_panel.py" line="148" />
         <source>Untick every file, shown or not.</source>
         <translation>Dad-dicio pob ffeil, p'un a yw'n cael ei dangos neu beidio.</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="245" />
+        <source>1 file</source>
+        <translation>1 ffeil</translation>
+    </message>
+    <message>
+        <location filename="../ui/downloads_panel.py" line="336" />
+        <source>1 file ticked, {1}</source>
+        <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
 </context>
 <context>
@@ -1327,167 +1397,167 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OpenDataTab</name>
     <message>
-        <location filename="../ui/opendata_tab.py" line="84" />
+        <location filename="../ui/opendata_tab.py" line="83" />
         <source>Search OS OpenData products…</source>
         <translation>Chwilio cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="95" />
+        <location filename="../ui/opendata_tab.py" line="94" />
         <source>Vector and raster</source>
         <translation>Fector a raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="96" />
+        <location filename="../ui/opendata_tab.py" line="95" />
         <source>Vector</source>
         <translation>Fector</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="97" />
+        <location filename="../ui/opendata_tab.py" line="96" />
         <source>Raster</source>
         <translation>Raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="101" />
+        <location filename="../ui/opendata_tab.py" line="100" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="109" />
+        <location filename="../ui/opendata_tab.py" line="108" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="352" />
+        <location filename="../ui/opendata_tab.py" line="348" />
         <source>Version</source>
         <translation>Fersiwn</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="109" />
+        <location filename="../ui/opendata_tab.py" line="108" />
         <source>Category</source>
         <translation>Categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="109" />
+        <location filename="../ui/opendata_tab.py" line="108" />
         <source>Type</source>
         <translation>Math</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="244" />
+        <location filename="../ui/opendata_tab.py" line="240" />
         <source>Loading the OS OpenData products…</source>
         <translation>Yn llwytho cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="245" />
+        <location filename="../ui/opendata_tab.py" line="241" />
         <source>Loading OS OpenData products</source>
         <translation>Llwytho cynhyrchion OS OpenData</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="266" />
+        <location filename="../ui/opendata_tab.py" line="262" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="290" />
+        <location filename="../ui/opendata_tab.py" line="286" />
         <source>{0} products (saved list; refreshing…)</source>
         <translation>{0} cynnyrch (rhestr a gadwyd; yn adnewyddu…)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="301" />
+        <location filename="../ui/opendata_tab.py" line="297" />
         <source>All categories</source>
         <translation>Pob categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="320" />
+        <location filename="../ui/opendata_tab.py" line="316" />
         <source>{0} products</source>
         <translation>{0} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="321" />
+        <location filename="../ui/opendata_tab.py" line="317" />
         <source>{0} of {1} products</source>
         <translation>{0} o {1} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="343" />
+        <location filename="../ui/opendata_tab.py" line="339" />
         <source>End of life: {0}</source>
         <translation>Diwedd oes: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="354" />
+        <location filename="../ui/opendata_tab.py" line="350" />
         <source>Formats</source>
         <translation>Fformatau</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="360" />
+        <location filename="../ui/opendata_tab.py" line="356" />
         <source>Areas</source>
         <translation>Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="361" />
+        <location filename="../ui/opendata_tab.py" line="357" />
         <source>Product id</source>
         <translation>ID y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="366" />
+        <location filename="../ui/opendata_tab.py" line="362" />
         <source>Product documentation (opens in the browser)</source>
         <translation>Dogfennaeth y cynnyrch (yn agor yn y porwr)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="401" />
+        <location filename="../ui/opendata_tab.py" line="397" />
         <source>Loading a picture of {0}</source>
         <translation>Llwytho llun o {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="86" />
+        <location filename="../ui/opendata_tab.py" line="85" />
         <source>Type words from a product's name, id or description to filter the list. Enter or Down moves to the list, Esc clears the search, Ctrl+F comes back here.</source>
         <translation>Teipiwch eiriau o enw, ID neu ddisgrifiad cynnyrch i hidlo'r rhestr. Mae Enter neu'r Saeth i Lawr yn symud i'r rhestr, mae Esc yn clirio'r chwiliad, ac mae Ctrl+F yn dod yn ôl yma.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="89" />
+        <location filename="../ui/opendata_tab.py" line="88" />
         <source>&amp;Find</source>
         <translation>Chw&amp;ilio</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="92" />
+        <location filename="../ui/opendata_tab.py" line="91" />
         <source>Show only products of this category.</source>
         <translation>Dangos cynhyrchion y categori hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="98" />
+        <location filename="../ui/opendata_tab.py" line="97" />
         <source>Show only vector or only raster products.</source>
         <translation>Dangos cynhyrchion fector yn unig neu gynhyrchion raster yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="99" />
+        <location filename="../ui/opendata_tab.py" line="98" />
         <source>Vector or raster</source>
         <translation>Fector neu raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="102" />
+        <location filename="../ui/opendata_tab.py" line="101" />
         <source>Load the product list again from the OS Data Hub.</source>
         <translation>Llwytho'r rhestr cynhyrchion eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="125" />
+        <location filename="../ui/opendata_tab.py" line="124" />
         <source>OS OpenData products: select one to see its details and files. Enter moves to its files.</source>
         <translation>Cynhyrchion OS OpenData: dewiswch un i weld ei fanylion a'i ffeiliau. Mae Enter yn symud i'w ffeiliau.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="128" />
+        <location filename="../ui/opendata_tab.py" line="127" />
         <source>OS OpenData products</source>
         <translation>Cynhyrchion OS OpenData</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="137" />
+        <location filename="../ui/opendata_tab.py" line="133" />
         <source>The selected product's description. Tab reaches its documentation link and Enter opens it in your web browser.</source>
         <translation>Disgrifiad y cynnyrch a ddewiswyd. Mae Tab yn cyrraedd dolen ei ddogfennaeth ac mae Enter yn ei hagor yn eich porwr gwe.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="140" />
+        <location filename="../ui/opendata_tab.py" line="136" />
         <source>Product details</source>
         <translation>Manylion y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="366" />
+        <location filename="../ui/opendata_tab.py" line="362" />
         <source>Open {0} in your web browser.</source>
         <translation>Agor {0} yn eich porwr gwe.</translation>
     </message>
@@ -1495,179 +1565,189 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>PackagesTab</name>
     <message>
-        <location filename="../ui/packages_tab.py" line="75" />
+        <location filename="../ui/packages_tab.py" line="73" />
         <source>Open OS Data Hub settings…</source>
         <translation>Agor gosodiadau OS Data Hub…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="79" />
+        <location filename="../ui/packages_tab.py" line="77" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="84" />
+        <location filename="../ui/packages_tab.py" line="82" />
         <source>Package</source>
         <translation>Pecyn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="84" />
+        <location filename="../ui/packages_tab.py" line="82" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="90" />
         <source>Created</source>
         <translation>Crëwyd</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="90" />
         <source>Product version</source>
         <translation>Fersiwn y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="90" />
         <source>Reason</source>
         <translation>Rheswm</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="90" />
         <source>Supply</source>
         <translation>Cyflenwad</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="90" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="99" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="99" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="99" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="165" />
+        <location filename="../ui/packages_tab.py" line="163" />
         <source>Data packages are premium OS data ordered on the OS Data Hub. To list and download yours, add your OS Data Hub project API key in the settings. No account yet? &lt;a href="{0}"&gt;Sign up on the OS Data Hub&lt;/a&gt;.</source>
         <translation>Data OS premiwm a archebwyd ar OS Data Hub yw pecynnau data. I restru a lawrlwytho eich rhai chi, ychwanegwch allwedd API eich prosiect OS Data Hub yn y gosodiadau. Dim cyfrif eto? &lt;a href="{0}"&gt;Cofrestrwch ar OS Data Hub&lt;/a&gt;.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="171" />
+        <location filename="../ui/packages_tab.py" line="169" />
         <source>Loading your data packages…</source>
         <translation>Yn llwytho eich pecynnau data…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="172" />
+        <location filename="../ui/packages_tab.py" line="170" />
         <source>Loading OS data packages</source>
         <translation>Llwytho pecynnau data OS</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="195" />
+        <location filename="../ui/packages_tab.py" line="193" />
         <source>The OS Data Hub refused the stored key: {0} Check the key in the settings (and that the project has the Downloads API).</source>
         <translation>Gwrthododd OS Data Hub yr allwedd a gadwyd: {0} Gwiriwch yr allwedd yn y gosodiadau (a bod gan y prosiect y Downloads API).</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="205" />
+        <location filename="../ui/packages_tab.py" line="203" />
         <source>You have no data packages yet. Data packages must first be ordered on the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; web site (Data packages → Add data package); then they appear here.</source>
         <translation>Does gennych chi ddim pecynnau data eto. Rhaid archebu pecynnau data yn gyntaf ar wefan &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (Data packages → Add data package); wedyn byddan nhw'n ymddangos yma.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="210" />
+        <location filename="../ui/packages_tab.py" line="208" />
         <source>{0} data packages</source>
         <translation>{0} pecyn data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="237" />
+        <location filename="../ui/packages_tab.py" line="235" />
         <source>Loading versions of {0}</source>
         <translation>Llwytho fersiynau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="251" />
+        <location filename="../ui/packages_tab.py" line="249" />
         <source>A change-only update holds only what changed since the previous version: it is not a full copy of the data.</source>
         <translation>Dim ond yr hyn sydd wedi newid ers y fersiwn flaenorol sydd mewn diweddariad newidiadau yn unig: nid yw'n gopi llawn o'r data.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="263" />
+        <location filename="../ui/packages_tab.py" line="261" />
         <source>Change-only update (COU)</source>
         <translation>Diweddariad newidiadau yn unig (COU)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="265" />
+        <location filename="../ui/packages_tab.py" line="263" />
         <source>Full supply</source>
         <translation>Cyflenwad llawn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="275" />
+        <location filename="../ui/packages_tab.py" line="273" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="297" />
-        <source>{0}, version {1}: {2} files. This is a change-only update, not a full supply.</source>
-        <translation>{0}, fersiwn {1}: {2} ffeil. Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
-    </message>
-    <message>
-        <location filename="../ui/packages_tab.py" line="297" />
+        <location filename="../ui/packages_tab.py" line="296" />
         <source>{0}, version {1}: {2} files.</source>
         <translation>{0}, fersiwn {1}: {2} ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="329" />
+        <location filename="../ui/packages_tab.py" line="327" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="354" />
+        <location filename="../ui/packages_tab.py" line="353" />
         <source>(change-only update)</source>
         <translation>(diweddariad newidiadau yn unig)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="76" />
+        <location filename="../ui/packages_tab.py" line="74" />
         <source>Open Settings → Options → OS Data Hub to add your project API key.</source>
         <translation>Agor Settings → Options → OS Data Hub i ychwanegu allwedd API eich prosiect.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="80" />
+        <location filename="../ui/packages_tab.py" line="78" />
         <source>Load your data packages again from the OS Data Hub.</source>
         <translation>Llwytho eich pecynnau data eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="86" />
+        <location filename="../ui/packages_tab.py" line="84" />
         <source>Your data packages: select one to see its versions. Enter moves to its versions.</source>
         <translation>Eich pecynnau data: dewiswch un i weld ei fersiynau. Mae Enter yn symud i'w fersiynau.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="86" />
+        <location filename="../ui/packages_tab.py" line="84" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="95" />
+        <location filename="../ui/packages_tab.py" line="93" />
         <source>The versions of the selected package, the latest first. Enter moves to the version's files.</source>
         <translation>Fersiynau'r pecyn a ddewiswyd, y diweddaraf yn gyntaf. Mae Enter yn symud i ffeiliau'r fersiwn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="95" />
+        <location filename="../ui/packages_tab.py" line="93" />
         <source>Versions</source>
         <translation>Fersiynau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="103" />
+        <location filename="../ui/packages_tab.py" line="101" />
         <source>The files of the selected version. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r fersiwn a ddewiswyd. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="103" />
+        <location filename="../ui/packages_tab.py" line="101" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="296" />
+        <source>{0}, version {1}: 1 file.</source>
+        <translation>{0}, fersiwn {1}: 1 ffeil.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="300" />
+        <source>This is a change-only update, not a full supply.</source>
+        <translation>Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/packages_tab.py" line="327" />
+        <source>1 file ticked, {1}</source>
+        <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
 </context>
 <context>
@@ -1778,132 +1858,132 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="145" />
+        <location filename="../api/download.py" line="156" />
         <source>it is empty or a folder reference</source>
         <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="147" />
+        <location filename="../api/download.py" line="158" />
         <source>it contains a folder separator</source>
         <translation>mae'n cynnwys gwahanydd ffolderi</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="149" />
+        <location filename="../api/download.py" line="160" />
         <source>it contains ':' (a drive letter or stream name)</source>
         <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="151" />
+        <location filename="../api/download.py" line="162" />
         <source>it contains control characters</source>
         <translation>mae'n cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="153" />
+        <location filename="../api/download.py" line="164" />
         <source>it starts or ends with a space or ends with a dot</source>
         <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="155" />
+        <location filename="../api/download.py" line="166" />
         <source>it is a reserved device name on Windows</source>
         <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="157" />
+        <location filename="../api/download.py" line="168" />
         <source>it is too long</source>
         <translation>mae'n rhy hir</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="159" />
+        <location filename="../api/download.py" line="170" />
         <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
         <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="419" />
+        <location filename="../api/download.py" line="504" />
         <source>Downloading {0} failed unexpectedly: {1}</source>
         <translation>Methodd lawrlwytho {0} yn annisgwyl: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="426" />
+        <location filename="../api/download.py" line="511" />
         <source>Cancelled: {0} was not finished; what was downloaded is kept and the next download resumes from there.</source>
         <translation>Canslwyd: ni orffennwyd {0}; mae'r hyn a lawrlwythwyd yn cael ei gadw a bydd y lawrlwythiad nesaf yn parhau o'r fan honno.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="490" />
+        <location filename="../api/download.py" line="575" />
         <source>The server sent the wrong part of {0}; starting that file again.</source>
         <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="530" />
+        <location filename="../api/download.py" line="616" />
         <source>The secure connection for {0} failed: the server's certificate was not trusted. On a network with TLS inspection, add its CA certificate in QGIS (Settings → Options → Authentication). Detail: {1}</source>
         <translation>Methodd y cysylltiad diogel ar gyfer {0}: nid oedd tystysgrif y gweinydd yn cael ei hymddiried. Ar rwydwaith sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS (Settings → Options → Authentication). Manylion: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="541" />
+        <location filename="../api/download.py" line="627" />
         <source>The download link of {0} is not a valid URL: {1}</source>
         <translation>Nid yw dolen lawrlwytho {0} yn URL dilys: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="553" />
+        <location filename="../api/download.py" line="639" />
         <source>The OS Data Hub answered a redirect without a target for {0}: try again later.</source>
         <translation>Atebodd OS Data Hub gydag ailgyfeiriad heb darged ar gyfer {0}: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="566" />
+        <location filename="../api/download.py" line="652" />
         <source>The download link of {0} matches several files, so the OS Data Hub listed them instead of sending one: name the file in the link (fileName=).</source>
         <translation>Mae dolen lawrlwytho {0} yn cyfateb i sawl ffeil, felly rhestrodd OS Data Hub nhw yn lle anfon un: enwch y ffeil yn y ddolen (fileName=).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="573" />
+        <location filename="../api/download.py" line="659" />
         <source>The download link of {0} redirected more than {1} times; giving up.</source>
         <translation>Ailgyfeiriodd dolen lawrlwytho {0} fwy na {1} o weithiau; yn rhoi'r gorau iddi.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="599" />
+        <location filename="../api/download.py" line="685" />
         <source>the download of {0}</source>
         <translation>lawrlwytho {0}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="609" />
+        <location filename="../api/download.py" line="695" />
         <source>The storage server refused the signed download link of {0} (403) again and again, even fresh ones: try again later.</source>
         <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="653" />
+        <location filename="../api/download.py" line="749" />
         <source>The connection dropped while downloading {0} ({1} bytes so far, kept to resume).</source>
         <translation>Torrodd y cysylltiad wrth lawrlwytho {0} ({1} beit hyd yma, wedi'u cadw i barhau).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="679" />
+        <location filename="../api/download.py" line="793" />
         <source>{0} changed while resuming.</source>
         <translation>Newidiodd {0} wrth barhau.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="692" />
+        <location filename="../api/download.py" line="806" />
         <source>The server refused to resume {0}.</source>
         <translation>Gwrthododd y gweinydd ailddechrau lawrlwytho {0}.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="706" />
+        <location filename="../api/download.py" line="820" />
         <source>size {0} bytes instead of {1}</source>
         <translation>maint {0} beit yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="709" />
+        <location filename="../api/download.py" line="823" />
         <source>md5 {0} instead of {1}</source>
         <translation>md5 {0} yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="713" />
+        <location filename="../api/download.py" line="827" />
         <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
         <translation>Cyrhaeddodd {0} yn llygredig ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="722" />
+        <location filename="../api/download.py" line="836" />
         <source>{name} was downloaded and verified but could not replace the file already in {folder} ({error}): close it in QGIS or other programs and download again (the verified download is kept as {part}).</source>
         <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="754" />
+        <location filename="../api/download.py" line="868" />
         <source>Downloading {name} failed: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then download again: it resumes where it stopped. Detail: {detail}</source>
         <translation>Methodd lawrlwytho {name}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna lawrlwythwch eto: bydd yn parhau o'r man lle stopiodd. Manylion: {detail}</translation>
     </message>

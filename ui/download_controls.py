@@ -163,7 +163,8 @@ class DownloadControls(QWidget):
         self.cancel_button.setEnabled(True)
         self.set_ready(self._ready)
         self.status.setText((self.tr("Downloading 1 file to {1}…") if len(items) == 1 else
-                             self.tr("Downloading {0} files to {1}…")).format(len(items), destination))
+                             self.tr("Downloading {0} files to {1}…")).format(
+            len(items), destination))
         self.tasks.start(task)
         return task
 

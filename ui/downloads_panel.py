@@ -14,7 +14,6 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSizePolicy,
@@ -35,7 +34,7 @@ from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
 from .flow_layout import wrapping_row
 from .messages import notify
-from .widgets import ENTER, ensure_current, on_keys, tip
+from .widgets import ENTER, ColumnFitter, ensure_current, on_keys, tip
 
 DOWNLOAD_ROLE = Qt.UserRole + 1
 ALL = "__all__"
@@ -138,9 +137,7 @@ class DownloadsPanel(QWidget):
             "The product's files. Space ticks or unticks the current file; Enter downloads the "
             "ticked files.")))
         self.table.setAccessibleName(self.tr("Files"))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        self.columns = ColumnFitter(self.table, cut_first=(1, 2))  # format, subformat
         self.table.setMinimumHeight(120)
         self.tick_all = QToolButton(self)
         self.tick_all.setText(self.tr("Tic&k all shown"))
@@ -150,8 +147,6 @@ class DownloadsPanel(QWidget):
         self.tick_none.setText(self.tr("&Untick all"))
         self.tick_none.setToolTip(tip(self.tr("Untick every file, shown or not.")))
         self.total = QLabel(self)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
 
         self.controls = DownloadControls(context, tasks, iface, self)
         self.status = self.controls.status
@@ -244,6 +239,7 @@ class DownloadsPanel(QWidget):
         self._fill_formats()
         # Most products have no subformats: keep the narrow dock for what matters.
         self.table.setColumnHidden(2, not any(d.subformat for d in downloads))
+        self.columns.schedule()
         self.gb_button.setEnabled("GB" in self.available_areas)
         self._apply_filters()
         self.status.setText((self.tr("1 file") if len(downloads) == 1 else self.tr("{0} files"))
@@ -297,7 +293,10 @@ class DownloadsPanel(QWidget):
             select_codes(self.grid_layer, codes)
 
     def _apply_filters(self) -> None:
-        self.proxy.set_filters(self.format.currentData() or ALL, self.selected_areas())
+        chosen = self.format.currentData() or ALL
+        self.proxy.set_filters(chosen, self.selected_areas())
+        self.table.setColumnHidden(1, chosen != ALL)  # one format: the combo box names it
+        self.columns.schedule()
         self._update_total()
 
     # -- ticking -------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -31,7 +30,7 @@ from ..core.context import ApiContext
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .downloads_panel import DownloadsPanel
 from .messages import notify
-from .widgets import ENTER, busy_bar, focus_list, on_keys, tip
+from .widgets import ENTER, ColumnFitter, busy_bar, focus_list, on_keys, tip
 
 PRODUCT_ROLE = Qt.UserRole + 1
 SEARCH_ROLE = Qt.UserRole + 2
@@ -121,14 +120,11 @@ class OpenDataTab(QWidget):
         self.table.sortByColumn(0, Qt.AscendingOrder)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.columns = ColumnFitter(self.table, cut_first=(2, 3))  # category, type
         self.table.setToolTip(tip(self.tr(
             "OS OpenData products: select one to see its details and files. Enter moves to "
             "its files.")))
         self.table.setAccessibleName(self.tr("OS OpenData products"))
-        for column in (1, 2, 3):
-            self.table.horizontalHeader().setSectionResizeMode(column,
-                                                               QHeaderView.ResizeToContents)
 
         # -- details -------------------------------------------------------------------------
         self.details = QTextBrowser(self)

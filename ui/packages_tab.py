@@ -10,7 +10,6 @@ from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -36,11 +35,10 @@ from ..core.i18n import error_text
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
 from .settings_page import open_settings
-from .widgets import ENTER, ensure_current, focus_list, on_keys, tip
+from .widgets import ENTER, ColumnFitter, ensure_current, focus_list, on_keys, tip
 
 ITEM_ROLE = Qt.UserRole + 1
 SIGN_UP_URL = "https://osdatahub.os.uk"
-SUPPLY_TYPES = {"FULL": "Full supply", "COU": "Change-only update"}
 
 
 def _table(parent, model: QStandardItemModel, tooltip: str, name: str) -> QTableView:
@@ -51,7 +49,7 @@ def _table(parent, model: QStandardItemModel, tooltip: str, name: str) -> QTable
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+    table.columns = ColumnFitter(table)  # type: ignore[attr-defined]
     table.setToolTip(tip(tooltip))
     table.setAccessibleName(name)
     return table

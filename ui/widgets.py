@@ -1,12 +1,20 @@
-"""Small widgets and helpers the tabs share: the busy bar, tooltips, keys and tab order."""
+"""Small widgets and helpers the tabs share: the busy bar, tooltips, keys, tab order and
+column widths."""
 
 from __future__ import annotations
 
 import html
 from typing import Callable, Iterable
 
-from qgis.PyQt.QtCore import QEvent, QObject, Qt
-from qgis.PyQt.QtWidgets import QAbstractItemView, QProgressBar, QToolButton, QWidget
+from qgis.PyQt.QtCore import QEvent, QObject, Qt, QTimer
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QProgressBar,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
 
 ENTER = (Qt.Key_Return, Qt.Key_Enter)
 
@@ -108,3 +116,95 @@ def describe_file_widget(file_widget, text: str, name: str, button_text: str,
         button.setAccessibleName(button_name)
         parts.append(button)
     return parts
+
+
+class ColumnFitter(QObject):
+    """Sizes a table's columns for a narrow dock: column `main` (the name) gets at least `share`
+    of the width and whatever the others leave; the others are sized to their contents, and when
+    there is not room for all, the narrow ones (area, size) keep their width and the widest are
+    cut down to the same width (their text elided); columns in `cut_first` are cut before the
+    others. No sideways scrolling. Refitted when the rows, the shown columns or the width
+    change, until the user resizes a column by hand."""
+
+    def __init__(self, table: QTableView, main: int = 0, share: float = 0.35,
+                 cut_first: Iterable[int] = ()) -> None:
+        super().__init__(table)
+        self.table, self.main, self.share = table, main, share
+        self.cut_first = set(cut_first)
+        self._fitting = False
+        self.by_hand = False
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.sectionResized.connect(self._resized)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit)
+        model = table.model()
+        model.modelReset.connect(self._reset)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.layoutChanged,
+                       model.dataChanged):
+            signal.connect(self.schedule)
+        table.viewport().installEventFilter(self)
+
+    def _reset(self) -> None:
+        self.by_hand = False
+        self.schedule()
+
+    def _resized(self, _column: int, old: int, new: int) -> None:
+        if not self._fitting and old and new and self.table.isVisible():
+            self.by_hand = True  # the user dragged a column border: leave the widths alone
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Resize:
+            self.schedule()
+        return False
+
+    def schedule(self, *_args) -> None:
+        if not self.by_hand:
+            self._timer.start()
+
+    def _title_width(self, column: int) -> int:
+        """The column title's width with a little room; Qt's header size hint also keeps room
+        for a sort arrow, which the narrow columns cannot spare."""
+        header = self.table.horizontalHeader()
+        title = str(self.table.model().headerData(column, Qt.Horizontal) or "")
+        return header.fontMetrics().horizontalAdvance(title + "0")
+
+    def fit(self) -> None:
+        header = self.table.horizontalHeader()
+        columns = [c for c in range(header.count())
+                   if c != self.main and not header.isSectionHidden(c)]
+        wants = {c: max(self.table.sizeHintForColumn(c), self._title_width(c)) for c in columns}
+        width = self.table.viewport().width()
+        main_least = max(int(self.share * width), header.minimumSectionSize())
+        room = width - main_least
+        if sum(wants.values()) > room > 0:
+            least = header.minimumSectionSize()
+            first = {c: w for c, w in wants.items() if c in self.cut_first}
+            kept = sum(w for c, w in wants.items() if c not in first)
+            if first and room - kept >= least * len(first):
+                wants.update(_share_out(first, room - kept, least))
+            else:  # the cut-first columns at their least, the others share what is left
+                wants.update({c: least for c in first})
+                rest = {c: w for c, w in wants.items() if c not in first}
+                wants.update(_share_out(rest, room - least * len(first), least))
+        wants[self.main] = max(main_least, width - sum(wants.values()))
+        self._fitting = True
+        try:
+            for column, want in wants.items():
+                if header.sectionSize(column) != want:
+                    header.resizeSection(column, want)
+        finally:
+            self._fitting = False
+
+
+def _share_out(wants: dict[int, int], room: int, least: int) -> dict[int, int]:
+    """Widths within `room`: the narrow columns keep theirs, the widest get the same width."""
+    shared, left, count = {}, room, len(wants)
+    for column, want in sorted(wants.items(), key=lambda item: item[1]):
+        shared[column] = max(least, min(want, left // count))
+        left -= shared[column]
+        count -= 1
+    return shared

@@ -415,3 +415,28 @@ def test_one_file_is_counted_in_the_singular(tab, os_api):
     task = _download(panel)
     assert not task.outcome.errors
     assert tab.downloads.controls.status.text().startswith("1 file ready in ")
+
+
+def test_columns_fit_a_narrow_dock_names_first_then_area_and_size(tab):
+    from qgis.PyQt.QtWidgets import QApplication
+
+    tab.resize(420, 900)
+    tab.show()
+    loaded(tab)
+    choose(tab, "OpenGreenspace")
+    table, header = tab.downloads.table, tab.downloads.table.horizontalHeader()
+    wait_until(lambda: QApplication.processEvents() or header.sectionSize(0) > 0,
+               what="the columns fitted")
+    QApplication.processEvents()
+    width = table.viewport().width()
+    shown = [c for c in range(header.count()) if not table.isColumnHidden(c)]
+    assert sum(header.sectionSize(c) for c in shown) <= width + 1  # no sideways scrolling
+    assert header.sectionSize(0) >= 0.35 * width - 1  # the file names keep a good part
+    for column in (3, 4):  # area and size are read in full; format is cut first
+        assert header.sectionSize(column) >= table.sizeHintForColumn(column)
+    header.resizeSection(4, 150)  # by hand: left alone from now on
+    tab.resize(460, 900)
+    QApplication.processEvents()
+    QApplication.processEvents()
+    assert header.sectionSize(4) == 150
+    tab.hide()
