@@ -26,7 +26,7 @@ from .http import HttpSettings, make_session
 from .phrases import QT_TRANSLATE_NOOP
 
 TOKEN_PATH = "/oauth2/token/v1"
-SECRET_HINT = QT_TRANSLATE_NOOP("api", "check them in Settings → OS Data Hub")
+SECRET_HINT = QT_TRANSLATE_NOOP("api", "check them in Settings → Options → OS Data Hub")
 SECRET_REFUSED = QT_TRANSLATE_NOOP("api", "The API key or secret was refused (401): {0}").format(
     SECRET_HINT)
 

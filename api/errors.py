@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .phrases import QT_TRANSLATE_NOOP, Phrase, join
 
-SETTINGS_HINT = QT_TRANSLATE_NOOP("api", "check it in Settings → OS Data Hub")
+SETTINGS_HINT = QT_TRANSLATE_NOOP("api", "check it in Settings → Options → OS Data Hub")
 
 # Query parameters whose values are secret: the OS key and the parts of an Azure SAS signature.
 _SECRET_PARAMS = {"key", "sig", "signature", "access_token", "token", "code"}

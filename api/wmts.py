@@ -488,7 +488,9 @@ class MapsClient(ApiClient):
         key = (key or "").strip()
         if not key:
             raise AuthenticationError(QT_TRANSLATE_NOOP(
-                "api", "OS Maps needs an OS Data Hub API key: add it in Settings → OS Data Hub."))
+                "api",
+                "OS Maps needs an OS Data Hub API key: add it in Settings → Options → "
+                "OS Data Hub."))
         super().__init__(base_url, ApiKeyAuth(key), http, retry, rate_limiter, cancel)
         self.key = key
         self.url = wmts_url(self.base_url)

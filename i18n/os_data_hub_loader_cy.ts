@@ -1753,11 +1753,6 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>api</name>
     <message>
-        <location filename="../api/auth.py" line="29" />
-        <source>check them in Settings → OS Data Hub</source>
-        <translation>gwiriwch nhw yn Settings → OS Data Hub</translation>
-    </message>
-    <message>
         <location filename="../api/auth.py" line="30" />
         <source>The API key or secret was refused (401): {0}</source>
         <translation>Gwrthodwyd yr allwedd API neu'r gyfrinach (401): {0}</translation>
@@ -1986,11 +1981,6 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <location filename="../api/download.py" line="868" />
         <source>Downloading {name} failed: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then download again: it resumes where it stopped. Detail: {detail}</source>
         <translation>Methodd lawrlwytho {name}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna lawrlwythwch eto: bydd yn parhau o'r man lle stopiodd. Manylion: {detail}</translation>
-    </message>
-    <message>
-        <location filename="../api/errors.py" line="20" />
-        <source>check it in Settings → OS Data Hub</source>
-        <translation>gwiriwch hi yn Settings → OS Data Hub</translation>
     </message>
     <message>
         <location filename="../api/errors.py" line="40" />
@@ -2408,29 +2398,39 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>nid yw'n rhestru unrhyw haenau</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="490" />
-        <source>OS Maps needs an OS Data Hub API key: add it in Settings → OS Data Hub.</source>
-        <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → OS Data Hub.</translation>
-    </message>
-    <message>
-        <location filename="../api/wmts.py" line="498" />
+        <location filename="../api/wmts.py" line="500" />
         <source>the OS Maps layer list (WMTS capabilities)</source>
         <translation>rhestr haenau OS Maps (galluoedd WMTS)</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="527" />
+        <location filename="../api/wmts.py" line="529" />
         <source>tile {0}/{1}/{2} of OS Maps layer '{3}'</source>
         <translation>teilsen {0}/{1}/{2} o haen OS Maps '{3}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="536" />
+        <location filename="../api/wmts.py" line="538" />
         <source>OS Maps layer '{0}' has no zoom level {1}.</source>
         <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo {1}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="549" />
+        <location filename="../api/wmts.py" line="551" />
         <source>OS Maps layer '{0}' has no open zoom level.</source>
         <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo agored.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="29" />
+        <source>check them in Settings → Options → OS Data Hub</source>
+        <translation>gwiriwch nhw yn Settings → Options → OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../api/errors.py" line="20" />
+        <source>check it in Settings → Options → OS Data Hub</source>
+        <translation>gwiriwch hi yn Settings → Options → OS Data Hub</translation>
+    </message>
+    <message>
+        <location filename="../api/wmts.py" line="490" />
+        <source>OS Maps needs an OS Data Hub API key: add it in Settings → Options → OS Data Hub.</source>
+        <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → Options → OS Data Hub.</translation>
     </message>
 </context>
 </TS>

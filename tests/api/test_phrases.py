@@ -54,7 +54,7 @@ def test_error_messages_are_phrases_and_read_as_before():
                              body=b'{"fault": {"faultstring": "Invalid ApiKey"}}')
     assert isinstance(error, AuthenticationError) and error.exit_code == 3
     assert str(error) == ("The API key was refused (401) for the list of products: check it in "
-                          "Settings → OS Data Hub. The server said: Invalid ApiKey")
+                          "Settings → Options → OS Data Hub. The server said: Invalid ApiKey")
     assert isinstance(error.args[0], Phrase)
     assert isinstance(OSAPIError().args[0], Phrase)
     full = local_file_error("/data", OSError(errno.ENOSPC, "No space"), CREATE_FOLDER)

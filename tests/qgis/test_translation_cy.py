@@ -235,7 +235,7 @@ def test_an_api_error_shown_in_qgis_is_welsh(start_plugin, auth_db, os_api, monk
     wait_until(lambda: tab._task is None, what="the data packages")
     refused = welsh("api", "The API key was refused (401) for {what}: {hint}.").format(
         what=welsh("api", "the list of data packages"),
-        hint=welsh("api", "check it in Settings → OS Data Hub"))
+        hint=welsh("api", "check it in Settings → Options → OS Data Hub"))
     prefix = welsh("PackagesTab", "The OS Data Hub refused the stored key: {0} Check the key in "
                    "the settings (and that the project has the Downloads API).").split("{0}")[0]
     assert tab.message.text().startswith(prefix + refused)
