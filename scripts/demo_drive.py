@@ -17,6 +17,10 @@ report: list[str] = []
 
 def shot(name: str) -> None:
     path = SHOTS / f"{name}.png"
+    bar = iface.messageBar()
+    for item in list(bar.items()):  # QGIS's own notices (a missing datum grid), not ours
+        if item.title() != "OS Data Hub":
+            bar.popWidget(item)
     iface.mainWindow().grab().save(str(path))
     report.append(f"screenshot {path}")
 
@@ -76,14 +80,7 @@ def download_greenspace() -> None:
 def wait_for_download(panel, tries: int) -> None:
     if panel.download_task is None or tries <= 0:
         report.append(f"download finished: {panel.status.text()}")
-        canvas = iface.mapCanvas()
-        layers = [layer for layer in canvas.layers() if layer.isValid()]
-        if layers:
-            extent = layers[0].extent()
-            for layer in layers[1:]:
-                extent.combineExtentWith(layer.extent())
-            canvas.setExtent(extent)
-            canvas.refresh()
+        zoom_to_a_site()
         step(lambda: shot("02-downloaded-and-loaded"), 2500, show_packages)
         return
     QTimer.singleShot(200, lambda: wait_for_download(panel, tries - 1))
@@ -115,12 +112,21 @@ def add_basemap() -> None:
     step(zoom_to_southampton, 2000)
 
 
-def zoom_to_southampton() -> None:
-    from qgis.core import QgsRectangle
-
+def zoom_to_a_site() -> None:
+    """The sample sites are a few hundred metres across in 100 km squares: show one closely."""
     canvas = iface.mapCanvas()
-    canvas.setExtent(QgsRectangle(380_000, 80_000, 520_000, 180_000))
-    canvas.refresh()
+    for layer in canvas.layers():
+        if layer.isValid() and layer.name().startswith("GreenspaceSite"):
+            feature = next(layer.getFeatures(), None)
+            if feature is not None:
+                canvas.setExtent(feature.geometry().boundingBox().buffered(900))
+                canvas.refresh()
+                return
+
+
+def zoom_to_southampton() -> None:
+    zoom_to_a_site()
+    canvas = iface.mapCanvas()
     layers = [layer.name() for layer in canvas.layers()]
     report.append(f"map layers: {layers}")
     step(lambda: shot("04-basemap"), 4000, settings_page)
