@@ -33,7 +33,7 @@ from ..core.context import ApiContext
 from ..core.i18n import translated
 from ..core.tasks import TaskRegistry
 from .messages import notify
-from .widgets import ENTER, busy_bar, on_keys, tip
+from .widgets import ENTER, ColumnFitter, busy_bar, on_keys, tip
 
 LAYER_ROLE = Qt.UserRole + 1
 PREVIEW_SIZE = 48
@@ -72,6 +72,7 @@ class BasemapsTab(QWidget):
         self.tree.setIconSize(QSize(PREVIEW_SIZE, PREVIEW_SIZE))
         self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
         self.tree.setTabKeyNavigation(False)
+        self.columns = ColumnFitter(self.tree, cut_first=(2,))  # zoom levels (in the tooltip)
         self.tree.setToolTip(tip(self.tr(
             "The OS Maps layers. Enter or a double click adds the selected one to the map.")))
         self.tree.setAccessibleName(self.tr("OS Maps layers"))
@@ -169,14 +170,13 @@ class BasemapsTab(QWidget):
             item.setData(0, LAYER_ROLE, layer.id)
             item.setToolTip(0, layer_name(layer))
             item.setToolTip(1, layer.crs)
+            item.setToolTip(2, item.text(2))  # in full, where the column is too narrow
             if layer.id in self._previews:
                 item.setIcon(0, QIcon(self._previews[layer.id]))
             self.tree.addTopLevelItem(item)
             if selected is not None and layer.id == selected.id:
                 self.tree.setCurrentItem(item)
             self.service.fetch_preview(layer, lambda data, lid=layer.id: self._preview(lid, data))
-        for column in range(3):
-            self.tree.resizeColumnToContents(column)
         self.status.setText(self.tr("{0} OS Maps layers").format(len(capabilities.layers)))
         self.hint.setText(self.tr(
             "Default for this project: {0} (British National Grid layers for a British "
@@ -209,7 +209,6 @@ class BasemapsTab(QWidget):
             item = self.tree.topLevelItem(index)
             if item.data(0, LAYER_ROLE) == layer_id:
                 item.setIcon(0, QIcon(pixmap))
-        self.tree.resizeColumnToContents(0)  # room for the picture and the style name
 
     def _show_premium(self) -> None:
         if self.service.premium == PREMIUM_AVAILABLE:

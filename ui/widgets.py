@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import (
     QProgressBar,
     QTableView,
     QToolButton,
+    QTreeView,
     QWidget,
 )
 
@@ -119,21 +120,21 @@ def describe_file_widget(file_widget, text: str, name: str, button_text: str,
 
 
 class ColumnFitter(QObject):
-    """Sizes a table's columns for a narrow dock: column `main` (the name) gets at least `share`
-    of the width and whatever the others leave; the others are sized to their contents, and when
-    there is not room for all, the narrow ones (area, size) keep their width and the widest are
-    cut down to the same width (their text elided); columns in `cut_first` are cut before the
-    others. No sideways scrolling. Refitted when the rows, the shown columns or the width
-    change, until the user resizes a column by hand."""
+    """Sizes a table's (or a tree's) columns for a narrow dock: column `main` (the name) gets
+    at least `share` of the width and whatever the others leave; the others are sized to their
+    contents, and when there is not room for all, the narrow ones (area, size) keep their width
+    and the widest are cut down to the same width (their text elided); columns in `cut_first`
+    are cut before the others. No sideways scrolling. Refitted when the rows, the shown columns
+    or the width change, until the user resizes a column by hand."""
 
-    def __init__(self, table: QTableView, main: int = 0, share: float = 0.35,
+    def __init__(self, table: QTableView | QTreeView, main: int = 0, share: float = 0.35,
                  cut_first: Iterable[int] = ()) -> None:
         super().__init__(table)
         self.table, self.main, self.share = table, main, share
         self.cut_first = set(cut_first)
         self._fitting = False
         self.by_hand = False
-        header = table.horizontalHeader()
+        header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.sectionResized.connect(self._resized)
@@ -147,6 +148,10 @@ class ColumnFitter(QObject):
                        model.dataChanged):
             signal.connect(self.schedule)
         table.viewport().installEventFilter(self)
+
+    def header(self) -> QHeaderView:
+        table = self.table
+        return table.horizontalHeader() if isinstance(table, QTableView) else table.header()
 
     def _reset(self) -> None:
         self.by_hand = False
@@ -168,12 +173,12 @@ class ColumnFitter(QObject):
     def _title_width(self, column: int) -> int:
         """The column title's width with a little room; Qt's header size hint also keeps room
         for a sort arrow, which the narrow columns cannot spare."""
-        header = self.table.horizontalHeader()
+        header = self.header()
         title = str(self.table.model().headerData(column, Qt.Horizontal) or "")
         return header.fontMetrics().horizontalAdvance(title + "0")
 
     def fit(self) -> None:
-        header = self.table.horizontalHeader()
+        header = self.header()
         columns = [c for c in range(header.count())
                    if c != self.main and not header.isSectionHidden(c)]
         wants = {c: max(self.table.sizeHintForColumn(c), self._title_width(c)) for c in columns}

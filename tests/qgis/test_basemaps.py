@@ -452,6 +452,13 @@ def test_tab_lists_layers_with_previews_and_adds_the_selected_one(
     assert tooltips == {"EPSG:27700", "EPSG:3857"}
     wait_until(lambda: all(not tab.tree.topLevelItem(i).icon(0).isNull() for i in range(7)),
                what="the preview tiles")
+    assert tab.tree.topLevelItem(0).toolTip(2) == tab.tree.topLevelItem(0).text(2)
+    tab.resize(380, 700)
+    tab.show()
+    wait_until(lambda: sum(tab.tree.header().sectionSize(c) for c in range(3))
+               <= tab.tree.viewport().width(), what="the columns fitted, no sideways scrolling")
+    assert tab.tree.header().sectionSize(0) >= tab.tree.iconSize().width()
+    tab.hide()
     previews = [r for r in tile_requests(os_api) if "tilematrix=" in r.query.lower()]
     assert len(previews) >= 7
     assert tab.service.premium == PREMIUM_UNAVAILABLE
