@@ -147,7 +147,34 @@ def settings_page() -> None:
         report.append(f"screenshot {SHOTS / '05-settings.png'}: {page.result.text()!r}")
         page.close()
 
-    step(grab, 3000, finish)
+    step(grab, 3000, tooltip)
+
+
+def tooltip() -> None:
+    """The OpenData tab used from the keyboard, with the search box's tooltip showing: the
+    screen (tooltips are windows of their own) cut to the panel."""
+    from qgis.PyQt.QtCore import QPoint
+    from qgis.PyQt.QtGui import QGuiApplication
+    from qgis.PyQt.QtWidgets import QToolTip
+
+    dock = plugins["os_data_hub_loader"].dock
+    dock.tabs.setCurrentWidget(dock.opendata)
+    search = dock.opendata.search
+    search.setFocus()
+    search.setText("open")
+
+    def show():
+        QToolTip.showText(search.mapToGlobal(QPoint(search.width() // 3, search.height())),
+                          search.toolTip(), search)
+        step(grab, 800, finish)
+
+    def grab():
+        screen = QGuiApplication.primaryScreen().grabWindow(0)
+        corner = dock.mapToGlobal(QPoint(0, 0))
+        screen.copy(corner.x(), corner.y(), dock.width(), dock.height()).save(str(SHOTS / "06-tooltip.png"))
+        report.append(f"screenshot {SHOTS / '06-tooltip.png'}")
+
+    step(show, 1500)
 
 
 def _pick_first(tab) -> None:
