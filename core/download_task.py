@@ -6,6 +6,7 @@ inspection). `finished()`, on the main thread, creates the layers and reports.
 
 from __future__ import annotations
 
+import json
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -44,17 +45,25 @@ def _zip_stamp(zip_path: Path) -> str:
 
 
 def is_unpacked(zip_path: Path, folder: Path) -> bool:
-    """Whether this very zip was unpacked into `folder` already: downloading again what is
-    there and verified should be instant, unpacking included."""
-    marker = _unpacked_marker(zip_path)
+    """Whether this very zip was unpacked into `folder` already and every file it gave is still
+    there with its size: downloading again what is there and verified should be instant,
+    unpacking included, but a file deleted from the folder comes back."""
     try:
-        return folder.is_dir() and marker.read_text(encoding="ascii") == _zip_stamp(zip_path)
-    except OSError:
-        return False
+        record = json.loads(_unpacked_marker(zip_path).read_text(encoding="utf-8"))
+        if not folder.is_dir() or record.get("zip") != _zip_stamp(zip_path):
+            return False
+        files = record["files"]
+        return bool(files) and all(
+            (folder / name).stat().st_size == size for name, size in files.items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False  # no record, an older one, or a file gone: unpack again
 
 
-def mark_unpacked(zip_path: Path) -> None:
-    _unpacked_marker(zip_path).write_text(_zip_stamp(zip_path), encoding="ascii")
+def mark_unpacked(zip_path: Path, folder: Path, files: list[Path]) -> None:
+    record = {"zip": _zip_stamp(zip_path),
+              "files": {path.relative_to(folder).as_posix(): path.stat().st_size
+                        for path in files}}
+    _unpacked_marker(zip_path).write_text(json.dumps(record), encoding="utf-8")
 
 
 @dataclass
@@ -175,8 +184,8 @@ class DownloadTask(QgsTask):
         if is_zip and self.request.unpack:
             folder = path.with_suffix("")
             if not is_unpacked(path, folder):
-                safe_unpack(path, folder, cancel=self.cancel_token)
-                mark_unpacked(path)
+                written = safe_unpack(path, folder, cancel=self.cancel_token)
+                mark_unpacked(path, folder, written)
             files = None
         elif is_zip:
             self.outcome.notes.append(

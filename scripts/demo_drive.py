@@ -171,7 +171,8 @@ def tooltip() -> None:
     def grab():
         screen = QGuiApplication.primaryScreen().grabWindow(0)
         corner = dock.mapToGlobal(QPoint(0, 0))
-        screen.copy(corner.x(), corner.y(), dock.width(), dock.height()).save(str(SHOTS / "06-tooltip.png"))
+        picture = screen.copy(corner.x(), corner.y(), dock.width(), dock.height())
+        picture.save(str(SHOTS / "06-tooltip.png"))
         report.append(f"screenshot {SHOTS / '06-tooltip.png'}")
 
     step(show, 1500)

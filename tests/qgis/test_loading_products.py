@@ -212,6 +212,20 @@ def test_downloading_again_neither_fetches_nor_unpacks_again(load, os_api, tmp_p
     assert layers  # and loaded all the same
 
 
+def test_a_file_deleted_from_the_unpacked_folder_comes_back_when_downloaded_again(
+        load, os_api, tmp_path):
+    load("BoundaryLine", "GeoPackage")
+    extracted = next((tmp_path / "BoundaryLine").rglob("*.gpkg"))
+    kept = [p for p in extracted.parent.parent.rglob("*") if p.is_file() and p != extracted]
+    extracted.unlink()
+    os_api.clear_requests()
+    task, layers = load("BoundaryLine", "GeoPackage")
+    assert task.outcome.skipped and not task.outcome.files  # the zip is not fetched again ...
+    assert not [r for r in os_api.requests if r.server == "storage"]
+    assert extracted.is_file() and layers  # ... but unpacked again, and loaded
+    assert all(p.is_file() for p in kept)
+
+
 def test_files_sharing_one_url_are_each_downloaded(load):
     # LIDS ships several CSVs for GB with one area and format: one listed URL for all.
     task, layers = load("LIDS", "CSV")
