@@ -237,9 +237,6 @@ class DownloadsPanel(QWidget):
             self._rows[download.file_name] = self.model.rowCount() - 1
         self.table.setSortingEnabled(True)
         self._fill_formats()
-        # Most products have no subformats: keep the narrow dock for what matters.
-        self.table.setColumnHidden(2, not any(d.subformat for d in downloads))
-        self.columns.schedule()
         self.gb_button.setEnabled("GB" in self.available_areas)
         self._apply_filters()
         self.status.setText((self.tr("1 file") if len(downloads) == 1 else self.tr("{0} files"))
@@ -295,7 +292,11 @@ class DownloadsPanel(QWidget):
     def _apply_filters(self) -> None:
         chosen = self.format.currentData() or ALL
         self.proxy.set_filters(chosen, self.selected_areas())
-        self.table.setColumnHidden(1, chosen != ALL)  # one format: the combo box names it
+        # Keep the narrow dock for what matters: one format is named by the combo box, and most
+        # files have no subformat.
+        self.table.setColumnHidden(1, chosen != ALL)
+        self.table.setColumnHidden(2, not any(
+            self.proxy.index(row, 2).data() for row in range(self.proxy.rowCount())))
         self.columns.schedule()
         self._update_total()
 

@@ -388,6 +388,11 @@ def test_the_subformat_column_shows_only_when_a_file_has_one(tab):
     loaded(tab)
     choose(tab, "CodePointOpen")
     assert tab.downloads.table.isColumnHidden(2)
+    choose(tab, "BoundaryLine")  # one of its files has a subformat, its GeoPackage has none
+    panel = tab.downloads
+    assert not panel.table.isColumnHidden(2) and not panel.table.isColumnHidden(1)
+    panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
+    assert panel.table.isColumnHidden(2) and panel.table.isColumnHidden(1)
 
 
 def test_when_some_files_fail_the_message_says_which_layers_were_still_added(tab, os_api, iface):
