@@ -3,13 +3,13 @@ port and thread, sharing the catalogue, the signer, the tokens and the faults.""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import random
 import sys
 import threading
 from pathlib import Path
-
-import numpy as np
 
 from . import catalogue as catalogue_module
 from . import hostile, sampledata
@@ -222,17 +222,24 @@ class LocalOSAPI:
         return listings
 
 
-def write_large_file(path: Path, size: int) -> str:
-    """Deterministic pseudo-random bytes, written in 1 MiB chunks; returns the md5."""
-    block = np.random.default_rng(20210104).integers(0, 256, 1 << 20, dtype=np.uint8).tobytes()
-    digest = hashlib.md5()
+@functools.lru_cache(maxsize=1)
+def random_block() -> bytes:
+    """One random MiB from a fixed seed: generated files repeat it, stamped per copy."""
+    return random.Random(20210104).randbytes(1 << 20)
+
+
+def write_large_file(path: Path, size: int, seed: int = 0) -> str:
+    """`size` incompressible-enough bytes, written atomically in 1 MiB chunks; returns the md5.
+    Copies of `random_block()`, each stamped with `seed` and its position (deflate's 32 KiB
+    window never sees the repeats, md5 sees every byte): files of other seeds differ."""
+    block = random_block()
+    digest = hashlib.md5(usedforsecurity=False)
     partial = path.with_name(path.name + ".part")
-    written = 0
+    written = index = 0
     with open(partial, "wb") as handle:
-        index = 0
         while written < size:
-            chunk = index.to_bytes(8, "big") + block[8:]
-            chunk = chunk[: size - written]
+            stamp = f"{seed:08d}:{index:08d}|".encode()
+            chunk = (stamp + block[len(stamp):])[: size - written]
             handle.write(chunk)
             digest.update(chunk)
             written += len(chunk)

@@ -1,21 +1,21 @@
 """The benchmark's files, generated once and cached (build/bench/cache, or cache-tiny).
 
-Downloads are incompressible-enough bytes: one random MiB from a fixed seed, each copy stamped
-with its file and position (deflate's 32 KiB window never sees the repeats, md5 sees every
-byte). Writing them costs little more than the disk. The unpack zips mix stored binary members
+Downloads are the local server's incompressible-enough bytes (`write_large_file`, one seed per
+file). Writing them costs little more than the disk. The unpack zips mix stored binary members
 with deflated CSV text, like OS's products. A manifest records sizes and md5s, so a second run
 only checks that the files are still there.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from local_os_api.server import random_block, write_large_file
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -45,34 +45,6 @@ TINY = Sizes(large=6 * MIB, memory=2 * MIB, small_count=12, small=16 * KIB, medi
              medium=1 * MIB, zip_members=8, zip_member=256 * KIB, nested_zips=3,
              nested_members=3, nested_member=64 * KIB)
 
-_BLOCK: bytes | None = None
-
-
-def _block() -> bytes:
-    global _BLOCK
-    if _BLOCK is None:
-        _BLOCK = random.Random(20210104).randbytes(MIB)
-    return _BLOCK
-
-
-def write_file(path: Path, size: int, seed: int) -> str:
-    """`size` bytes stamped with `seed`, written to `path` (atomically); returns the md5."""
-    block = _block()
-    digest = hashlib.md5(usedforsecurity=False)
-    partial = path.with_name(path.name + ".tmp")
-    written = index = 0
-    with open(partial, "wb") as out:
-        while written < size:
-            stamp = f"{seed:08d}:{index:08d}|".encode()
-            chunk = (stamp + block[len(stamp):])[: size - written]
-            out.write(chunk)
-            digest.update(chunk)
-            written += len(chunk)
-            index += 1
-    os.replace(partial, path)
-    return digest.hexdigest()
-
-
 def _csv_block(seed: int) -> bytes:
     """About 1 MiB of CSV rows like Code-Point Open's."""
     rng = random.Random(seed)
@@ -89,7 +61,7 @@ def _write_member(archive: zipfile.ZipFile, name: str, size: int, seed: int, tex
     info = zipfile.ZipInfo(name, date_time=(2021, 1, 4, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED if text else zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
-    block = _csv_block(seed % 7) if text else _block()
+    block = _csv_block(seed % 7) if text else random_block()
     with archive.open(info, "w", force_zip64=size >= 2 * GIB) as out:
         written = index = 0
         while written < size:
@@ -172,7 +144,7 @@ class BenchData:
                         path.stat().st_size == size:
                     continue
                 path.parent.mkdir(parents=True, exist_ok=True)
-                known[relative] = {"size": size, "md5": write_file(path, size, seed)}
+                known[relative] = {"size": size, "md5": write_large_file(path, size, seed)}
                 self.manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
         for name, writer in (("many_files.zip", write_many_files_zip),
                              ("nested.zip", write_nested_zip)):
