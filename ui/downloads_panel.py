@@ -34,7 +34,7 @@ from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
 from .flow_layout import wrapping_row
 from .messages import notify
-from .widgets import ENTER, ColumnFitter, ensure_current, on_keys, tip
+from .widgets import ENTER, ColumnFitter, ensure_current, on_keys, tip, toggle_check
 
 DOWNLOAD_ROLE = Qt.UserRole + 1
 ALL = "__all__"
@@ -318,9 +318,7 @@ class DownloadsPanel(QWidget):
     def toggle_current(self) -> None:
         """Space: tick or untick the current file, whichever column is current."""
         source = self.proxy.mapToSource(self.table.currentIndex().siblingAtColumn(0))
-        item = self.model.itemFromIndex(source)
-        if item is not None and item.isCheckable():
-            item.setCheckState(Qt.Unchecked if item.checkState() == Qt.Checked else Qt.Checked)
+        toggle_check(self.model.itemFromIndex(source))
 
     def chosen(self) -> list[ProductDownload]:
         """The ticked files that the filters show: what Download will fetch."""

@@ -35,7 +35,15 @@ from ..core.i18n import error_text
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
 from .settings_page import open_settings
-from .widgets import ENTER, ColumnFitter, ensure_current, focus_list, on_keys, tip
+from .widgets import (
+    ENTER,
+    ColumnFitter,
+    ensure_current,
+    focus_list,
+    on_keys,
+    tip,
+    toggle_check,
+)
 
 ITEM_ROLE = Qt.UserRole + 1
 SIGN_UP_URL = "https://osdatahub.os.uk"
@@ -310,9 +318,7 @@ class PackagesTab(QWidget):
 
     def toggle_current(self) -> None:
         """Space: tick or untick the current file, whichever column is current."""
-        item = self.file_model.item(self.file_table.currentIndex().row(), 0)
-        if item is not None and item.isCheckable():
-            item.setCheckState(Qt.Unchecked if item.checkState() == Qt.Checked else Qt.Checked)
+        toggle_check(self.file_model.item(self.file_table.currentIndex().row(), 0))
 
     def chosen(self):
         return [

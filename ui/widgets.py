@@ -71,6 +71,12 @@ def on_keys(widget: QWidget, keys: Iterable[int], action: Callable[[], object],
     return KeyBinding(widget, keys, action, when, modifiers)
 
 
+def toggle_check(item) -> None:
+    """Space in a file list: tick the item, or untick it (a checkable QStandardItem)."""
+    if item is not None and item.isCheckable():
+        item.setCheckState(Qt.Unchecked if item.checkState() == Qt.Checked else Qt.Checked)
+
+
 def ensure_current(view: QAbstractItemView) -> None:
     """A current (and selected) row, the first if there is none, for the keys to act on."""
     model = view.model()
