@@ -17,7 +17,7 @@ help:
 	@echo "make test-faults  the fault-injection matrix (summary line: faults injected, recovered, ...)"
 	@echo "make demo       local OS API server + QGIS with the plugin (Xvfb + screenshots if no display)"
 	@echo "make bench      benchmarks side by side with curl, unzip and osdatahub (ONLY=name,...)"
-	@echo "make lint       ruff and mypy (api/ is typed)"
+	@echo "make lint       ruff, mypy (api/ is typed) and the Qt6 lint (scripts/qt6_lint.py)"
 	@echo "make package    the installable plugin zip: $(ZIP)"
 	@echo "make validate   build the zip and check it against plugins.qgis.org's rules"
 	@echo "make gui-test   install the zip in a throwaway profile and drive the real QGIS (Xvfb)"
@@ -56,6 +56,7 @@ bench: setup $(BENCH_VENV)/.installed
 lint: setup
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m mypy
+	QT_QPA_PLATFORM=offscreen $(PYTHON) scripts/qt6_lint.py
 
 package:
 	python3 scripts/package.py --output $(ZIP)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
 
+from .core.compat import QAction
 from .core.i18n import install_translator
 from .core.tasks import TaskRegistry
 
@@ -59,7 +59,7 @@ class OSDataHubLoaderPlugin:
 
         self.dock = OSDataHubDock(self.iface, self.context, self.tasks, self.iface.mainWindow())
         self.dock.setObjectName("OSDataHubLoaderDock")
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
 
         self.toggle_action = QAction(

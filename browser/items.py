@@ -16,13 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
+    Qgis,
     QgsDataCollectionItem,
     QgsDataItem,
     QgsErrorItem,
     QgsMimeDataUtils,
 )
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
 
 from ..api.errors import OSAPIError
 from ..api.models import (
@@ -35,6 +35,7 @@ from ..api.models import (
 )
 from ..api.national_grid import GB
 from ..core.basemaps import layer_name
+from ..core.compat import QAction
 from ..core.download_task import folder_name
 from ..core.i18n import error_text
 from .session import DROP_KEY, BrowserSession, FileJob, basemap_uri, tr
@@ -62,7 +63,7 @@ class _Collection(QgsDataCollectionItem):
         self.session = session
         self._children: list[QgsDataItem] = []
         if fast:
-            self.setCapabilitiesV2(self.capabilities2() | QgsDataItem.Fast)
+            self.setCapabilitiesV2(self.capabilities2() | Qgis.BrowserItemCapability.Fast)
 
     def keep(self, children: list[QgsDataItem]) -> list[QgsDataItem]:
         self._children = list(children)
@@ -186,11 +187,11 @@ class FileItem(QgsDataItem):
     """A file: double-click or drag onto the map to download and load it (in a task)."""
 
     def __init__(self, parent: _Collection, job: FileJob, area: str | None = None) -> None:
-        super().__init__(QgsDataItem.Custom, parent, job.file_name,
+        super().__init__(Qgis.BrowserItemType.Custom, parent, job.file_name,
                          f"{parent.path()}/{job.file_name}", DROP_KEY)
         self.session: BrowserSession = parent.session
         self.job = job
-        self.setState(QgsDataItem.Populated)  # no children
+        self.setState(Qgis.BrowserItemState.Populated)  # no children
         self.setIconName("/mActionFileSave.svg")
         tip = tr("{0}, {1} — double-click or drag onto the map to download and add it").format(
             area or job.title, human_size(job.size))
@@ -228,10 +229,11 @@ class LockedItem(QgsDataItem):
     QGIS asks for its master password on a double-click, never while populating."""
 
     def __init__(self, parent: _Collection) -> None:
-        super().__init__(QgsDataItem.Custom, parent, tr("Double-click to use the stored API key"),
+        super().__init__(Qgis.BrowserItemType.Custom, parent,
+                         tr("Double-click to use the stored API key"),
                          parent.path() + "/unlock", DROP_KEY)
         self.session: BrowserSession = parent.session
-        self.setState(QgsDataItem.Populated)
+        self.setState(Qgis.BrowserItemState.Populated)
         self.setIconName("/locked.svg")
 
     def handleDoubleClick(self) -> bool:
@@ -269,11 +271,11 @@ class BasemapItem(QgsDataItem):
     the layer's name; the key is put in when the layer is made."""
 
     def __init__(self, parent: BasemapsItem, layer_id: str, name: str) -> None:
-        super().__init__(QgsDataItem.Custom, parent, name, f"{parent.path()}/{layer_id}",
+        super().__init__(Qgis.BrowserItemType.Custom, parent, name, f"{parent.path()}/{layer_id}",
                          DROP_KEY)
         self.session: BrowserSession = parent.session
         self.layer_id = layer_id
-        self.setState(QgsDataItem.Populated)
+        self.setState(Qgis.BrowserItemState.Populated)
         self.setIconName("/mIconRasterLayer.svg")
         self.setToolTip(tr("{0} — double-click or drag onto the map to add it").format(layer_id))
 

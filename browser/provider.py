@@ -22,7 +22,7 @@ class OSDataHubItemProvider(QgsDataItemProvider):
         return DROP_KEY
 
     def capabilities(self) -> int:
-        return QgsDataProvider.Net
+        return QgsDataProvider.DataCapability.Net
 
     def createDataItem(self, path: str, parentItem):
         if path:

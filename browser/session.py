@@ -162,7 +162,8 @@ class BrowserSession:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             notify(self.iface, tr("Cannot write to {0} ({1}): choose another download "
-                                  "folder.").format(folder, error.strerror), Qgis.Critical)
+                                  "folder.").format(folder, error.strerror),
+                   Qgis.MessageLevel.Critical)
             return None
         auth: Auth = NoAuth()
         if any(job.needs_key for job in jobs):
@@ -170,7 +171,7 @@ class BrowserSession:
                 self.unlock()
             if self.connection is None or self.connection.key is None:
                 notify(self.iface, tr("Data packages need the OS Data Hub API key: enter it "
-                                      "in the plugin's settings."), Qgis.Warning)
+                                      "in the plugin's settings."), Qgis.MessageLevel.Warning)
                 return None
             auth = self.connection.auth
         request = DownloadRequest(
@@ -199,9 +200,9 @@ class BrowserSession:
         outcome = task.outcome
         if outcome.cancelled:
             notify(self.iface, tr("Download cancelled. Partly downloaded files are kept and "
-                                  "resume when you download again."), Qgis.Warning)
+                                  "resume when you download again."), Qgis.MessageLevel.Warning)
         elif outcome.errors:
-            notify(self.iface, " ".join(outcome.errors), Qgis.Critical)
+            notify(self.iface, " ".join(outcome.errors), Qgis.MessageLevel.Critical)
         else:
             ready = len(outcome.files) + len(outcome.skipped)
             message = (tr("1 file ready in {1}.") if ready == 1 else
@@ -211,7 +212,7 @@ class BrowserSession:
             if outcome.failed_layers:
                 message += " " + tr("Could not open: {0}.").format(
                     ", ".join(outcome.failed_layers))
-            notify(self.iface, message, Qgis.Success)
+            notify(self.iface, message, Qgis.MessageLevel.Success)
 
     def add_basemap(self, layer_id: str):
         """Add an OS Maps layer with the Basemaps tab's own function. None if it failed."""
@@ -219,13 +220,13 @@ class BrowserSession:
         layer = capabilities.layer(layer_id) if capabilities is not None else None
         if layer is None or not self.context.has_credentials:
             notify(self.iface, tr("OS Maps needs the OS Data Hub API key and its layer list: "
-                                  "open Basemaps in the Browser again."), Qgis.Warning)
+                                  "open Basemaps in the Browser again."), Qgis.MessageLevel.Warning)
             return None
         raster = add_basemap(capabilities, layer, base_url=self.context.settings.base_url,
                              credentials=self.context.credentials, premium=self.premium)
         if raster is None:
             notify(self.iface, tr("QGIS could not open the OS Maps layer {0}.").format(layer_id),
-                   Qgis.Critical)
+                   Qgis.MessageLevel.Critical)
         return raster
 
     def _saved_capabilities(self) -> Capabilities | None:

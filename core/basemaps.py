@@ -40,8 +40,9 @@ from ..api.wmts import (
     wmts_url,
 )
 from . import cache
+from .compat import HAS_API_HEADER_AUTH
 from .context import ApiContext
-from .credentials import HAS_API_HEADER_AUTH, CredentialStore
+from .credentials import CredentialStore
 from .i18n import tr, translated
 from .layer_loader import attribution_for, set_attribution
 from .network import qgis_http_settings

@@ -47,7 +47,8 @@ def save_json(name: str, base_url: str, data: Any) -> None:
         _write_atomically(cache_dir() / f"{_key(name)}.json",
                           json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     except OSError as error:
-        log(tr("The cache {0} could not be written: {1}").format(name, error), Qgis.Warning)
+        log(tr("The cache {0} could not be written: {1}").format(name, error),
+            Qgis.MessageLevel.Warning)
 
 
 def load_json(name: str, base_url: str) -> Any | None:
@@ -70,4 +71,4 @@ def save_image(path: Path, data: bytes) -> None:
     try:
         _write_atomically(path, data)
     except OSError as error:
-        log(tr("A thumbnail could not be cached: {0}").format(error), Qgis.Warning)
+        log(tr("A thumbnail could not be cached: {0}").format(error), Qgis.MessageLevel.Warning)

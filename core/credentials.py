@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qgis.core import Qgis, QgsApplication, QgsAuthMethodConfig, QgsSettings
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 from qgis.PyQt.QtCore import QObject, pyqtSignal
+
+from .compat import HAS_API_HEADER_AUTH
 
 KEY_SETTING = "os_data_hub_loader/api_key"
 SECRET_SETTING = "os_data_hub_loader/api_secret"
 # The id of the QGIS auth configuration made for OS Maps on QGIS >= 3.24 (not a secret).
 AUTHCFG_SETTING = "os_data_hub_loader/maps_authcfg"
-HAS_API_HEADER_AUTH = Qgis.QGIS_VERSION_INT >= 32400
 
 
 @dataclass(frozen=True)

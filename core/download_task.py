@@ -102,7 +102,7 @@ class DownloadTask(QgsTask):
         engine: DownloadEngine,
         on_finished: Callable[[DownloadTask], None] | None = None,
     ) -> None:
-        super().__init__(tr("Downloading {0}").format(request.title), QgsTask.CanCancel)
+        super().__init__(tr("Downloading {0}").format(request.title), QgsTask.Flag.CanCancel)
         self.request = request
         self.engine = engine
         self.on_finished = on_finished
@@ -218,4 +218,4 @@ class DownloadTask(QgsTask):
                 self.on_finished(self)
         except Exception:
             log(tr("A download could not report back: {0}").format(
-                traceback.format_exc(limit=3)), Qgis.Critical)
+                traceback.format_exc(limit=3)), Qgis.MessageLevel.Critical)

@@ -7,7 +7,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
-    QgsField,
     QgsFillSymbol,
     QgsGeometry,
     QgsPalLayerSettings,
@@ -18,10 +17,11 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
 )
 from qgis.gui import QgsMapToolEmitPoint
-from qgis.PyQt.QtCore import QVariant, pyqtSignal
+from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..api.national_grid import AREA_CODES, square_at, square_bounds, squares_intersecting
+from .compat import LABEL_OVER_POINT, string_field
 from .i18n import tr
 
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
@@ -32,7 +32,7 @@ def create_grid_layer(codes: list[str] | None = None) -> QgsVectorLayer:
     """A memory layer with one labelled polygon per square (`code` attribute)."""
     layer = QgsVectorLayer("Polygon?crs=EPSG:27700", tr("National Grid 100 km squares"), "memory")
     provider = layer.dataProvider()
-    provider.addAttributes([QgsField("code", QVariant.String)])
+    provider.addAttributes([string_field("code")])
     layer.updateFields()
     features = []
     for code in codes or AREA_CODES:
@@ -50,12 +50,12 @@ def create_grid_layer(codes: list[str] | None = None) -> QgsVectorLayer:
     )
     layer.renderer().setSymbol(symbol)
     text = QgsTextFormat()
-    text.setFont(QFont("Sans Serif", 10, QFont.Bold))
+    text.setFont(QFont("Sans Serif", 10, QFont.Weight.Bold))
     text.setColor(QColor(69, 60, 144))
     text.setSize(10)
     labels = QgsPalLayerSettings()
     labels.fieldName = "code"
-    labels.placement = QgsPalLayerSettings.OverPoint
+    labels.placement = LABEL_OVER_POINT
     labels.setFormat(text)
     layer.setLabeling(QgsVectorLayerSimpleLabeling(labels))
     layer.setLabelsEnabled(True)

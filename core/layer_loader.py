@@ -15,6 +15,7 @@ from qgis.core import (
     QgsVectorTileLayer,
 )
 
+from .compat import set_layer_attribution
 from .layer_plan import LayerSpec
 
 ATTRIBUTION = "Contains OS data © Crown copyright and database right {year}"
@@ -49,8 +50,7 @@ def set_attribution(layer: QgsMapLayer, attribution: str, abstract: str = "") ->
     if abstract and not metadata.abstract():
         metadata.setAbstract(abstract)
     layer.setMetadata(metadata)
-    if hasattr(layer, "setAttribution"):
-        layer.setAttribution(attribution)
+    set_layer_attribution(layer, attribution)
 
 
 def add_layers(

@@ -7,5 +7,5 @@ from qgis.core import Qgis, QgsMessageLog
 LOG_TAG = "OS Data Hub"
 
 
-def log(text: str, level=Qgis.Info) -> None:
+def log(text: str, level=Qgis.MessageLevel.Info) -> None:
     QgsMessageLog.logMessage(text, LOG_TAG, level)

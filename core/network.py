@@ -23,9 +23,9 @@ from .settings import plugin_data_dir
 PLUGIN_USER_AGENT = f"{USER_AGENT} QGIS"
 
 _PROXY_SCHEMES = {
-    QNetworkProxy.HttpProxy: "http",
-    QNetworkProxy.HttpCachingProxy: "http",
-    QNetworkProxy.Socks5Proxy: "socks5h",
+    QNetworkProxy.ProxyType.HttpProxy: "http",
+    QNetworkProxy.ProxyType.HttpCachingProxy: "http",
+    QNetworkProxy.ProxyType.Socks5Proxy: "socks5h",
 }
 
 
@@ -47,9 +47,9 @@ def qgis_proxies() -> Mapping[str, str] | None:
     """The proxy QGIS uses, as requests' `proxies`; None means "the environment's" (system)."""
     manager = QgsNetworkAccessManager.instance()
     proxy = manager.fallbackProxy()
-    if proxy.type() in (QNetworkProxy.DefaultProxy,):
+    if proxy.type() in (QNetworkProxy.ProxyType.DefaultProxy,):
         return None
-    if proxy.type() == QNetworkProxy.NoProxy:
+    if proxy.type() == QNetworkProxy.ProxyType.NoProxy:
         return {}
     url = _proxy_url(proxy)
     if url is None:
@@ -86,7 +86,7 @@ def qgis_ca_bundle() -> bool | str:
         _written[str(path)] = text
     except OSError as error:  # a read-only profile: the system's CAs still work
         log(tr("The trusted certificates could not be written to {0}: {1}").format(path, error),
-            Qgis.Warning)
+            Qgis.MessageLevel.Warning)
         return True
     return str(path)
 

@@ -38,7 +38,7 @@ class ApiTask(QgsTask):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
         cancel_token: CancelToken | None = None,
-        flags: QgsTask.Flags = QgsTask.CanCancel,
+        flags: QgsTask.Flags = QgsTask.Flag.CanCancel,
     ) -> None:
         super().__init__(description, flags)
         self._work = work
@@ -107,7 +107,7 @@ class ApiTask(QgsTask):
                 self.on_error(self.error_message or tr("Cancelled."))
         except Exception:
             log(tr("A background task could not report back: {0}").format(
-                traceback.format_exc(limit=3)), Qgis.Critical)
+                traceback.format_exc(limit=3)), Qgis.MessageLevel.Critical)
 
 
 def closing(client, call: Callable[[], Any]) -> Any:
@@ -146,7 +146,7 @@ class TaskRegistry:
         for task in tasks:
             task.cancel()
         deadline = time.monotonic() + wait_ms / 1000.0
-        active = (QgsTask.Queued, QgsTask.OnHold, QgsTask.Running)
+        active = (QgsTask.TaskStatus.Queued, QgsTask.TaskStatus.OnHold, QgsTask.TaskStatus.Running)
         for task in tasks:
             left_ms = int((deadline - time.monotonic()) * 1000)
             if left_ms > 0 and not sip.isdeleted(task) and task.status() in active:

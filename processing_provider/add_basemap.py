@@ -52,7 +52,7 @@ class AddBasemap(OSDataHubAlgorithm):
     def flags(self):
         # It adds the layer to the project itself, so it runs on the main thread (a model
         # that holds it does too), like QGIS's own "Load layer into project".
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterString(

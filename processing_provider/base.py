@@ -63,7 +63,7 @@ class FeedbackCancel:
         self.feedback = feedback
         self.tokens: list[CancelToken] = []
         if feedback is not None:
-            feedback.canceled.connect(self._cancel, Qt.DirectConnection)
+            feedback.canceled.connect(self._cancel, Qt.ConnectionType.DirectConnection)
 
     def add(self, token: CancelToken) -> CancelToken:
         self.tokens.append(token)
@@ -284,8 +284,8 @@ def run_download(
             feedback.pushInfo(tr("{0}: already there").format(file_name))
 
     # The engine reports from its worker threads: call straight through, no event loop needed.
-    task.progressChanged.connect(feedback.setProgress, Qt.DirectConnection)
-    task.fileProgress.connect(report, Qt.DirectConnection)
+    task.progressChanged.connect(feedback.setProgress, Qt.ConnectionType.DirectConnection)
+    task.fileProgress.connect(report, Qt.ConnectionType.DirectConnection)
     task.run()
     outcome = task.outcome
     if outcome.cancelled or cancel.cancelled:

@@ -8,18 +8,17 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterFeatureSink,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
 from ..api.errors import OSAPIError
+from ..core.compat import string_field
 from .base import FeedbackCancel, OSDataHubAlgorithm, api_context, processing_error
 
 COLUMNS = ("id", "name", "version", "formats", "areas", "category", "structures")
@@ -50,7 +49,7 @@ class ListProducts(OSDataHubAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("OS OpenData products"), QgsProcessing.TypeVector))
+            self.OUTPUT, self.tr("OS OpenData products"), QgsProcessing.SourceType.TypeVector))
 
     def prepareAlgorithm(self, parameters, context, feedback) -> bool:
         self._cancel = CancelToken()
@@ -63,7 +62,7 @@ class ListProducts(OSDataHubAlgorithm):
     def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
         fields = QgsFields()
         for column in COLUMNS:
-            fields.append(QgsField(column, QVariant.String))
+            fields.append(string_field(column))
         assert self._client is not None
         with FeedbackCancel(feedback) as cancel:
             cancel.add(self._cancel)
@@ -73,7 +72,7 @@ class ListProducts(OSDataHubAlgorithm):
             except OSAPIError as error:
                 raise processing_error(error) from None
         sink, dest_id = self.parameterAsSink(
-            parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry,
+            parameters, self.OUTPUT, context, fields, QgsWkbTypes.Type.NoGeometry,
             QgsCoordinateReferenceSystem())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
@@ -90,7 +89,7 @@ class ListProducts(OSDataHubAlgorithm):
                 ", ".join(c for c in [product.category, *product.categories] if c),
                 ", ".join(product.data_structures),
             ])
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             feedback.setProgress(100 * (number + 1) / max(1, len(products)))
         feedback.pushInfo(self.tr("{0} products").format(len(products)))
         return {self.OUTPUT: dest_id}

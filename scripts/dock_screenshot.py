@@ -71,12 +71,13 @@ def main(language: str, output: Path) -> None:
     wait(lambda: tab.products and tab._load_task is None)
     tab.select_product("OpenGreenspace")
     wait(lambda: tab.downloads.downloads)
-    tab.downloads.model.item(0, 0).setCheckState(Qt.Checked)
+    tab.downloads.model.item(0, 0).setCheckState(Qt.CheckState.Checked)
     for _ in range(20):
         app.processEvents()
         time.sleep(0.02)
     # 256 colours keep the picture small enough for the repository.
-    image = dock.grab().toImage().convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither)
+    image = dock.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8,
+                                                  Qt.ImageConversionFlag.ThresholdDither)
     image.save(str(output), "PNG", 0)
     print(f"{output}: {dock.width()} px wide, {output.stat().st_size:,} bytes")
     dock.close_down()

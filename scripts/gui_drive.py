@@ -75,7 +75,7 @@ def on_message(message: str, tag: str, level) -> None:
 
 def log_uncaught(kind, value, tb) -> None:
     QgsMessageLog.logMessage("".join(traceback.format_exception(kind, value, tb)),
-                             "Python error", Qgis.Critical)
+                             "Python error", Qgis.MessageLevel.Critical)
 
 
 QgsApplication.messageLog().messageReceived.connect(on_message)
@@ -187,9 +187,9 @@ def files():
 
 def click(widget, pos=None) -> None:
     if pos is None:
-        QTest.mouseClick(widget, Qt.LeftButton)
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
     else:
-        QTest.mouseClick(widget, Qt.LeftButton, Qt.NoModifier, pos)
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
 
 
 def canvas_refreshed_after(action) -> None:
@@ -296,8 +296,8 @@ def choose_act() -> None:
     assert panel.proxy.rowCount() == 1, f"{panel.proxy.rowCount()} files shown, expected 1"
     index = panel.proxy.index(0, 3)  # the Area column: a click there does not tick
     click(table.viewport(), table.visualRect(index).center())
-    QTest.keyClick(table, Qt.Key_Home)
-    QTest.keyClick(table, Qt.Key_Space)
+    QTest.keyClick(table, Qt.Key.Key_Home)
+    QTest.keyClick(table, Qt.Key.Key_Space)
     for box in (panel.controls.unpack, panel.controls.add_to_map):
         if not box.isChecked():
             click(box)

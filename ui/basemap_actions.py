@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QObject
-from qgis.PyQt.QtWidgets import QAction
 
 from ..core.basemaps import OPEN_LEVELS_PROPERTY, ProjectKeyGuard
+from ..core.compat import QAction
 from ..core.i18n import tr
 from .messages import notify
 
@@ -47,7 +47,8 @@ class ZoomLimitNotice(QObject):
             notify(self.iface, tr(
                 "{0} stops at zoom level {1} (about 1:{2}): closer zoom levels need an OS Maps "
                 "premium plan, which this API key does not have (or could not be checked)."
-            ).format(layer.name(), last_open, f"{round(layer.maximumScale()):,}"), Qgis.Info)
+            ).format(layer.name(), last_open, f"{round(layer.maximumScale()):,}"),
+            Qgis.MessageLevel.Info)
 
     def close(self) -> None:
         if self.canvas is not None:
@@ -67,7 +68,7 @@ class BasemapActions:
         context = dock.context
         self.guard = ProjectKeyGuard(
             context.settings, context.credentials,
-            on_missing_key=lambda: notify(iface, missing_key_text(), Qgis.Warning),
+            on_missing_key=lambda: notify(iface, missing_key_text(), Qgis.MessageLevel.Warning),
         )
         self.guard.install()
         self.guard.restore_live_layers()  # enabled again in a session: layers work again

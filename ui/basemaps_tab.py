@@ -35,7 +35,7 @@ from ..core.tasks import TaskRegistry
 from .messages import notify
 from .widgets import ENTER, ColumnFitter, busy_bar, on_keys, tip
 
-LAYER_ROLE = Qt.UserRole + 1
+LAYER_ROLE = Qt.ItemDataRole.UserRole + 1
 PREVIEW_SIZE = 48
 
 
@@ -57,7 +57,7 @@ class BasemapsTab(QWidget):
         ))
         # A long text (Welsh is) wraps instead of setting the dock's width.
         policy = self.no_key.sizePolicy()
-        policy.setHorizontalPolicy(QSizePolicy.Ignored)
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
         self.no_key.setSizePolicy(policy)
         self.busy = busy_bar(self)
         self.status = QLabel(self)
@@ -70,7 +70,7 @@ class BasemapsTab(QWidget):
         self.tree.setHeaderLabels([self.tr("Style"), self.tr("CRS"), self.tr("Zoom levels")])
         self.tree.setRootIsDecorated(False)
         self.tree.setIconSize(QSize(PREVIEW_SIZE, PREVIEW_SIZE))
-        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setTabKeyNavigation(False)
         self.columns = ColumnFitter(self.tree, cut_first=(2,))  # zoom levels (in the tooltip)
         self.tree.setToolTip(tip(self.tr(
@@ -202,8 +202,8 @@ class BasemapsTab(QWidget):
         pixmap = QPixmap()
         if not pixmap.loadFromData(data):
             return
-        pixmap = pixmap.scaled(PREVIEW_SIZE, PREVIEW_SIZE, Qt.KeepAspectRatio,
-                               Qt.SmoothTransformation)
+        pixmap = pixmap.scaled(PREVIEW_SIZE, PREVIEW_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                               Qt.TransformationMode.SmoothTransformation)
         self._previews[layer_id] = pixmap
         for index in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(index)
@@ -254,7 +254,7 @@ class BasemapsTab(QWidget):
             notify(self.iface, self.tr(
                 "QGIS could not open {0}: check the API key in Settings → Options → "
                 "OS Data Hub and the network connection."
-            ).format(layer_name(layer)), Qgis.Warning)
+            ).format(layer_name(layer)), Qgis.MessageLevel.Warning)
             return
         text = self.tr("Added {0} at the bottom of the layer list.").format(layer_name(layer))
         capabilities = self.service.capabilities
@@ -264,12 +264,12 @@ class BasemapsTab(QWidget):
                 "It is drawn down to zoom level {0} (about 1:{1}): closer levels need an OS Maps "
                 "premium plan."
             ).format(open_max_zoom(layer), f"{round(limit):,}")
-        notify(self.iface, text, Qgis.Success)
+        notify(self.iface, text, Qgis.MessageLevel.Success)
 
     def add_default(self) -> None:
         """The toolbar's one click: the default OS basemap for this project."""
         if not self.service.has_key():
-            notify(self.iface, self.no_key.text(), Qgis.Warning)
+            notify(self.iface, self.no_key.text(), Qgis.MessageLevel.Warning)
             return
         self.service.load_cached()
         if self.service.capabilities is not None and self._refreshed and not self.service.busy:
@@ -282,7 +282,7 @@ class BasemapsTab(QWidget):
         self._refresh_ended()
         if self.service.capabilities is None:
             notify(self.iface, self.tr("Could not load the OS Maps layers: {0}").format(
-                self.service.error or self.tr("unknown error")), Qgis.Warning)
+                self.service.error or self.tr("unknown error")), Qgis.MessageLevel.Warning)
             return
         self.add(default_layer(self.service.capabilities))
 

@@ -31,7 +31,7 @@ class OSDataHubDock(QgsDockWidget):
         # Tab titles never scroll out of sight (Welsh ones are longer): the dock is as wide as
         # they need instead.
         self.tabs.setUsesScrollButtons(False)
-        self.tabs.setElideMode(Qt.ElideNone)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         layout.addWidget(self.tabs)
         self.opendata = OpenDataTab(self.context, tasks, self.iface, self.tabs)
         self.tabs.addTab(self.opendata, self.tr("OpenData"))
@@ -58,7 +58,7 @@ class OSDataHubDock(QgsDockWidget):
         # Ctrl+F only while the focus is inside the panel (so QGIS's own Ctrl+F, Layer →
         # Filter, works everywhere else). Taken as the key event travels up to the dock, not
         # as a QShortcut, which would be ambiguous with QGIS's and then do neither.
-        on_keys(self, [Qt.Key_F], self.find, modifiers=Qt.ControlModifier)
+        on_keys(self, [Qt.Key.Key_F], self.find, modifiers=Qt.KeyboardModifier.ControlModifier)
         self.tabs.currentChanged.connect(lambda _index: self._load_current())
         self.setWidget(body)
         self.visibilityChanged.connect(self._on_visibility)
@@ -66,7 +66,7 @@ class OSDataHubDock(QgsDockWidget):
     def find(self) -> None:
         """Ctrl+F: the OpenData search box, its text selected to type over."""
         self.tabs.setCurrentWidget(self.opendata)
-        self.opendata.search.setFocus(Qt.ShortcutFocusReason)
+        self.opendata.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.opendata.search.selectAll()
 
     def _on_visibility(self, visible: bool) -> None:

@@ -44,7 +44,7 @@ class DownloadControls(QWidget):
         self._ready = False
 
         self.folder = QgsFileWidget(self)
-        self.folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.folder.setFilePath(str(context.settings.download_folder))
         self.folder_parts = describe_file_widget(
             self.folder,
@@ -100,7 +100,7 @@ class DownloadControls(QWidget):
         """Esc with the focus in one of `areas` (or in these controls) cancels a running
         download. Without one, Esc does what it did before."""
         for area in (self, *areas):
-            on_keys(area, [Qt.Key_Escape], self.cancel, when=lambda: self.task is not None)
+            on_keys(area, [Qt.Key.Key_Escape], self.cancel, when=lambda: self.task is not None)
 
     def request_download(self) -> None:
         """Enter in a file list: download what is ticked, or say how to tick."""
@@ -146,7 +146,7 @@ class DownloadControls(QWidget):
         except OSError as error:
             notify(self.iface, self.tr(
                 "Cannot write to {0} ({1}): choose another download folder.").format(
-                destination, error.strerror), Qgis.Critical)
+                destination, error.strerror), Qgis.MessageLevel.Critical)
             return None
         request = DownloadRequest(
             title=title, version=version, items=items, folder=destination,
@@ -200,7 +200,7 @@ class DownloadControls(QWidget):
         if outcome.cancelled:
             message = self.tr("Download cancelled. Partly downloaded files are kept and resume "
                               "when you download again.")
-            level = Qgis.Warning
+            level = Qgis.MessageLevel.Warning
         elif outcome.errors:
             message = self.tr("{0} of {1} files failed: {2}").format(
                 len(outcome.errors), len(task.request.items), outcome.errors[0])
@@ -212,7 +212,7 @@ class DownloadControls(QWidget):
                     if len(outcome.layers) == 1 else
                     self.tr("{0} layers were added from the files that were verified.")
                 ).format(len(outcome.layers))
-            level = Qgis.Critical
+            level = Qgis.MessageLevel.Critical
         else:
             ready = len(outcome.files) + len(outcome.skipped)
             message = (self.tr("1 file ready in {1} ({2} already there).") if ready == 1 else
@@ -225,7 +225,7 @@ class DownloadControls(QWidget):
                     ", ".join(outcome.failed_layers))
             if outcome.notes:
                 message += " " + " ".join(outcome.notes)
-            level = Qgis.Success
+            level = Qgis.MessageLevel.Success
         notify(self.iface, message, level, details)
         self.status.setText(message)
         self.finishedTask.emit(task)

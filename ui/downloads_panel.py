@@ -36,7 +36,7 @@ from .flow_layout import wrapping_row
 from .messages import notify
 from .widgets import ENTER, ColumnFitter, ensure_current, on_keys, tip, toggle_check
 
-DOWNLOAD_ROLE = Qt.UserRole + 1
+DOWNLOAD_ROLE = Qt.ItemDataRole.UserRole + 1
 ALL = "__all__"
 STATUS_COLUMN = 5
 
@@ -126,11 +126,11 @@ class DownloadsPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
         # A-Z: a header's sort order starts as Z-A, and enabling sorting applies it.
-        self.table.sortByColumn(0, Qt.AscendingOrder)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.setToolTip(tip(self.tr(
@@ -164,7 +164,7 @@ class DownloadsPanel(QWidget):
         self.controls.downloadClicked.connect(self.start_download)
         self.controls.fileStatus.connect(self._set_status)
         self.controls.finishedTask.connect(lambda _task: self._update_total())
-        on_keys(self.table, [Qt.Key_Space], self.toggle_current,
+        on_keys(self.table, [Qt.Key.Key_Space], self.toggle_current,
                 when=lambda: self.table.currentIndex().isValid())
         on_keys(self.table, ENTER, self.controls.request_download)
         self.controls.cancel_on_escape(self)
@@ -178,7 +178,7 @@ class DownloadsPanel(QWidget):
         map_buttons = QGridLayout()
         for index, button in enumerate(
                 (self.grid_button, self.pick_button, self.view_button, self.gb_button)):
-            button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             map_buttons.addWidget(button, index // 2, index % 2)
         ticks = wrapping_row(self, [self.tick_all, self.tick_none, self.total], last_right=True)
         layout = QVBoxLayout(self)
@@ -229,7 +229,7 @@ class DownloadsPanel(QWidget):
             name.setData(download, DOWNLOAD_ROLE)
             name.setCheckable(True)
             size = QStandardItem(human_size(download.size))
-            size.setData(download.size or 0, Qt.UserRole + 2)
+            size.setData(download.size or 0, Qt.ItemDataRole.UserRole + 2)
             self.model.appendRow([
                 name, QStandardItem(download.format or ""), QStandardItem(download.subformat or ""),
                 QStandardItem(download.area or ""), size, QStandardItem(""),
@@ -302,7 +302,7 @@ class DownloadsPanel(QWidget):
 
     # -- ticking -------------------------------------------------------------------------------
     def _tick_shown(self, ticked: bool) -> None:
-        state = Qt.Checked if ticked else Qt.Unchecked
+        state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
         rows = (
             [self.proxy.mapToSource(self.proxy.index(r, 0)).row()
              for r in range(self.proxy.rowCount())]
@@ -325,7 +325,7 @@ class DownloadsPanel(QWidget):
         chosen = []
         for r in range(self.proxy.rowCount()):
             item = self.model.item(self.proxy.mapToSource(self.proxy.index(r, 0)).row(), 0)
-            if item.checkState() == Qt.Checked:
+            if item.checkState() == Qt.CheckState.Checked:
                 chosen.append(item.data(DOWNLOAD_ROLE))
         return chosen
 

@@ -9,10 +9,11 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..core.log import log
 
 # Seconds on screen; 0 keeps a failure there until the user closes it.
-DURATIONS = {Qgis.Info: 6, Qgis.Success: 10, Qgis.Warning: 15, Qgis.Critical: 0}
+DURATIONS = {Qgis.MessageLevel.Info: 6, Qgis.MessageLevel.Success: 10,
+             Qgis.MessageLevel.Warning: 15, Qgis.MessageLevel.Critical: 0}
 
 
-def notify(iface, text: str, level=Qgis.Info, details: str = "") -> None:
+def notify(iface, text: str, level=Qgis.MessageLevel.Info, details: str = "") -> None:
     """Show `text` in the message bar and write it, with `details`, to the log."""
     title = QCoreApplication.translate("@default", "OS Data Hub")
     iface.messageBar().pushMessage(title, text, level, DURATIONS.get(level, 10))

@@ -32,8 +32,8 @@ from .downloads_panel import DownloadsPanel
 from .messages import notify
 from .widgets import ENTER, ColumnFitter, busy_bar, focus_list, on_keys, tip
 
-PRODUCT_ROLE = Qt.UserRole + 1
-SEARCH_ROLE = Qt.UserRole + 2
+PRODUCT_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 ALL = "__all__"
 
 
@@ -112,12 +112,12 @@ class OpenDataTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
         # A-Z: a header's sort order starts as Z-A, and enabling sorting applies it.
-        self.table.sortByColumn(0, Qt.AscendingOrder)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.columns = ColumnFitter(self.table, cut_first=(2, 3))  # category, type
@@ -142,8 +142,8 @@ class OpenDataTab(QWidget):
         thumbs.setWidget(self.thumbnails)
         thumbs.setWidgetResizable(True)
         thumbs.setFixedHeight(76)
-        thumbs.setFrameShape(QScrollArea.NoFrame)
-        thumbs.setFocusPolicy(Qt.NoFocus)  # pictures only, each with its tooltip
+        thumbs.setFrameShape(QScrollArea.Shape.NoFrame)
+        thumbs.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # pictures only, each with its tooltip
 
         # -- downloads -----------------------------------------------------------------------
         self.downloads = DownloadsPanel(context, tasks, iface, self)
@@ -158,8 +158,8 @@ class OpenDataTab(QWidget):
         self.structure.currentIndexChanged.connect(self._apply_filters)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        on_keys(self.search, [*ENTER, Qt.Key_Down], self.go_to_list)
-        on_keys(self.search, [Qt.Key_Escape], self.clear_search, when=lambda: bool(
+        on_keys(self.search, [*ENTER, Qt.Key.Key_Down], self.go_to_list)
+        on_keys(self.search, [Qt.Key.Key_Escape], self.clear_search, when=lambda: bool(
             self.search.text()))
         on_keys(self.table, ENTER, lambda: focus_list(self.downloads.table),
                 when=lambda: self.table.currentIndex().isValid())
@@ -184,7 +184,7 @@ class OpenDataTab(QWidget):
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addWidget(self.details)
         middle_layout.addWidget(thumbs)
-        splitter = QSplitter(Qt.Vertical, self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(middle)
         splitter.addWidget(self.downloads)
@@ -261,7 +261,7 @@ class OpenDataTab(QWidget):
         if self.products:
             message = self.tr("Showing the saved list: {0}").format(message)
         self.status.setText(message)
-        notify(self.iface, message, Qgis.Warning)
+        notify(self.iface, message, Qgis.MessageLevel.Warning)
 
     def _show_products(self, products: list[Product], cached: bool) -> None:
         selected = self.current.id if self.current is not None else None
@@ -415,7 +415,7 @@ class OpenDataTab(QWidget):
         if not pixmap.loadFromData(data):
             return
         label = QLabel(self.thumbnails)
-        label.setPixmap(pixmap.scaledToHeight(64, Qt.SmoothTransformation))
+        label.setPixmap(pixmap.scaledToHeight(64, Qt.TransformationMode.SmoothTransformation))
         label.setToolTip(product.name)
         self.thumbnail_layout.insertWidget(self.thumbnail_layout.count() - 1, label)
 

@@ -45,16 +45,16 @@ from .widgets import (
     toggle_check,
 )
 
-ITEM_ROLE = Qt.UserRole + 1
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 SIGN_UP_URL = "https://osdatahub.os.uk"
 
 
 def _table(parent, model: QStandardItemModel, tooltip: str, name: str) -> QTableView:
     table = QTableView(parent)
     table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
     table.columns = ColumnFitter(table)  # type: ignore[attr-defined]
@@ -126,7 +126,7 @@ class PackagesTab(QWidget):
                 when=lambda: self.package_table.currentIndex().isValid())
         on_keys(self.version_table, ENTER, lambda: focus_list(self.file_table),
                 when=lambda: self.version_table.currentIndex().isValid())
-        on_keys(self.file_table, [Qt.Key_Space], self.toggle_current,
+        on_keys(self.file_table, [Qt.Key.Key_Space], self.toggle_current,
                 when=lambda: self.file_table.currentIndex().isValid())
         on_keys(self.file_table, ENTER, self.controls.request_download)
         self.controls.cancel_on_escape(self.file_table)
@@ -134,7 +134,7 @@ class PackagesTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.message, 1)
         top.addWidget(self.refresh_button)
-        splitter = QSplitter(Qt.Vertical, self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
         for widget in (self.package_table, self.version_table, self.file_table):
             splitter.addWidget(widget)
         layout = QVBoxLayout(self)
@@ -293,7 +293,7 @@ class PackagesTab(QWidget):
             name = QStandardItem(download.file_name)
             name.setData(download, ITEM_ROLE)
             name.setCheckable(True)
-            name.setCheckState(Qt.Checked)  # all files by default
+            name.setCheckState(Qt.CheckState.Checked)  # all files by default
             self.file_model.appendRow(
                 [name, QStandardItem(human_size(download.size)), QStandardItem("")])
             self._rows[download.file_name] = self.file_model.rowCount() - 1
@@ -324,7 +324,7 @@ class PackagesTab(QWidget):
         return [
             self.file_model.item(row, 0).data(ITEM_ROLE)
             for row in range(self.file_model.rowCount())
-            if self.file_model.item(row, 0).checkState() == Qt.Checked
+            if self.file_model.item(row, 0).checkState() == Qt.CheckState.Checked
         ]
 
     def _update_total(self) -> None:

@@ -58,12 +58,12 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         intro.setOpenExternalLinks(True)
 
         self.key = QLineEdit(self)
-        self.key.setEchoMode(QLineEdit.Password)
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setToolTip(tip(self.tr(
             "Your OS Data Hub project API key. It is kept encrypted in the QGIS authentication "
             "database; leave the field empty to keep the stored key.")))
         self.secret = QLineEdit(self)
-        self.secret.setEchoMode(QLineEdit.Password)
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(self.tr("optional: then OAuth 2 is used"))
         self.secret.setToolTip(tip(self.tr(
             "The project's API secret, only to sign in with OAuth 2. Leave it empty to send "
@@ -77,7 +77,7 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
             "Remove the stored key and secret from the QGIS authentication database.")))
         self.result = QLabel(self)
         self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         credentials = QGroupBox(self.tr("OS Data Hub project"), self)
         form = QFormLayout(credentials)
@@ -103,7 +103,7 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         self.workers.setRange(1, 8)
         self.workers.setToolTip(tip(self.tr("How many files are downloaded at the same time.")))
         self.folder = QgsFileWidget(self)
-        self.folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         folder_parts = describe_file_widget(
             self.folder,
             self.tr("Where downloads go; each product and version gets its own sub-folder."),

@@ -17,7 +17,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-ENTER = (Qt.Key_Return, Qt.Key_Enter)
+ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def busy_bar(parent) -> QProgressBar:
@@ -55,26 +55,28 @@ class KeyBinding(QObject):
 
     def eventFilter(self, _watched, event) -> bool:
         kind = event.type()
-        if kind not in (QEvent.KeyPress, QEvent.ShortcutOverride):
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
-        modifiers = int(event.modifiers()) & ~int(Qt.KeypadModifier)
+        modifiers = int(event.modifiers()) & ~int(Qt.KeyboardModifier.KeypadModifier)
         if event.key() not in self.keys or modifiers != self.modifiers or not self.when():
             return False
         event.accept()  # a ShortcutOverride accepted: the key comes as a KeyPress, not a shortcut
-        if kind == QEvent.KeyPress:
+        if kind == QEvent.Type.KeyPress:
             self.action()
         return True
 
 
 def on_keys(widget: QWidget, keys: Iterable[int], action: Callable[[], object],
-            when: Callable[[], bool] = lambda: True, modifiers=Qt.NoModifier) -> KeyBinding:
+            when: Callable[[], bool] = lambda: True,
+            modifiers=Qt.KeyboardModifier.NoModifier) -> KeyBinding:
     return KeyBinding(widget, keys, action, when, modifiers)
 
 
 def toggle_check(item) -> None:
     """Space in a file list: tick the item, or untick it (a checkable QStandardItem)."""
     if item is not None and item.isCheckable():
-        item.setCheckState(Qt.Unchecked if item.checkState() == Qt.Checked else Qt.Checked)
+        checked = item.checkState() == Qt.CheckState.Checked
+        item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
 
 
 def ensure_current(view: QAbstractItemView) -> None:
@@ -87,20 +89,21 @@ def ensure_current(view: QAbstractItemView) -> None:
 def focus_list(view: QAbstractItemView) -> None:
     """Move the keyboard focus to a list, on its current row (the first if there is none)."""
     ensure_current(view)
-    view.setFocus(Qt.OtherFocusReason)
+    view.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def set_tab_order(*widgets: QWidget) -> None:
     """Tab (and Shift+Tab) visit `widgets` in this order; those that take no focus are left
     out (Qt ignores a tab order that names one)."""
-    focusable = [w for w in widgets if int(w.focusPolicy()) & int(Qt.TabFocus)]
+    focusable = [w for w in widgets if int(w.focusPolicy()) & int(Qt.FocusPolicy.TabFocus)]
     for first, second in zip(focusable, focusable[1:]):
         QWidget.setTabOrder(first, second)
 
 
 def browse_button(file_widget: QWidget) -> QToolButton | None:
     """The "…" button of a QgsFileWidget (QGIS gives no accessor for it)."""
-    for button in file_widget.findChildren(QToolButton, "", Qt.FindDirectChildrenOnly):
+    direct = Qt.FindChildOption.FindDirectChildrenOnly
+    for button in file_widget.findChildren(QToolButton, "", direct):
         if button.text() == "\u2026":
             return button
     return None
@@ -142,7 +145,7 @@ class ColumnFitter(QObject):
         self.by_hand = False
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.sectionResized.connect(self._resized)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -168,7 +171,7 @@ class ColumnFitter(QObject):
             self.by_hand = True  # the user dragged a column border: leave the widths alone
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Resize:
+        if event.type() == QEvent.Type.Resize:
             self.schedule()
         return False
 
@@ -180,7 +183,7 @@ class ColumnFitter(QObject):
         """The column title's width with a little room; Qt's header size hint also keeps room
         for a sort arrow, which the narrow columns cannot spare."""
         header = self.header()
-        title = str(self.table.model().headerData(column, Qt.Horizontal) or "")
+        title = str(self.table.model().headerData(column, Qt.Orientation.Horizontal) or "")
         return header.fontMetrics().horizontalAdvance(title + "0")
 
     def fit(self) -> None:

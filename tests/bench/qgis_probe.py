@@ -137,7 +137,7 @@ def run_task(task, timeout: float = 600) -> float:
     started = time.perf_counter()
     QgsApplication.taskManager().addTask(task)
     if not done:
-        loop.exec_()
+        loop.exec()
     seconds = time.perf_counter() - started
     if not done:
         raise TimeoutError(f"timed out waiting for {task.description()}")

@@ -95,7 +95,7 @@ def render(layers, crs: str, half_width: float, size: int = 256, dpi: float = 96
     job.finished.connect(loop.quit)
     QTimer.singleShot(60_000, loop.quit)
     job.start()
-    loop.exec_()
+    loop.exec()
     assert not job.isActive(), "the render did not finish"
     return job.renderedImage(), settings, [e.message for e in job.errors()]
 
@@ -443,7 +443,7 @@ def test_tab_lists_layers_with_previews_and_adds_the_selected_one(
     wait_until(lambda: tab.tree.topLevelItemCount() == 7 and not tab.service.busy,
                what="the OS Maps layers")
     assert tab.no_key.isHidden() and tab.add_button.isEnabled()
-    rows = {tab.tree.topLevelItem(i).data(0, Qt.UserRole + 1): [
+    rows = {tab.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1): [
         tab.tree.topLevelItem(i).text(c) for c in range(3)] for i in range(7)}
     assert rows["Road_27700"] == ["Road", "British National Grid", "0–13 (premium from 10)"]
     assert rows["Leisure_27700"][2] == "0–9 (premium from 6)"
@@ -470,9 +470,10 @@ def test_tab_lists_layers_with_previews_and_adds_the_selected_one(
     (added,) = project.mapLayers().values()
     assert added.name() == "OS Maps – Leisure (British National Grid)"
     assert added.hasScaleBasedVisibility()
-    assert any("Leisure" in m and "zoom level 5" in m for m in messages(iface, Qgis.Success))
-    assert all(DEMO_KEY not in m for level in (Qgis.Info, Qgis.Success, Qgis.Warning)
-               for m in messages(iface, level))
+    assert any("Leisure" in m and "zoom level 5" in m
+               for m in messages(iface, Qgis.MessageLevel.Success))
+    levels = (Qgis.MessageLevel.Info, Qgis.MessageLevel.Success, Qgis.MessageLevel.Warning)
+    assert all(DEMO_KEY not in m for level in levels for m in messages(iface, level))
 
 
 def test_capabilities_are_cached_without_the_key(tab, store, os_api):
@@ -520,13 +521,13 @@ def plugin(iface, store, clean_cache, project):
 
 
 def test_toolbar_action_adds_the_default_basemap(plugin, iface, store, os_api, project):
-    from qgis.PyQt.QtWidgets import QAction
+    from os_data_hub_loader.core.compat import QAction
 
     action = iface.mainWindow().findChild(QAction, "OSDataHubLoaderAddBasemap")
     assert action is not None and action in iface.webToolBar().actions()
     assert action.text() == "Add OS basemap"
     action.trigger()  # no key yet: says how to add one
-    assert any("OS Data Hub API key" in m for m in messages(iface, Qgis.Warning))
+    assert any("OS Data Hub API key" in m for m in messages(iface, Qgis.MessageLevel.Warning))
     assert project.mapLayers() == {}
 
     save_key(store, PREMIUM_KEY)
@@ -574,9 +575,10 @@ def test_plugin_tells_when_a_project_needs_a_key(plugin, iface, store, capabilit
     store.forget()
     assert project.read(str(path))
     wait_until(lambda: any("no OS Data Hub API key is stored" in m
-                           for m in messages(iface, Qgis.Warning)), what="the message")
+                           for m in messages(iface, Qgis.MessageLevel.Warning)), what="the message")
     QCoreApplication.processEvents()
-    told = [m for m in messages(iface, Qgis.Warning) if "no OS Data Hub API key is stored" in m]
+    told = [m for m in messages(iface, Qgis.MessageLevel.Warning)
+            if "no OS Data Hub API key is stored" in m]
     assert len(told) == 1 and "Settings → Options → OS Data Hub" in told[0]
 
 
@@ -586,10 +588,10 @@ def test_zoom_limit_notice_is_shown_once(plugin, iface, store, capabilities, pro
     added = add(capabilities, "Road_27700", store, premium=PREMIUM_UNAVAILABLE)
     notice = plugin.basemap_actions.notice
     notice.check(added.maximumScale() * 2)
-    assert not any("stops at zoom level" in m for m in messages(iface, Qgis.Info))
+    assert not any("stops at zoom level" in m for m in messages(iface, Qgis.MessageLevel.Info))
     notice.check(added.maximumScale() / 2)
     notice.check(added.maximumScale() / 4)
-    told = [m for m in messages(iface, Qgis.Info) if "stops at zoom level 9" in m]
+    told = [m for m in messages(iface, Qgis.MessageLevel.Info) if "stops at zoom level 9" in m]
     assert len(told) == 1 and "premium plan" in told[0]
 
 

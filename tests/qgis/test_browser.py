@@ -21,7 +21,7 @@ from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.credentials import Credentials, CredentialStore
 from os_data_hub_loader.core.layer_loader import attribution_for
 from os_data_hub_loader.core.tasks import TaskRegistry
-from qgis.core import QgsApplication, QgsDataItem, QgsErrorItem, QgsProject
+from qgis.core import Qgis, QgsApplication, QgsDataItem, QgsErrorItem, QgsProject
 from qgis.PyQt.QtWidgets import QFileDialog, QWidget
 
 from local_os_api.keys import DEMO_KEY
@@ -117,7 +117,7 @@ def test_products_formats_and_files(session, os_api):
 def test_qgis_populates_the_products_in_its_worker_thread(session, os_api, wait_until):
     opendata = child(root_of(session), "OpenData")
     opendata.populate()  # as the Browser does when a node is expanded
-    wait_until(lambda: opendata.state() == QgsDataItem.Populated, what="the products")
+    wait_until(lambda: opendata.state() == Qgis.BrowserItemState.Populated, what="the products")
     assert len(opendata.children()) == len(os_api.catalogue.products)
 
 
@@ -214,7 +214,7 @@ def test_a_locked_key_waits_for_a_double_click(with_key, auth_db, wait_until):
     # On the double-click QGIS asks for the master password; here the test gives it.
     assert auth_db.setMasterPassword("test-master-password", True)
     assert locked.handleDoubleClick()
-    wait_until(lambda: packages.state() == QgsDataItem.Populated
+    wait_until(lambda: packages.state() == Qgis.BrowserItemState.Populated
                and any("0040046952" in c.name() for c in packages.children()),
                what="the packages after unlocking")
 

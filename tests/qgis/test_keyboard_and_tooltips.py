@@ -6,6 +6,7 @@ has its own Ctrl+F."""
 from __future__ import annotations
 
 import pytest
+from os_data_hub_loader.core.compat import QAction
 from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.credentials import Credentials, CredentialStore
 from os_data_hub_loader.core.tasks import TaskRegistry
@@ -20,7 +21,6 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QAbstractSpinBox,
-    QAction,
     QApplication,
     QComboBox,
     QLabel,
@@ -54,7 +54,7 @@ class KeyRecorder(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, _watched, event) -> bool:
-        if event.type() == QEvent.KeyPress:
+        if event.type() == QEvent.Type.KeyPress:
             self.keys.append(event.key())
         return False
 
@@ -91,7 +91,7 @@ def make_dock(os_api, iface, window, monkeypatch, tmp_path, auth_db):
         dock = OSDataHubDock(iface, context, TaskRegistry(), window)
         dock.opendata.downloads.controls.unpack.setChecked(False)
         dock.opendata.downloads.controls.add_to_map.setChecked(False)
-        window.addDockWidget(Qt.RightDockWidgetArea, dock)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         window.show()
         window.activateWindow()
         QApplication.setActiveWindow(window)
@@ -119,7 +119,7 @@ def focus() -> QWidget:
     return widget
 
 
-def press(key, modifiers=Qt.NoModifier) -> QWidget:
+def press(key, modifiers=Qt.KeyboardModifier.NoModifier) -> QWidget:
     """A key pressed by the user: it goes to whichever widget has the focus."""
     QTest.keyClick(focus(), key, modifiers)
     QApplication.processEvents()
@@ -152,7 +152,8 @@ def controls(root: QWidget) -> list[QWidget]:
             parent = parent.parentWidget()
         if inside or widget.focusProxy() is not None:
             continue
-        if isinstance(widget, INTERACTIVE) or int(widget.focusPolicy()) & int(Qt.TabFocus):
+        tab_focus = int(widget.focusPolicy()) & int(Qt.FocusPolicy.TabFocus)
+        if isinstance(widget, INTERACTIVE) or tab_focus:
             found.append(widget)
     return found
 
@@ -251,11 +252,11 @@ def test_tab_reaches_the_documentation_link_and_enter_opens_it(dock):
     recorder = UrlRecorder()
     QDesktopServices.setUrlHandler("https", recorder, "open")
     try:
-        tab.details.setFocus(Qt.TabFocusReason)
-        assert press(Qt.Key_Tab) is tab.details  # on the link, still in the details
+        tab.details.setFocus(Qt.FocusReason.TabFocusReason)
+        assert press(Qt.Key.Key_Tab) is tab.details  # on the link, still in the details
         assert tab.details.textCursor().selectedText() == (
             "Product documentation (opens in the browser)")
-        press(Qt.Key_Return)
+        press(Qt.Key.Key_Return)
         assert recorder.urls and "open-map-greenspace" in recorder.urls[0]
     finally:
         QDesktopServices.unsetUrlHandler("https")
@@ -289,9 +290,9 @@ def test_mnemonics_do_not_clash_within_a_tab_or_with_qgis_menus(make_dock):
 def test_alt_letters_reach_the_labelled_controls(dock):
     tab = dock.opendata
     tab.downloads.table.setFocus()
-    assert press(Qt.Key_F, Qt.AltModifier) is tab.search
-    assert press(Qt.Key_A, Qt.AltModifier) is tab.downloads.areas
-    assert press(Qt.Key_T, Qt.AltModifier) is tab.downloads.format
+    assert press(Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier) is tab.search
+    assert press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier) is tab.downloads.areas
+    assert press(Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier) is tab.downloads.format
 
 
 # -- Ctrl+F and the search box -------------------------------------------------------------------
@@ -300,13 +301,13 @@ def test_ctrl_f_goes_to_the_search_box_only_from_inside_the_panel(dock, window):
     tab.search.setText("boundary")
     dock.tabs.setCurrentWidget(dock.packages)
     dock.packages.package_table.setFocus()
-    assert press(Qt.Key_F, Qt.ControlModifier) is tab.search
+    assert press(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier) is tab.search
     assert dock.tabs.currentWidget() is tab
     assert tab.search.selectedText() == "boundary"  # typing replaces it
     assert window.filter_triggered == []  # QGIS's Ctrl+F did not run as well
 
     window.centralWidget().setFocus()  # e.g. the map: QGIS's Ctrl+F is QGIS's
-    press(Qt.Key_F, Qt.ControlModifier)
+    press(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.filter_triggered == [True]
     assert focus() is window.centralWidget()
 
@@ -315,7 +316,7 @@ def test_enter_in_the_search_box_filters_at_once_and_moves_to_the_list(dock):
     tab = loaded(dock).opendata
     tab.search.setFocus()
     QTest.keyClicks(tab.search, "greenspace")
-    assert press(Qt.Key_Return) is tab.table  # no wait for the debounce
+    assert press(Qt.Key.Key_Return) is tab.table  # no wait for the debounce
     assert tab.proxy.rowCount() == 1
     assert tab.table.currentIndex().row() == 0
     assert tab.table.selectionModel().isRowSelected(0, tab.table.rootIndex())
@@ -327,10 +328,11 @@ def test_down_in_the_search_box_moves_to_the_list_keeping_the_current_row(dock):
     assert tab.select_product("BoundaryLine")
     row = tab.table.currentIndex().row()
     tab.search.setFocus()
-    assert press(Qt.Key_Down) is tab.table
+    assert press(Qt.Key.Key_Down) is tab.table
     assert tab.table.currentIndex().row() == row and tab.current.id == "BoundaryLine"
     tab.search.setFocus()
-    assert press(Qt.Key_Enter, Qt.KeypadModifier) is tab.table  # the keypad's Enter too
+    # the keypad's Enter too
+    assert press(Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier) is tab.table
 
 
 def test_esc_clears_the_search_and_is_otherwise_left_alone(dock, window):
@@ -339,14 +341,14 @@ def test_esc_clears_the_search_and_is_otherwise_left_alone(dock, window):
     reached_window = KeyRecorder(window)
     tab.search.setFocus()
     QTest.keyClicks(tab.search, "greenspace")
-    press(Qt.Key_Return)
+    press(Qt.Key.Key_Return)
     assert tab.proxy.rowCount() == 1
     tab.search.setFocus()
-    assert press(Qt.Key_Escape) is tab.search
+    assert press(Qt.Key.Key_Escape) is tab.search
     assert tab.search.text() == "" and tab.proxy.rowCount() == total
-    assert Qt.Key_Escape not in reached_window.keys
-    press(Qt.Key_Escape)  # nothing to clear: Esc goes on as before, to the window
-    assert reached_window.keys.count(Qt.Key_Escape) == 1
+    assert Qt.Key.Key_Escape not in reached_window.keys
+    press(Qt.Key.Key_Escape)  # nothing to clear: Esc goes on as before, to the window
+    assert reached_window.keys.count(Qt.Key.Key_Escape) == 1
 
 
 # -- products, files, download ---------------------------------------------------------------------
@@ -355,8 +357,8 @@ def test_enter_on_a_product_then_space_and_enter_in_its_files(dock, os_api):
     panel = tab.downloads
     tab.search.setFocus()
     QTest.keyClicks(tab.search, "greenspace")
-    press(Qt.Key_Return)
-    assert press(Qt.Key_Return) is panel.table  # before its files are listed
+    press(Qt.Key.Key_Return)
+    assert press(Qt.Key.Key_Return) is panel.table  # before its files are listed
     files_listed(dock)
     assert panel.table.currentIndex().isValid()  # a current file for Space at once
     panel.format.setCurrentIndex(panel.format.findText("GeoPackage"))
@@ -364,17 +366,17 @@ def test_enter_on_a_product_then_space_and_enter_in_its_files(dock, os_api):
     panel.table.setCurrentIndex(panel.proxy.index(0, 3))  # any column will do
     assert panel.chosen() == []
 
-    press(Qt.Key_Return)  # nothing ticked: says how, downloads nothing
+    press(Qt.Key.Key_Return)  # nothing ticked: says how, downloads nothing
     assert panel.download_task is None and "Space" in panel.status.text()
-    assert press(Qt.Key_Space) is panel.table
+    assert press(Qt.Key.Key_Space) is panel.table
     assert [d.area for d in panel.chosen()] == ["SU"]
-    press(Qt.Key_Space)
+    press(Qt.Key.Key_Space)
     assert panel.chosen() == []
-    press(Qt.Key_Space)
+    press(Qt.Key.Key_Space)
     assert "1 file ticked" in panel.total.text()
 
     os_api.clear_requests()
-    press(Qt.Key_Return)
+    press(Qt.Key.Key_Return)
     task = panel.download_task
     assert task is not None
     wait_until(lambda: panel.download_task is None, 60, what="the download")
@@ -392,22 +394,22 @@ def test_esc_cancels_a_running_download_only_from_the_download_area(dock, os_api
     files_listed(dock)
     reached_window = KeyRecorder(window)
     panel.table.setFocus()
-    press(Qt.Key_Escape)  # no download running: Esc is not taken
-    assert reached_window.keys == [Qt.Key_Escape]
+    press(Qt.Key.Key_Escape)  # no download running: Esc is not taken
+    assert reached_window.keys == [Qt.Key.Key_Escape]
 
     os_api.faults.slow(1_000_000)
-    press(Qt.Key_Space)
-    press(Qt.Key_Return)
+    press(Qt.Key.Key_Space)
+    press(Qt.Key.Key_Return)
     task = panel.download_task
     assert task is not None
     wait_until(lambda: list(panel.destination().glob("*.part")), what="the download to start")
     tab.table.setFocus()  # the product list: not the download area
-    press(Qt.Key_Escape)
+    press(Qt.Key.Key_Escape)
     assert not task.cancel_token.cancelled
     panel.table.setFocus()
-    press(Qt.Key_Escape)
+    press(Qt.Key.Key_Escape)
     assert task.cancel_token.cancelled
-    assert reached_window.keys == [Qt.Key_Escape, Qt.Key_Escape]  # (the product list's)
+    assert reached_window.keys == [Qt.Key.Key_Escape, Qt.Key.Key_Escape]  # (the product list's)
     wait_until(lambda: panel.download_task is None, what="the cancelled download")
     assert task.outcome.cancelled
 
@@ -419,19 +421,19 @@ def test_enter_moves_from_package_to_versions_to_files(make_dock):
     dock.tabs.setCurrentWidget(tab)
     wait_until(lambda: tab.version is not None, what="the latest version's files")
     tab.package_table.setFocus()
-    assert press(Qt.Key_Return) is tab.version_table
+    assert press(Qt.Key.Key_Return) is tab.version_table
     assert tab.version_table.currentIndex().row() == 0
     tab.version_table.setCurrentIndex(tab.version_model.index(1, 2))  # the full supply
-    assert press(Qt.Key_Return) is tab.file_table
+    assert press(Qt.Key.Key_Return) is tab.file_table
     wait_until(lambda: tab.version is not None and tab.version.id == "110012"
                and tab._task is None, what="the full supply's files")
     assert tab.file_table.currentIndex().isValid()
     tab.file_table.setCurrentIndex(tab.file_model.index(0, 1))  # any column will do
     ticked = len(tab.chosen())
     assert ticked == tab.file_model.rowCount() >= 1  # all ticked by default
-    press(Qt.Key_Space)
+    press(Qt.Key.Key_Space)
     assert len(tab.chosen()) == ticked - 1
-    press(Qt.Key_Space)
+    press(Qt.Key.Key_Space)
     assert len(tab.chosen()) == ticked
 
 
@@ -442,11 +444,11 @@ def test_enter_in_the_package_files_downloads_and_esc_cancels(make_dock, os_api)
     wait_until(lambda: tab.version is not None and tab._task is None, what="files")
     os_api.faults.slow(5_000)
     tab.file_table.setFocus()
-    press(Qt.Key_Return)
+    press(Qt.Key.Key_Return)
     task = tab.controls.task
     assert task is not None
     tab.controls.unpack.setFocus()  # the download controls are the download area too
-    press(Qt.Key_Escape)
+    press(Qt.Key.Key_Escape)
     assert task.cancel_token.cancelled
     wait_until(lambda: tab.controls.task is None, what="the cancelled download")
 
@@ -459,7 +461,7 @@ def test_enter_on_a_basemap_adds_it(make_dock):
                what="the OS Maps layers")
     assert tab.select("Outdoor_27700")
     tab.tree.setFocus()
-    press(Qt.Key_Return)
+    press(Qt.Key.Key_Return)
     (added,) = QgsProject.instance().mapLayers().values()
     assert added.name() == "OS Maps – Outdoor (British National Grid)"
 
@@ -468,11 +470,14 @@ def test_enter_on_a_basemap_adds_it(make_dock):
 def tab_walk(start: QWidget, within: QWidget, backwards: bool = False) -> list[QWidget]:
     """The widgets that Tab (or Shift+Tab) visits from `start` until it leaves `within` (to the
     rest of the main window) or comes back to `start`."""
-    start.setFocus(Qt.TabFocusReason)
+    start.setFocus(Qt.FocusReason.TabFocusReason)
     assert focus() is start
     visited = [start]
     for _ in range(60):
-        widget = press(Qt.Key_Backtab, Qt.ShiftModifier) if backwards else press(Qt.Key_Tab)
+        if backwards:
+            widget = press(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        else:
+            widget = press(Qt.Key.Key_Tab)
         if widget is start or not within.isAncestorOf(widget):
             return visited
         if widget is not visited[-1]:  # (Tab walks the links in the details first)

@@ -11,7 +11,6 @@ from os_data_hub_loader.api.download import DownloadItem
 from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
 from qgis.core import (
-    QgsMapLayer,
     QgsProject,
     QgsRasterLayer,
     QgsVectorLayer,
@@ -133,7 +132,6 @@ def test_mbtiles_become_a_vector_tile_layer(load):
     _task, layers = load("OpenZoomstack", "Vector Tiles")
     (tiles,) = layers
     assert isinstance(tiles, QgsVectorTileLayer)
-    assert tiles.type() == QgsMapLayer.VectorTileLayer
 
 
 def test_csv_with_x_y_coordinate_columns_from_a_data_package(load, os_api, auth_db, tmp_path):

@@ -305,8 +305,8 @@ def test_clicking_squares_with_the_map_tool(tab, iface):
             QgsCoordinateReferenceSystem(crs), canvas.mapSettings().destinationCrs(),
             QgsProject.instance()).transform(QgsPointXY(x, y))
         pixel = canvas.getCoordinateTransform().transform(point)
-        event = QgsMapMouseEvent(canvas, QEvent.MouseButtonPress,
-                                 QPoint(int(pixel.x()), int(pixel.y())), Qt.LeftButton)
+        event = QgsMapMouseEvent(canvas, QEvent.Type.MouseButtonPress,
+                                 QPoint(int(pixel.x()), int(pixel.y())), Qt.MouseButton.LeftButton)
         panel.picker.canvasPressEvent(event)
 
     canvas.setExtent(QgsRectangle(-300_000, 6_500_000, 100_000, 6_900_000))
@@ -376,7 +376,7 @@ def test_a_checksum_failure_is_shown_and_leaves_no_file(tab, os_api, iface):
     tick(tab, "OpenGreenspace", "GeoPackage", {"SU"})
     task = _download(panel, timeout=120)
     assert task.outcome.errors
-    critical = iface.messageBar().get_messages(Qgis.Critical)
+    critical = iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
     assert critical and "damaged (md5" in critical[-1] and "Try again later" in critical[-1]
     assert critical[-1].count(name) == 1
     assert not (panel.destination() / name).exists()
@@ -407,7 +407,7 @@ def test_when_some_files_fail_the_message_says_which_layers_were_still_added(tab
     tick(tab, "OpenGreenspace", "GeoPackage", {"SU", "TQ"})
     task = _download(panel, timeout=120)
     assert len(task.outcome.errors) == 1 and task.outcome.layers
-    critical = iface.messageBar().get_messages(Qgis.Critical)[-1]
+    critical = iface.messageBar().get_messages(Qgis.MessageLevel.Critical)[-1]
     assert "1 of 2 files failed: " in critical
     assert f"{len(task.outcome.layers)} layers were added from the files that were verified" \
         in critical

@@ -140,7 +140,8 @@ def test_oauth2_token_is_fetched_renewed_and_no_secret_leaks(
     # The key and secret appear in no log, message, exception text or written file.
     texts = [*log_messages, *(r.getMessage() for r in caplog.records),
              tab.message.text(), tab.controls.status.text()]
-    for level in (Qgis.Info, Qgis.Warning, Qgis.Critical, Qgis.Success):
+    for level in (Qgis.MessageLevel.Info, Qgis.MessageLevel.Warning,
+                  Qgis.MessageLevel.Critical, Qgis.MessageLevel.Success):
         texts += iface.messageBar().get_messages(level)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     files += [p for p in Path(QgsApplication.qgisSettingsDirPath()).rglob("*")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from os_data_hub_loader.core.compat import QAction
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
-from qgis.PyQt.QtWidgets import QAction, QDockWidget
+from qgis.PyQt.QtWidgets import QDockWidget
 
 
 @pytest.fixture()
@@ -47,7 +48,7 @@ def test_unload_removes_everything(plugin, iface):
     assert plugin.toggle_action is None
     assert plugin.dock is None
     assert plugin.tasks.running == []
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert main_window.findChild(QAction, "OSDataHubLoaderToggleDock") is None
     assert main_window.findChild(QDockWidget, "OSDataHubLoaderDock") is None
 

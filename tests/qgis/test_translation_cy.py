@@ -102,7 +102,7 @@ def plain(tooltip: str) -> str:
 
 
 def header(view: QAbstractItemView, column: int) -> str:
-    return view.model().headerData(column, Qt.Horizontal)
+    return view.model().headerData(column, Qt.Orientation.Horizontal)
 
 
 def shown_texts(root: QWidget) -> set[str]:
