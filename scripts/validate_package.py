@@ -23,6 +23,9 @@ The rules (those of plugins.qgis.org's upload validator, some made stricter for 
   `repository` (and `homepage`, if given) are http(s) URLs with a host, `author` has no `/`,
   the flags `experimental`, `deprecated` and `server`, if given, are True or False, and the
   `icon`, if given, is in the zip;
+- QGIS 4: `qgisMaximumVersion`, if given, is a dotted number not below the minimum; a plugin
+  that says `supportsQt6=True` must also say a `qgisMaximumVersion` of 4 or more (without one,
+  QGIS and plugins.qgis.org take 3.99, and QGIS 4 never offers the plugin);
 - versions agree: the zip is named `<top>-<version>.zip`, and `version` equals the first
   `## x.y.z` heading of the CHANGELOG (`--changelog`) and the start of the metadata
   `changelog` entry, if there is one;
@@ -42,7 +45,7 @@ from pathlib import Path, PurePosixPath
 MAX_SIZE = 5_000_000
 REQUIRED = ("name", "description", "about", "version", "qgisMinimumVersion", "author", "email",
             "tracker", "repository")
-FLAGS = ("experimental", "deprecated", "server")
+FLAGS = ("experimental", "deprecated", "server", "supportsQt6")
 FORBIDDEN_FOLDERS = {"__MACOSX", ".git", "__pycache__"}
 BINARY_SUFFIXES = {".pyc", ".pyo", ".pyd", ".so", ".dll", ".exe", ".dylib", ".bin", ".o", ".a",
                    ".lib", ".class", ".jar", ".msi", ".com"}
@@ -132,13 +135,14 @@ def check_metadata(meta: dict[str, str], names: set[str], top: str) -> list[str]
     problems = [f"metadata.txt: required field {field!r} is missing or empty"
                 for field in REQUIRED if not meta.get(field, "").strip()]
     value = {key: text.strip() for key, text in meta.items()}
-    for field in ("version", "qgisMinimumVersion"):
+    for field in ("version", "qgisMinimumVersion", "qgisMaximumVersion"):
         if value.get(field) and not VERSION.fullmatch(value[field]):
             problems.append(f"metadata.txt: {field}={value[field]!r} is not a version such as "
                             "1.2.3")
     minimum = value.get("qgisMinimumVersion", "")
     if VERSION.fullmatch(minimum) and int(minimum.split(".")[0]) < 3:
         problems.append(f"metadata.txt: qgisMinimumVersion={minimum} is older than QGIS 3")
+    problems += _check_maximum(value)
     if value.get("email") and not EMAIL.fullmatch(value["email"]):
         problems.append(f"metadata.txt: email={value['email']!r} is not an e-mail address")
     for field in ("tracker", "repository", "homepage"):
@@ -152,6 +156,24 @@ def check_metadata(meta: dict[str, str], names: set[str], top: str) -> list[str]
     icon = value.get("icon", "").removeprefix("./")
     if icon and f"{top}/{icon}" not in names:
         problems.append(f"metadata.txt: icon {icon!r} is not in the zip")
+    return problems
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def _check_maximum(value: dict[str, str]) -> list[str]:
+    minimum, maximum = value.get("qgisMinimumVersion", ""), value.get("qgisMaximumVersion", "")
+    problems = []
+    if VERSION.fullmatch(maximum) and VERSION.fullmatch(minimum) and \
+            _version_tuple(maximum) < _version_tuple(minimum):
+        problems.append(f"metadata.txt: qgisMaximumVersion={maximum} is older than "
+                        f"qgisMinimumVersion={minimum}")
+    if value.get("supportsQt6", "").lower() == "true" and not (
+            VERSION.fullmatch(maximum) and _version_tuple(maximum) >= (4,)):
+        problems.append("metadata.txt: supportsQt6=True needs qgisMaximumVersion=4.99 (without "
+                        "it QGIS 4 takes 3.99 and never offers the plugin)")
     return problems
 
 

@@ -126,6 +126,8 @@ def test_metadata_is_complete_for_the_plugin_repository():
         assert general.get(field, "").strip(), field
     assert general["name"] == "OS Data Hub Loader"
     assert general["qgisMinimumVersion"] == "3.22"
+    # Offered to QGIS 4 (Qt6) too: without a maximum, QGIS 4 takes 3.99.
+    assert (general["qgisMaximumVersion"], general["supportsQt6"]) == ("4.99", "True")
     assert "OS Data Hub account" in general["about"]
     assert (REPO_ROOT / general["icon"]).is_file()
 
