@@ -18,6 +18,7 @@ from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from qgis.core import (
+    QgsDataProvider,
     QgsDataSourceUri,
     QgsPathResolver,
     QgsProject,
@@ -81,8 +82,10 @@ def _with_key(url: str, key: str | None) -> str:
 def layer_uri(layer: WmtsLayer, base_url: str, key: str | None = None, authcfg: str = "") -> str:
     """The `wms` provider source of an OS Maps WMTS layer. With `authcfg` (QGIS >= 3.24) the key
     stays out of the URL; otherwise it is the `key` parameter of `url`, which QgsDataSourceUri
-    percent-encodes."""
+    percent-encodes. Tiles are asked for at `url` too, never at an address the capabilities
+    name (`IgnoreGetMapUrl`): the key, whichever way it goes, goes only to the API's origin."""
     uri = QgsDataSourceUri()
+    uri.setParam("IgnoreGetMapUrl", "1")
     uri.setParam("crs", layer.crs)
     uri.setParam("format", layer.format)
     uri.setParam("layers", layer.id)
@@ -282,14 +285,17 @@ class ProjectKeyGuard:
         QgsProject.instance().readProject.connect(self._project_read)
 
     def _rewrite_live_layers(self, rewrite: Callable[[str], str]) -> None:
-        for layer in QgsProject.instance().mapLayers().values():
+        project = QgsProject.instance()
+        for layer in project.mapLayers().values():
             if layer.customProperty(OS_MAPS_PROPERTY) is None:
                 continue
             source = layer.source()
             changed = rewrite(source)
             if changed != source:
-                layer.setDataSource(changed, layer.name(), layer.providerType(),
-                                    layer.dataProvider().ProviderOptions())
+                # The layer may be invalid (read without its key): it has no provider then.
+                options = QgsDataProvider.ProviderOptions()
+                options.transformContext = project.transformContext()
+                layer.setDataSource(changed, layer.name(), layer.providerType(), options)
 
     def restore_live_layers(self) -> None:
         """Put the key back into the OS Maps layers of the open project (plugin enabled)."""
@@ -329,17 +335,28 @@ class ProjectKeyGuard:
             return source
 
     def _restore(self, source: str) -> str:
+        """The source with what this QGIS needs to send the key: the auth configuration on
+        QGIS >= 3.24 (the key then in no URL), the key in the URL on 3.22. A project saved by
+        either version opens on the other; an auth configuration that is gone counts as none."""
         found = _maps_url_of(source)
         if found is None:
             return source
         uri, url = found
-        if _has_key(url) or uri.authConfigId() or not _points_at(url, self.settings.base_url):
+        if not _points_at(url, self.settings.base_url):
             return source
+        authcfg = uri.authConfigId()
         if HAS_API_HEADER_AUTH:
-            authcfg = self.credentials.maps_authcfg()
-            if authcfg:
-                uri.setAuthConfigId(authcfg)
-                return bytes(uri.encodedUri()).decode("utf-8")
+            if authcfg and not _has_key(url) and self.credentials.auth_config_exists(authcfg):
+                return source
+            current = self.credentials.maps_authcfg()
+            if current:
+                uri.setAuthConfigId(current)
+                return _replace_url(uri, _with_key(url, None))
+        elif authcfg:  # saved by QGIS >= 3.24: 3.22 has no API-header auth method to use it
+            uri.setAuthConfigId("")
+            source = _replace_url(uri, url)
+        if _has_key(url):
+            return source
         stored = self.credentials.load() if self.credentials.has_credentials() else None
         if stored is None:
             self._missing += 1
@@ -347,6 +364,11 @@ class ProjectKeyGuard:
         return _replace_url(uri, _with_key(url, stored.key))
 
     def _project_read(self, *_args) -> None:
+        # QGIS 3.40 and later do not call the path preprocessor for `wms` sources: the OS Maps
+        # layers read without their key (or with an auth configuration that is gone) are given
+        # it here, once they are loaded. Elsewhere this finds them already restored.
+        self._missing = 0
+        self._rewrite_live_layers(self.read)
         missing, self._missing = self._missing, 0
         if missing and self.on_missing_key is not None:
             self.on_missing_key()

@@ -99,10 +99,20 @@ class CredentialStore(QObject):
 
     # -- QGIS >= 3.24: an "API Header" auth configuration for the OS Maps layers -------------
     def maps_authcfg(self) -> str:
-        """The auth configuration id that adds the `key` header (QGIS >= 3.24), else ''."""
+        """The auth configuration id that adds the `key` header (QGIS >= 3.24), else ''. An id
+        whose configuration is no longer in the authentication database counts as none."""
         if not HAS_API_HEADER_AUTH:
             return ""
-        return QgsSettings().value(AUTHCFG_SETTING, "", type=str) or ""
+        authcfg = QgsSettings().value(AUTHCFG_SETTING, "", type=str) or ""
+        return authcfg if authcfg and self.auth_config_exists(authcfg) else ""
+
+    def auth_config_exists(self, authcfg: str) -> bool:
+        """Whether the authentication database holds the configuration `authcfg` (no master
+        password needed to ask)."""
+        try:
+            return authcfg in self._manager().configIds()
+        except Exception:
+            return False
 
     def _update_maps_authcfg(self, key: str) -> None:
         manager = self._manager()

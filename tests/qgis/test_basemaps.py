@@ -4,10 +4,12 @@ premium zoom levels limited for a key without a premium plan."""
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from os_data_hub_loader.api.wmts import parse_capabilities
@@ -25,6 +27,7 @@ from os_data_hub_loader.core.basemaps import (
     open_scale_limit,
     strip_key,
 )
+from os_data_hub_loader.core.compat import HAS_API_HEADER_AUTH
 from os_data_hub_loader.core.credentials import Credentials, CredentialStore
 from os_data_hub_loader.core.settings import PluginSettings
 from qgis.core import (
@@ -119,6 +122,26 @@ def tile_requests(os_api, layer_id: str | None = None) -> list[Any]:
     ]
 
 
+def sent_key(request) -> str | None:
+    """The key a request carried: in its query on QGIS 3.22, as the `key` header of the
+    API-header auth configuration from QGIS 3.24 on."""
+    for name, value in request.headers.items():
+        if name.lower() == "key":
+            return value
+    match = re.search(r"(?:^|&)key=([^&]*)", request.query)
+    return unquote(match.group(1)) if match else None
+
+
+def holds_key(layer, key: str = DEMO_KEY) -> bool:
+    """How the loaded layer sends the key: in its URL on 3.22, through its auth configuration
+    (never in the source) from 3.24 on."""
+    uri = QgsDataSourceUri()
+    uri.setEncodedUri(layer.source())
+    if HAS_API_HEADER_AUTH:
+        return key not in layer.source() and bool(uri.authConfigId())
+    return key in uri.param("url") and not uri.authConfigId()
+
+
 def levels(requests) -> set[int]:
     found = set()
     for request in requests:
@@ -206,7 +229,8 @@ def test_each_layer_is_added_and_renders(layer_id, capabilities, store, os_api, 
     assert errors == []
     tiles = tile_requests(os_api, layer_id)
     assert tiles, "no GetTile request reached the server"
-    assert all(f"key={DEMO_KEY}" in r.query for r in tiles)
+    assert all(sent_key(r) == DEMO_KEY for r in tiles)
+    assert holds_key(added)
     assert len(colours(image)) >= 3, "the map image is blank"
     assert max(levels(tiles)) < basemaps.premium_zoom_from(capabilities.layer(layer_id))
 
@@ -243,10 +267,10 @@ def test_saved_project_has_no_key_and_renders_when_read_again(
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
     road = add(capabilities, "Road_27700", store)
     web = add(capabilities, "Light_3857", store)
-    assert DEMO_KEY in road.source()  # QGIS 3.22: the key is in the url while loaded
+    assert holds_key(road)  # QGIS 3.22: the key is in the url while loaded; later: authcfg
     path = tmp_path / f"basemaps{suffix}"
     assert project.write(str(path))
-    assert DEMO_KEY in road.source(), "writing must not change the loaded layer"
+    assert holds_key(road), "writing must not change the loaded layer"
     texts = scan(path)
     assert texts and all(DEMO_KEY not in text for text in texts.values())
     assert all("key%3D" not in text and "key=" not in text for text in texts.values())
@@ -261,9 +285,9 @@ def test_saved_project_has_no_key_and_renders_when_read_again(
     layers = {layer.name(): layer for layer in project.mapLayers().values()}
     assert set(layers) == names
     assert all(layer.isValid() for layer in layers.values())
-    assert all(DEMO_KEY in layer.source() for layer in layers.values())
+    assert all(holds_key(layer) for layer in layers.values())
     capabilities_requests = [r for r in os_api.requests if "GetCapabilities" in r.query]
-    assert capabilities_requests and all(f"key={DEMO_KEY}" in r.query
+    assert capabilities_requests and all(sent_key(r) == DEMO_KEY
                                          for r in capabilities_requests)
     reopened = layers[road_name]
     image, _settings, errors = render([reopened], "EPSG:27700", 3_500.0)
@@ -298,6 +322,54 @@ def test_project_read_without_a_stored_key_says_what_to_do(
     assert DEMO_KEY not in layer.source()
 
 
+def as_saved_by(path: Path, version: str) -> None:
+    """Rewrite the OS Maps sources of the saved .qgs as the other QGIS would have saved them:
+    "3.22" without a key or an auth configuration; "3.44" with the id of an auth configuration
+    (this profile's database does not hold it: the project comes from another machine)."""
+    def rewrite(match: re.Match) -> str:
+        source = html.unescape(match.group(1))
+        if "/maps/raster/v1/wmts" not in source:
+            return match.group(0)
+        uri = QgsDataSourceUri()
+        uri.setEncodedUri(source)
+        assert DEMO_KEY not in source
+        uri.setAuthConfigId("" if version == "3.22" else "gone123")
+        written = html.escape(bytes(uri.encodedUri()).decode("utf-8"), quote=False)
+        return f"<datasource>{written}</datasource>"
+
+    text = path.read_text(encoding="utf-8")
+    rewritten, count = re.subn(r"<datasource>(.*?)</datasource>", rewrite, text)
+    assert count and rewritten != text or version == "3.22" and not HAS_API_HEADER_AUTH
+    path.write_text(rewritten, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("saved_by", "centre"), [("3.22", (451_000.0, 206_000.0)),
+                                                  ("3.44", (545_000.0, 258_000.0))])
+def test_a_project_saved_by_another_qgis_version_opens_with_a_working_basemap(
+    saved_by, centre, capabilities, store, guard, os_api, project, tmp_path
+):
+    """3.22 keeps the key in the URL and saves it without; 3.24 and later save the id of an
+    auth configuration. Either project opens on this version with the key sent its way."""
+    save_key(store, DEMO_KEY)
+    project.setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    add(capabilities, "Road_27700", store)
+    path = tmp_path / f"from-{saved_by}.qgs"
+    assert project.write(str(path))
+    as_saved_by(path, saved_by)
+    project.clear()
+    os_api.clear_requests()
+    assert project.read(str(path))
+    (layer,) = project.mapLayers().values()
+    assert layer.isValid() and holds_key(layer)
+    assert "gone123" not in layer.source()
+    # Oxford and Cambridge: tiles no other test has drawn (QGIS keeps drawn tiles in memory).
+    image, _settings, errors = render([layer], "EPSG:27700", 3_500.0, centre=centre)
+    assert errors == [] and not_blank(image)
+    tiles = tile_requests(os_api, "Road_27700")
+    assert tiles and all(sent_key(r) == DEMO_KEY for r in tiles)
+    assert guard.told == []
+
+
 def test_other_sources_pass_the_hooks_unchanged(guard, tmp_path, project):
     assert guard.write("/data/file.gpkg|layername=x") == "/data/file.gpkg|layername=x"
     assert guard.read("/data/file.gpkg|layername=x") == "/data/file.gpkg|layername=x"
@@ -309,7 +381,10 @@ def test_hooks_are_removed_by_uninstall(capabilities, store, project, tmp_path):
     save_key(store, DEMO_KEY)
     guard = ProjectKeyGuard(PluginSettings(), store)
     guard.install()
-    add(capabilities, "Road_27700", store)
+    # A source with the key in its url (QGIS 3.22's form, on every version).
+    project.addMapLayer(QgsRasterLayer(layer_uri(capabilities.layer("Road_27700"),
+                                                 PluginSettings().base_url, key=DEMO_KEY),
+                                       "keyed", "wms"))
     guard.uninstall()
     assert not guard.installed
     path = tmp_path / "no-hooks.qgs"
@@ -622,6 +697,54 @@ def test_the_key_is_in_no_log_message(capabilities, store, guard, os_api, projec
     assert logged and all(DEMO_KEY not in text for text in logged)
 
 
+@pytest.mark.skipif(not HAS_API_HEADER_AUTH, reason="QGIS 3.22 has no API-header auth method, "
+                    "so the key is in the layer URL there; `make test QGIS=3.44` runs this")
+def test_with_header_auth_the_key_is_in_no_source_log_cache_or_project(
+    capabilities, store, guard, os_api, project, tmp_path
+):
+    """QGIS >= 3.24: the key goes as a header from an auth configuration, so it is in no layer
+    source, no QGIS log line, no file of QGIS's network disk cache, no saved .qgs or .qgz."""
+    from qgis.core import QgsApplication, QgsMessageLog, QgsNetworkAccessManager
+
+    logged: list[str] = []
+
+    def collect(message, tag, _level):
+        logged.append(f"{tag} {message}")
+
+    QgsApplication.messageLog().messageReceived.connect(collect)
+    try:
+        save_key(store, DEMO_KEY)
+        project.setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+        os_api.clear_requests()
+        layers = [add(capabilities, "Light_27700", store), add(capabilities, "Road_3857", store)]
+        render(layers[:1], "EPSG:27700", 3_500.0, centre=(358_000.0, 173_000.0))  # Bristol
+        written = [tmp_path / "header.qgs", tmp_path / "header.qgz"]
+        for path in written:
+            assert project.write(str(path))
+        project.clear()
+        assert project.read(str(written[1]))
+        reread = list(project.mapLayers().values())
+        render(reread, "EPSG:27700", 3_500.0, centre=(359_000.0, 174_000.0))
+        QgsMessageLog.logMessage("end of the scan", "test")
+        QCoreApplication.processEvents()
+    finally:
+        QgsApplication.messageLog().messageReceived.disconnect(collect)
+    sent = [r for r in os_api.requests if r.path == "/maps/raster/v1/wmts"]
+    assert sent and all(sent_key(r) == DEMO_KEY and "key=" not in r.query.lower() for r in sent)
+    assert len(reread) == 2 and all(layer.isValid() for layer in reread)
+    assert all(DEMO_KEY not in layer.source() and "authcfg=" in layer.source()
+               for layer in [*layers, *reread])
+    assert logged and all(DEMO_KEY not in text for text in logged)
+    for path in written:
+        assert all(DEMO_KEY not in text for text in scan(path).values()), path
+    cache = QgsNetworkAccessManager.instance().cache()
+    folder = Path(cache.cacheDirectory()) if cache is not None else None
+    assert folder is not None and folder.is_dir(), "QGIS has no network disk cache here"
+    cached = [p for p in folder.rglob("*") if p.is_file()]
+    assert cached, "nothing reached QGIS's network cache: the scan would prove nothing"
+    assert [p for p in cached if DEMO_KEY.encode() in p.read_bytes()] == []
+
+
 def test_the_limit_follows_the_drawing_dpi(capabilities, store, os_api, project, iface):
     """A map drawn at 300 dpi (a HiDPI canvas, say) picks finer tiles at the same scale: the
     limit is worked out for the dpi given, and then holds at that dpi too."""
@@ -656,7 +779,7 @@ def test_keys_stay_out_of_projects_after_the_api_address_changes_and_on_unload(
         with MapsClient(os_api.url, key=DEMO_KEY) as client:
             caps = client.capabilities()
         layer = add_basemap(caps, caps.layers[0], base_url=os_api.url, credentials=store)
-        assert DEMO_KEY in layer.source()
+        assert holds_key(layer)
         # The address changes (the demo server is gone): the old layer's key still stays out.
         monkeypatch.setenv("OS_API_BASE_URL", "https://api.os.uk")
         path = tmp_path / "changed.qgs"
@@ -667,7 +790,7 @@ def test_keys_stay_out_of_projects_after_the_api_address_changes_and_on_unload(
         assert DEMO_KEY not in layer.source()
         monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
         guard.restore_live_layers()  # enabled again
-        assert DEMO_KEY in layer.source()
+        assert holds_key(layer)
     finally:
         guard.uninstall()
         QgsProject.instance().removeAllMapLayers()
