@@ -1,5 +1,5 @@
-"""pytest-qgis's stub QgisInterface lacks the Web menu, Web toolbar, options page and
-removeDockWidget calls that the real one has:
+"""pytest-qgis's stub QgisInterface lacks the Web menu, Web toolbar, options page, layer tree
+view and removeDockWidget calls that the real one has:
 add them, backed by a real QMenu and QToolBar on the stub's main window, so tests can check
 what the plugin adds and removes."""
 
@@ -56,6 +56,24 @@ def iface(qgis_iface):
     qgis_iface.webMenu = lambda: web_menu
     qgis_iface.webToolBar = lambda: toolbar
     return qgis_iface
+
+
+@pytest.fixture(scope="session", autouse=True)
+def layer_tree_view(qgis_iface):
+    """QGIS 3.40 and later: Processing's post-processing puts result layers into
+    `iface.layerTreeView()`, which the real desktop has and pytest-qgis's stub lacks. A real
+    view of the project's layer tree, on the stub's main window."""
+    if hasattr(qgis_iface, "layerTreeView"):
+        yield qgis_iface.layerTreeView()
+        return
+    from qgis.core import QgsLayerTreeModel, QgsProject
+    from qgis.gui import QgsLayerTreeView
+
+    view = QgsLayerTreeView(qgis_iface.mainWindow())
+    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), view))
+    qgis_iface.layerTreeView = lambda: view
+    yield view
+    del qgis_iface.layerTreeView
 
 
 @pytest.fixture(autouse=True)
