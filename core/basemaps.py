@@ -20,11 +20,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from qgis.core import (
     QgsDataProvider,
     QgsDataSourceUri,
+    QgsNetworkAccessManager,
     QgsPathResolver,
     QgsProject,
     QgsRasterLayer,
 )
 from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from ..api.cancel import CancelToken
 from ..api.errors import OSAPIError
@@ -82,10 +84,12 @@ def _with_key(url: str, key: str | None) -> str:
 def layer_uri(layer: WmtsLayer, base_url: str, key: str | None = None, authcfg: str = "") -> str:
     """The `wms` provider source of an OS Maps WMTS layer. With `authcfg` (QGIS >= 3.24) the key
     stays out of the URL; otherwise it is the `key` parameter of `url`, which QgsDataSourceUri
-    percent-encodes. Tiles are asked for at `url` too, never at an address the capabilities
-    name (`IgnoreGetMapUrl`): the key, whichever way it goes, goes only to the API's origin."""
+    percent-encodes. With `authcfg` tiles are asked for at `url` too (`IgnoreGetMapUrl`), not at
+    the GetTile address the capabilities name: the key header goes only to the API's origin,
+    and the capabilities' echo of the key (README §4) stays out of tile URLs."""
     uri = QgsDataSourceUri()
-    uri.setParam("IgnoreGetMapUrl", "1")
+    if authcfg:
+        uri.setParam("IgnoreGetMapUrl", "1")
     uri.setParam("crs", layer.crs)
     uri.setParam("format", layer.format)
     uri.setParam("layers", layer.id)
@@ -255,9 +259,20 @@ def strip_key(source: str, base_urls: tuple[str, ...]) -> str:
     return _replace_url(uri, _with_key(url, None))
 
 
+def keep_out_of_disk_cache(request: QNetworkRequest) -> None:
+    """A QgsNetworkAccessManager request preprocessor (any thread): OS Maps responses are not
+    saved in QGIS's network disk cache, whose files would hold the key, in the URL (QGIS 3.22)
+    or among the request headers Qt stores beside a cached response (the API-header auth
+    configuration of QGIS >= 3.24). QGIS still keeps drawn tiles in memory."""
+    if request.url().path().find(MAPS_PATH_PREFIX) >= 0:
+        request.setAttribute(QNetworkRequest.Attribute.CacheSaveControlAttribute, False)
+
+
 class ProjectKeyGuard:
-    """QgsPathResolver hooks: OS Maps sources are written without the key and read with the key
-    from the authentication database (or the QGIS >= 3.24 auth configuration)."""
+    """Keeps the OS Maps key where it belongs: QgsPathResolver hooks write OS Maps sources
+    without the key and read them with the key from the authentication database (or the
+    QGIS >= 3.24 auth configuration); a request preprocessor keeps OS Maps responses out of
+    QGIS's network disk cache."""
 
     def __init__(
         self,
@@ -270,6 +285,7 @@ class ProjectKeyGuard:
         self.on_missing_key = on_missing_key
         self._writer_id: str | None = None
         self._reader_id: str | None = None
+        self._request_id: str | None = None
         self._missing = 0  # OS Maps sources read without a key since the last project read
 
     @property
@@ -281,6 +297,7 @@ class ProjectKeyGuard:
             return
         self._writer_id = QgsPathResolver.setPathWriter(self.write)
         self._reader_id = QgsPathResolver.setPathPreprocessor(self.read)
+        self._request_id = QgsNetworkAccessManager.setRequestPreprocessor(keep_out_of_disk_cache)
         # Emitted once the project's layers are loaded: one message per read, not per layer.
         QgsProject.instance().readProject.connect(self._project_read)
 
@@ -315,7 +332,9 @@ class ProjectKeyGuard:
             QgsPathResolver.removePathWriter(self._writer_id)
         if self._reader_id is not None:
             QgsPathResolver.removePathPreprocessor(self._reader_id)
-        self._writer_id = self._reader_id = None
+        if self._request_id is not None:
+            QgsNetworkAccessManager.removeRequestPreprocessor(self._request_id)
+        self._writer_id = self._reader_id = self._request_id = None
 
     def _base_urls(self) -> tuple[str, ...]:
         # Also every address OS Maps layers were added from (the setting may change since).
@@ -351,9 +370,12 @@ class ProjectKeyGuard:
             current = self.credentials.maps_authcfg()
             if current:
                 uri.setAuthConfigId(current)
+                if not uri.hasParam("IgnoreGetMapUrl"):
+                    uri.setParam("IgnoreGetMapUrl", "1")  # as layer_uri() makes it
                 return _replace_url(uri, _with_key(url, None))
         elif authcfg:  # saved by QGIS >= 3.24: 3.22 has no API-header auth method to use it
             uri.setAuthConfigId("")
+            uri.removeParam("IgnoreGetMapUrl")
             source = _replace_url(uri, url)
         if _has_key(url):
             return source
