@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 import requests
+import requests.adapters
 
 from . import __version__
 from .phrases import QT_TRANSLATE_NOOP
@@ -36,9 +37,33 @@ class HttpSettings:
             raise ValueError("TLS verification cannot be switched off; give a CA bundle instead.")
 
 
+class PoolClosingAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter, but `close()` closes the connections of every pool it made.
+
+    requests' own `close()` calls urllib3's `PoolManager.clear()`. With urllib3 1.26 that
+    closes each pool; urllib3 2.x only forgets them, and a forgotten pool's idle connections
+    close when the pool is garbage-collected. Whatever still refers to the pool then keeps its
+    sockets (and the server's threads) open: a response in an exception's traceback, say, or a
+    download result holding that exception. So close the pools here, on every urllib3.
+    Connections still lent to an unclosed response close when it is closed or released.
+    """
+
+    def close(self) -> None:
+        for manager in (self.poolmanager, *self.proxy_manager.values()):
+            pools = manager.pools
+            for key in list(pools.keys()):
+                pool = pools.get(key)
+                if pool is not None:
+                    pool.close()
+        super().close()
+
+
 def make_session(settings: HttpSettings) -> requests.Session:
-    """A pooled session that carries the settings (one per worker thread)."""
+    """A pooled session that carries the settings (one per worker thread). Its `close()`
+    closes its connections, with urllib3 1.26 and 2.x alike."""
     session = requests.Session()
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, PoolClosingAdapter())
     session.headers["User-Agent"] = settings.user_agent
     session.headers.update(settings.extra_headers)
     session.verify = settings.verify
