@@ -15,6 +15,7 @@ from . import __version__
 from .phrases import QT_TRANSLATE_NOOP
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+ERROR_BODY_EXCERPT = 64 * 1024  # bytes of an error answer read for its message, at most
 USER_AGENT = f"OSDataHubLoader/{__version__} python-requests/{requests.__version__}"
 
 
@@ -71,6 +72,30 @@ def make_session(settings: HttpSettings) -> requests.Session:
         session.trust_env = False
         session.proxies.update(settings.proxies)
     return session
+
+
+def body_length(response: requests.Response) -> int | None:
+    """The Content-Length of an unencoded body, else None."""
+    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
+        return None
+    try:
+        length = int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def body_excerpt(response: requests.Response, limit: int = ERROR_BODY_EXCERPT) -> bytes:
+    """The start of a body, at most `limit` bytes (what an error message needs), and the
+    response closed: an error must not keep the response, and with it a connection, open."""
+    try:
+        if getattr(response, "_content_consumed", False):  # read already (stream=False)
+            return (response.content or b"")[:limit]
+        return response.raw.read(limit, decode_content=True) or b""
+    except Exception:  # a body cut off or garbled: the status alone must do
+        return b""
+    finally:
+        response.close()
 
 
 @dataclass(frozen=True)
