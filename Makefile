@@ -9,12 +9,13 @@ ZIP         := build/$(PLUGIN)-$(VERSION).zip
 
 .PHONY: help setup test test-fast test-faults demo bench lint package deploy undeploy clean
 .PHONY: translations translations-missing translations-stubs translations-prune transup transcompile
-.PHONY: validate gui-test
+.PHONY: validate gui-test test-urllib3-2
 
 help:
 	@echo "make test       install what is missing, then run all tests headless"
 	@echo "make test-fast  only the fast tests that need neither QGIS nor the local server"
 	@echo "make test-faults  the fault-injection matrix (summary line: faults injected, recovered, ...)"
+	@echo "make test-urllib3-2  the Qt-free tests against urllib3 2.x / requests 2.32 (own venv)"
 	@echo "make demo       local OS API server + QGIS with the plugin (Xvfb + screenshots if no display)"
 	@echo "make bench      benchmarks side by side with curl, unzip and osdatahub (ONLY=name,...)"
 	@echo "make lint       ruff, mypy (api/ is typed) and the Qt6 lint (scripts/qt6_lint.py)"
@@ -39,6 +40,21 @@ test-fast: setup
 
 test-faults: setup
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest tests/faults tests/server/test_fault_switches.py $(PYTEST_ARGS)
+
+# urllib3 2.x (Debian 13) closes connections differently from Debian 12's 1.26 (issue 13): the
+# Qt-free tests in a venv where urllib3 2.x shadows the distribution's. URLLIB3_2_TESTS="tests/api
+# tests/cli tests/server tests/faults" adds the local server's and the fault matrix's (minutes).
+URLLIB3_2_VENV  := build/urllib3-2/venv
+URLLIB3_2_TESTS ?= tests/api tests/cli
+$(URLLIB3_2_VENV)/.installed: tests/requirements-urllib3-2.txt
+	/usr/bin/python3 -m venv --system-site-packages $(URLLIB3_2_VENV)
+	$(URLLIB3_2_VENV)/bin/python -m pip install -q --disable-pip-version-check -r $<
+	touch $@
+
+test-urllib3-2: $(URLLIB3_2_VENV)/.installed
+	$(URLLIB3_2_VENV)/bin/python -c 'import urllib3, requests; print("urllib3", urllib3.__version__, "requests", requests.__version__)'
+	$(URLLIB3_2_VENV)/bin/python -m pytest -p no:qgis $(URLLIB3_2_TESTS) \
+	  --ignore=tests/faults/test_fault_matrix_qgis.py $(PYTEST_ARGS)
 
 demo: setup transcompile
 	bash scripts/demo.sh

@@ -50,6 +50,8 @@ from .http import (
     RETRYABLE_STATUSES,
     HttpSettings,
     RetryPolicy,
+    body_excerpt,
+    body_length,
     make_session,
     network_failure_reason,
     parse_retry_after,
@@ -648,7 +650,7 @@ class _FileJob:
                 continue
             if on_api and status == 200 and "json" in response.headers.get("Content-Type", ""):
                 # The API listed files instead of redirecting to one: the URL matches several.
-                response.close()
+                self._drain_and_close(response)
                 raise OSAPIError(QT_TRANSLATE_NOOP(
                     "api", "The download link of {0} matches several files, so the OS Data Hub "
                     "listed them instead of sending one: name the file in the link "
@@ -707,7 +709,7 @@ class _FileJob:
         """Stream the body into the .part (appending after `offset`); return its md5 state."""
         assert self.part is not None
         digest = self._digest_of_part(offset)
-        expected_length = _body_length(response)
+        expected_length = body_length(response)
         limit = self.expected_size
         if limit is None and response.status_code == 206:
             limit = _content_range(response)[1]
@@ -874,34 +876,18 @@ class _FileJob:
     def _read_small(self, response: requests.Response) -> bytes:
         """The start of an error body (for its message); closes the response."""
         self.batch.open_responses.discard(response)
-        try:
-            return response.raw.read(_SMALL_BODY, decode_content=True) or b""
-        except Exception:
-            return b""
-        finally:
-            response.close()
+        return body_excerpt(response, _SMALL_BODY)
 
     def _drain_and_close(self, response: requests.Response) -> None:
         """Read a small body (so the connection can be reused) and close the response."""
         self.batch.open_responses.discard(response)
-        length = _body_length(response)
+        length = body_length(response)
         if length is not None and length <= _SMALL_BODY:
             try:
                 response.content  # noqa: B018 - reading it frees the connection for reuse
             except requests.RequestException:
                 pass
         response.close()
-
-
-def _body_length(response: requests.Response) -> int | None:
-    """The Content-Length of an unencoded body, else None."""
-    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
-        return None
-    try:
-        length = int(response.headers.get("Content-Length", ""))
-    except ValueError:
-        return None
-    return length if length >= 0 else None
 
 
 def _content_range(response: requests.Response) -> tuple[int | None, int | None]:

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 import requests
+import requests.adapters
 
 from . import __version__
 from .phrases import QT_TRANSLATE_NOOP
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+ERROR_BODY_EXCERPT = 64 * 1024  # bytes of an error answer read for its message, at most
 USER_AGENT = f"OSDataHubLoader/{__version__} python-requests/{requests.__version__}"
 
 
@@ -36,9 +38,33 @@ class HttpSettings:
             raise ValueError("TLS verification cannot be switched off; give a CA bundle instead.")
 
 
+class PoolClosingAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter, but `close()` closes the connections of every pool it made.
+
+    requests' own `close()` calls urllib3's `PoolManager.clear()`. With urllib3 1.26 that
+    closes each pool; urllib3 2.x only forgets them, and a forgotten pool's idle connections
+    close when the pool is garbage-collected. Whatever still refers to the pool then keeps its
+    sockets (and the server's threads) open: a response in an exception's traceback, say, or a
+    download result holding that exception. So close the pools here, on every urllib3.
+    Connections still lent to an unclosed response close when it is closed or released.
+    """
+
+    def close(self) -> None:
+        for manager in (self.poolmanager, *self.proxy_manager.values()):
+            pools = manager.pools
+            for key in list(pools.keys()):
+                pool = pools.get(key)
+                if pool is not None:
+                    pool.close()
+        super().close()
+
+
 def make_session(settings: HttpSettings) -> requests.Session:
-    """A pooled session that carries the settings (one per worker thread)."""
+    """A pooled session that carries the settings (one per worker thread). Its `close()`
+    closes its connections, with urllib3 1.26 and 2.x alike."""
     session = requests.Session()
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, PoolClosingAdapter())
     session.headers["User-Agent"] = settings.user_agent
     session.headers.update(settings.extra_headers)
     session.verify = settings.verify
@@ -46,6 +72,30 @@ def make_session(settings: HttpSettings) -> requests.Session:
         session.trust_env = False
         session.proxies.update(settings.proxies)
     return session
+
+
+def body_length(response: requests.Response) -> int | None:
+    """The Content-Length of an unencoded body, else None."""
+    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
+        return None
+    try:
+        length = int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def body_excerpt(response: requests.Response, limit: int = ERROR_BODY_EXCERPT) -> bytes:
+    """The start of a body, at most `limit` bytes (what an error message needs), and the
+    response closed: an error must not keep the response, and with it a connection, open."""
+    try:
+        if getattr(response, "_content_consumed", False):  # read already (stream=False)
+            return (response.content or b"")[:limit]
+        return response.raw.read(limit, decode_content=True) or b""
+    except Exception:  # a body cut off or garbled: the status alone must do
+        return b""
+    finally:
+        response.close()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from .http import (
     RETRYABLE_STATUSES,
     HttpSettings,
     RetryPolicy,
+    body_excerpt,
+    body_length,
     make_session,
     network_failure_reason,
     parse_retry_after,
@@ -117,8 +119,8 @@ class ApiClient:
                 status = response.status_code
                 if 200 <= status < 300:
                     return response
-                body = response.content[:65536]
-                response.close()
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                body = body_excerpt(response)
                 if (
                     status == 401
                     and not renewed_token
@@ -129,7 +131,6 @@ class ApiClient:
                     self.auth.invalidate()
                     attempt -= 1
                     continue
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 error = error_for_status(
                     status,
                     what=what,
@@ -162,7 +163,11 @@ class ApiClient:
                     allow_redirects=False,
                     stream=stream,
                 )
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,  # the body cut off midway
+            ) as exc:
                 raise self._network_error(exc, what, url) from exc
             except requests.RequestException as exc:
                 raise OSAPIError(QT_TRANSLATE_NOOP(
@@ -170,6 +175,8 @@ class ApiClient:
                     what, redact(str(exc), self.auth.secrets()))
                 ) from exc
             if not response.is_redirect:
+                if not stream:
+                    self._check_complete(response, len(response.content), what)
                 return response
             location = urljoin(response.url, response.headers["Location"])
             response.close()
@@ -203,4 +210,14 @@ class ApiClient:
                     chunks.append(chunk)
             except requests.RequestException as exc:
                 raise self._network_error(exc, what, response.url) from exc
+            self._check_complete(response, total, what)
         return b"".join(chunks)
+
+    def _check_complete(self, response: requests.Response, received: int, what: str) -> None:
+        """A `NetworkError` (response closed) if the body is shorter than announced: urllib3
+        1.26 lets a connection dropped midway pass as a short body, 2.x raises."""
+        announced = body_length(response)
+        if announced is not None and received < announced:
+            response.close()
+            raise self._network_error(requests.exceptions.ChunkedEncodingError(
+                f"{received} of {announced} bytes"), what, response.url)

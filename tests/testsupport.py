@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Iterator, List
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,3 +53,48 @@ def run_cli(
         [sys.executable, "-m", "api", *args],
         cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=timeout,
     )
+
+
+# TCP states in /proc/net/tcp (include/net/tcp_states.h), for the messages.
+_TCP_STATES = {"01": "ESTABLISHED", "06": "TIME_WAIT", "07": "CLOSE", "08": "CLOSE_WAIT",
+               "0A": "LISTEN"}
+
+
+def open_connections_to(*ports: int) -> List[str]:
+    """This process's open TCP sockets connected to one of `ports` (the client side of
+    connections to servers on this host), as `fd N -> :port STATE` (Linux: /proc)."""
+    inodes: Dict[str, int] = {}
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue  # the listing's own descriptor, gone already
+        if target.startswith("socket:["):
+            inodes[target[len("socket:["):-1]] = int(name)
+    found = []
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+            inode = fields[9]
+            if remote_port in ports and inode in inodes:
+                state = _TCP_STATES.get(fields[3], fields[3])
+                found.append(f"fd {inodes[inode]} -> :{remote_port} {state}")
+    return sorted(found)
+
+
+@contextlib.contextmanager
+def garbage_collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: what is freed there is freed by reference counting,
+    as it would be in a process whose next collection is a long way off."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

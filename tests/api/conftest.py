@@ -21,6 +21,7 @@ class Reply:
     body: Union[bytes, str, Any] = b""
     headers: Dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    cut: Union[int, None] = None  # send only this many bytes of the body, then hang up
 
     def encoded(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -80,6 +81,9 @@ class ScriptedServer:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
+                if reply.cut is not None:
+                    payload = payload[: reply.cut]
+                    self.close_connection = True
                 self.wfile.write(payload)
 
             do_GET = _serve
