@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from os_data_hub_loader.api.models import human_size
 from os_data_hub_loader.core import cache
 from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.tasks import TaskRegistry
 from os_data_hub_loader.ui.opendata_tab import OpenDataTab
 from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
 from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QPoint, Qt
+from qgis.PyQt.QtTest import QTest
 from testsupport import wait_until
 
 
@@ -445,3 +448,28 @@ def test_columns_fit_a_narrow_dock_names_first_then_area_and_size(tab):
     QApplication.processEvents()
     assert header.sectionSize(4) == 150
     tab.hide()
+
+
+def click_header(header, section: int) -> None:
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, QPoint(x, header.height() // 2))
+
+
+def test_the_size_column_sorts_by_bytes_not_by_text(tab):
+    loaded(tab)
+    choose(tab, "OpenZoomstack")  # "139.3 kB" and "24.6 kB": the other way round as text
+    panel = tab.downloads
+    proxy = panel.proxy
+    header = panel.table.horizontalHeader()
+    sizes = {d.file_name: d.size for d in panel.downloads}
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        click_header(header, 4)
+        if header.sortIndicatorOrder() != order:
+            click_header(header, 4)
+        assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (4, order)
+        shown = [sizes[proxy.index(r, 0).data()] for r in range(proxy.rowCount())]
+        assert len(set(shown)) > 1
+        assert shown == sorted(shown, reverse=order == Qt.SortOrder.DescendingOrder)
+        assert [proxy.index(r, 4).data() for r in range(proxy.rowCount())] == [
+            human_size(s) for s in shown]  # the text shown stays the same
