@@ -414,6 +414,10 @@ class BasemapService(QObject):
     def busy(self) -> bool:
         return self._refresh_task is not None
 
+    @property
+    def loading_previews(self) -> bool:
+        return bool(self._preview_tasks)
+
     def has_key(self) -> bool:
         return self.context.has_credentials
 

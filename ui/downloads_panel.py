@@ -198,6 +198,11 @@ class DownloadsPanel(QWidget):
         layout.addWidget(self.controls)
         self._update_total()
 
+    @property
+    def listing_files(self) -> bool:
+        """Whether the files of the product are being listed."""
+        return self._list_task is not None
+
     def focus_order(self) -> list[QWidget]:
         return [self.format, self.areas, self.grid_button, self.pick_button, self.view_button,
                 self.gb_button, self.table, self.tick_all, self.tick_none,

@@ -146,6 +146,11 @@ class PackagesTab(QWidget):
         layout.addWidget(self.controls)
         self._update_total()
 
+    @property
+    def busy(self) -> bool:
+        """Whether the packages, a package's versions or a version's files are being loaded."""
+        return self._task is not None
+
     def focus_order(self) -> list[QWidget]:
         return [self.message, self.refresh_button, self.settings_button, self.package_table,
                 self.version_table, self.file_table, *self.controls.focus_order()]
