@@ -56,8 +56,6 @@ CACHE_NAME = "os_maps_capabilities"
 OPEN_LEVELS_PROPERTY = "os_data_hub_loader/open_max_zoom"
 OS_MAPS_PROPERTY = "os_data_hub_loader/os_maps_layer"
 
-# Premium access of the stored key.
-
 # The scale a zoom limit is worked out for: QGIS's map canvas renders at 96 dpi on most screens.
 SCREEN_DPI = 96.0
 INCH_METRES = 0.0254
