@@ -28,11 +28,15 @@ from .download import (
     Progress,
 )
 from .errors import (
+    CREATE_FOLDER,
     SETTINGS_HINT,
     AuthenticationError,
     Cancelled,
+    IntegrityError,
+    LocalFileError,
     NotFoundError,
     OSAPIError,
+    local_file_error,
     redact,
 )
 from .http import HttpSettings, RetryPolicy
@@ -42,14 +46,16 @@ from .transport import DEFAULT_BASE_URL
 from .wmts import MapsClient, layers_table_rows
 
 PROG = "python3 -m api"
+# Each exit code is written once, as the `exit_code` of its error (api.errors); these names
+# and the --help text are read from there.
 EXIT_OK = 0
-EXIT_LOCAL = 1
-EXIT_USAGE = 2
-EXIT_AUTH = 3
-EXIT_NOT_FOUND = 4
-EXIT_INTEGRITY = 5
-EXIT_FAILURE = 6
-EXIT_INTERRUPTED = 130
+EXIT_LOCAL = LocalFileError.exit_code
+EXIT_USAGE = 2  # argparse's own, for usage errors (and UsageError)
+EXIT_AUTH = AuthenticationError.exit_code
+EXIT_NOT_FOUND = NotFoundError.exit_code
+EXIT_INTEGRITY = IntegrityError.exit_code
+EXIT_FAILURE = OSAPIError.exit_code
+EXIT_INTERRUPTED = Cancelled.exit_code
 
 NEEDS_KEY = "data packages need an OS Data Hub API key: pass --key or set OS_API_KEY"
 NEEDS_MAPS_KEY = "OS Maps needs an OS Data Hub API key: pass --key or set OS_API_KEY"
@@ -70,9 +76,10 @@ environment:
   OS_API_DEBUG             set to show a traceback on an unexpected error
 
 exit codes:
-  0 success, 1 local or unexpected error (disk, permissions), 2 usage,
-  3 key refused or no rights (401/403), 4 not found, 5 damaged download or unsafe zip,
-  6 network or server failure (after retries), 130 interrupted
+  {EXIT_OK} success, {EXIT_LOCAL} local or unexpected error (disk, permissions), {EXIT_USAGE} usage,
+  {EXIT_AUTH} key refused or no rights (401/403), {EXIT_NOT_FOUND} not found, \
+{EXIT_INTEGRITY} damaged download or unsafe zip,
+  {EXIT_FAILURE} network or server failure (after retries), {EXIT_INTERRUPTED} interrupted
 """
 
 
@@ -489,7 +496,7 @@ def _run_downloads(s: Context, items: Sequence[DownloadItem]) -> int:
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OSAPIError(f"cannot create the folder '{dest}': {exc.strerror}") from None
+        raise local_file_error(dest, exc, CREATE_FOLDER) from None
     engine = DownloadEngine(
         api_origin=s.client.api_origin,
         auth=s.auth,

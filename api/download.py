@@ -411,7 +411,6 @@ class _Batch:
         dest_dir: Path,
         tracker: _ProgressTracker,
         cancel: CancelToken,
-        items: list[DownloadItem],
     ) -> None:
         self.engine = engine
         self.dest_dir = dest_dir
@@ -423,7 +422,6 @@ class _Batch:
         self._sessions_lock = threading.Lock()
         self._writing = 0
         self._writing_lock = threading.Lock()
-        # Two items with one name would write the same .part: they take turns.
 
     def session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
@@ -954,7 +952,7 @@ class DownloadEngine:
         except OSError as error:
             raise local_file_error(dest_dir, error, CREATE_FOLDER) from None
         cancel = cancel if cancel is not None else CancelToken()
-        batch = _Batch(self, dest_dir, _ProgressTracker(items, progress), cancel, items)
+        batch = _Batch(self, dest_dir, _ProgressTracker(items, progress), cancel)
         finished = threading.Event()
         watcher = threading.Thread(
             target=batch.watch_cancel, args=(finished,), name="osdh-download-cancel", daemon=True

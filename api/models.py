@@ -208,9 +208,6 @@ class ProductDownload:
             raw=data,
         )
 
-    def md5_matches(self, other: str | None) -> bool:
-        return md5_equal(self.md5, other)
-
     @property
     def file_url(self) -> str:
         """`url` naming this very file (`fileName=`): where several files share an area and
@@ -241,9 +238,6 @@ class PackageDownload:
             md5=_md5(data),
             raw=data,
         )
-
-    def md5_matches(self, other: str | None) -> bool:
-        return md5_equal(self.md5, other)
 
 
 def _version_fields(data: Dict[str, Any]) -> Dict[str, Any]:

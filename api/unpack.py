@@ -24,7 +24,12 @@ from pathlib import Path
 from typing import IO, Callable, Iterator
 
 from .cancel import CancelToken
-from .errors import Cancelled, OSAPIError, UnsafeArchiveError, local_file_error
+from .errors import (
+    Cancelled,
+    LocalFileError,
+    UnsafeArchiveError,
+    local_file_error,
+)
 from .phrases import QT_TRANSLATE_NOOP
 
 MB = 1024 * 1024
@@ -121,7 +126,7 @@ def safe_unpack(
     """Unpack `zip_path` into `target_dir` (created if needed); return the files written.
 
     Raises `UnsafeArchiveError` for an unsafe or damaged zip (nothing of it is kept), `Cancelled`
-    (finished members are kept, no half-written one), `OSAPIError` for disk problems.
+    (finished members are kept, no half-written one), `LocalFileError` for disk problems.
     Unpacking again into the same folder overwrites what the previous run wrote.
     """
     zip_path, target_dir = Path(zip_path), Path(target_dir)
@@ -159,7 +164,7 @@ class _Unpacker:
         except _DAMAGE as error:
             raise _damaged(label, error) from None
         except FileNotFoundError:
-            raise OSAPIError(
+            raise LocalFileError(
                 QT_TRANSLATE_NOOP("api", "The zip file {0} does not exist.").format(zip_path)
             ) from None
         files: list[Path] = []
@@ -235,9 +240,10 @@ class _Unpacker:
                 _size(self.limits.max_total_bytes)))
         free = shutil.disk_usage(root).free
         if declared > free:
-            raise OSAPIError(QT_TRANSLATE_NOOP(
+            raise LocalFileError(QT_TRANSLATE_NOOP(
                 "api", "Not enough disk space to unpack {0}: it needs {1}, {2} are free in "
-                "{3}.").format(label, _size(declared), _size(free), target_dir))
+                "{3}. Free some space or choose another download folder, then try "
+                "again.").format(label, _size(declared), _size(free), target_dir))
         return sorted(folders), members
 
     # -- writing ---------------------------------------------------------------------------
@@ -370,7 +376,7 @@ def _damaged(label: str, error: BaseException) -> UnsafeArchiveError:
         "again.").format(label, error))
 
 
-def _disk_error(path: Path, error: OSError) -> OSAPIError:
+def _disk_error(path: Path, error: OSError) -> LocalFileError:
     return local_file_error(path, error)
 
 

@@ -58,8 +58,6 @@ CACHE_NAME = "os_maps_capabilities"
 OPEN_LEVELS_PROPERTY = "os_data_hub_loader/open_max_zoom"
 OS_MAPS_PROPERTY = "os_data_hub_loader/os_maps_layer"
 
-# Premium access of the stored key.
-
 # The scale a zoom limit is worked out for: QGIS's map canvas renders at 96 dpi on most screens.
 SCREEN_DPI = 96.0
 INCH_METRES = 0.0254
@@ -435,6 +433,10 @@ class BasemapService(QObject):
     @property
     def busy(self) -> bool:
         return self._refresh_task is not None
+
+    @property
+    def loading_previews(self) -> bool:
+        return bool(self._preview_tasks)
 
     def has_key(self) -> bool:
         return self.context.has_credentials

@@ -21,8 +21,6 @@ from osgeo import gdal, ogr
 
 VECTOR_FILES = {".gpkg", ".shp", ".gml", ".tab", ".mif", ".geojson", ".kml"}
 RASTER_FILES = {".tif", ".tiff", ".asc", ".jp2", ".png", ".jpg", ".jpeg", ".img"}
-# Picture files that come with documentation, not data: a raster needs a world file or
-# georeferencing to count (checked in `_is_georeferenced`).
 COORDINATE_COLUMNS = [
     ("X_COORDINATE", "Y_COORDINATE"),
     ("EASTINGS", "NORTHINGS"),
@@ -178,6 +176,8 @@ def _mbtiles_is_vector(path: Path) -> bool:
 
 
 def _is_georeferenced(path: Path) -> bool:
+    """Whether a raster file is data: pictures that come with the documentation have neither
+    a world file nor georeferencing."""
     try:
         dataset = gdal.Open(str(path))
     except RuntimeError:

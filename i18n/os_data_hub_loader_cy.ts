@@ -2249,8 +2249,8 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
     </message>
     <message>
         <location filename="../api/unpack.py" line="238" />
-        <source>Not enough disk space to unpack {0}: it needs {1}, {2} are free in {3}.</source>
-        <translation>Dim digon o le ar y ddisg i ddadbacio {0}: mae angen {1}, ac mae {2} yn rhydd yn {3}.</translation>
+        <source>Not enough disk space to unpack {0}: it needs {1}, {2} are free in {3}. Free some space or choose another download folder, then try again.</source>
+        <translation>Dim digon o le ar y ddisg i ddadbacio {0}: mae angen {1}, ac mae {2} yn rhydd yn {3}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
         <location filename="../api/unpack.py" line="281" />

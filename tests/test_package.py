@@ -142,3 +142,79 @@ def test_versions_agree():
     assert __version__ == version
     assert f"## {version}" in (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert config["general"]["changelog"].strip().startswith(version)
+
+
+# ----- pb_tool (the user's own tool) gives the same plugin files -----
+
+PB_TOOL_ONLY_KEYS = {"datetime", "commitsha1", "commitnumber"}  # what `pb_tool zip` stamps
+
+
+@pytest.fixture(scope="module")
+def pb_tool_builds(tmp_path_factory) -> dict[str, Path]:
+    """From one copy of the plugin's sources (pb_tool works in, and zips into, the current
+    folder): `make package`'s zip, `pb_tool deploy`'s folder and `pb_tool zip`'s zip."""
+    tool = Path(sys.executable).with_name("pb_tool")
+    if not tool.exists():
+        found = shutil.which("pb_tool")
+        if found is None:
+            pytest.skip("pb_tool is not installed (pip install -r requirements-dev.txt)")
+        tool = Path(found)
+    for needed in ("zip", "lrelease"):
+        if shutil.which(needed) is None:
+            pytest.skip(f"pb_tool needs {needed} here")
+    work = tmp_path_factory.mktemp("pb_tool")
+    root = work / "checkout"
+    root.mkdir()
+    for name in [*package.FILES, "pb_tool.cfg"]:
+        shutil.copy2(REPO_ROOT / name, root / name)
+    for folder in package.PACKAGES:
+        shutil.copytree(REPO_ROOT / folder, root / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (root / "i18n").mkdir()
+    for ts in (REPO_ROOT / "i18n").glob("*.ts"):
+        shutil.copy2(ts, root / "i18n" / ts.name)
+
+    def pb_tool(*args: str, answer: str = "") -> None:
+        done = subprocess.run([str(tool), *args], cwd=root, input=answer, capture_output=True,
+                              text=True, check=False, timeout=120)
+        assert done.returncode == 0, f"pb_tool {' '.join(args)}:\n{done.stdout}{done.stderr}"
+
+    pb_tool("translate")
+    pb_tool("deploy", "-y", "-n", "-p", str(work / "deployed"))
+    pb_tool("zip", "-n", "-p", str(work / "for-zip"), answer="y\n")
+    return {"package": package.build(work / "package.zip", root=root),
+            "deployed": work / "deployed", "zip": root / "os_data_hub_loader.zip"}
+
+
+def test_pb_tool_deploy_installs_exactly_the_package_files(pb_tool_builds):
+    packaged = zipfile.ZipFile(pb_tool_builds["package"])
+    deployed = pb_tool_builds["deployed"]
+    files = {p.relative_to(deployed).as_posix(): p for p in deployed.rglob("*") if p.is_file()}
+    assert sorted(files) == sorted(packaged.namelist())
+    assert "os_data_hub_loader/i18n/os_data_hub_loader_cy.qm" in files
+    assert [n for n in files if files[n].read_bytes() != packaged.read(n)] == []
+
+
+def test_pb_tool_zip_holds_the_package_files_and_stamps_only_metadata(pb_tool_builds, tmp_path):
+    packaged = zipfile.ZipFile(pb_tool_builds["package"])
+    zipped = zipfile.ZipFile(pb_tool_builds["zip"])
+    names = [n for n in zipped.namelist() if not n.endswith("/")]  # zip adds folder entries
+    assert sorted(names) == sorted(packaged.namelist())
+    metadata = "os_data_hub_loader/metadata.txt"
+    assert [n for n in names if n != metadata and zipped.read(n) != packaged.read(n)] == []
+    # The one difference, pb_tool's own: it stamps the build into metadata.txt.
+    ours, theirs = configparser.ConfigParser(), configparser.ConfigParser()
+    ours.read_string(packaged.read(metadata).decode("utf-8"))
+    theirs.read_string(zipped.read(metadata).decode("utf-8"))
+    assert set(theirs["general"]) - set(ours["general"]) <= PB_TOOL_ONLY_KEYS
+    assert {k: v for k, v in theirs["general"].items() if k not in PB_TOOL_ONLY_KEYS} == dict(
+        ours["general"])
+    # Named as `make package` names it, pb_tool's zip passes the plugin repository's rules too.
+    renamed = tmp_path / pb_tool_builds["package"].name.replace(
+        "package", f"os_data_hub_loader-{package.version()}")
+    shutil.copy(pb_tool_builds["zip"], renamed)
+    result = subprocess.run(
+        [sys.executable, "scripts/validate_package.py", str(renamed),
+         "--changelog", "CHANGELOG.md", "--translations", "i18n"],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

@@ -37,7 +37,9 @@ from .messages import notify
 from .widgets import ENTER, ColumnFitter, ensure_current, on_keys, tip, toggle_check
 
 DOWNLOAD_ROLE = Qt.ItemDataRole.UserRole + 1
+SIZE_ROLE = Qt.ItemDataRole.UserRole + 2  # the size in bytes, which the Size column sorts by
 ALL = "__all__"
+SIZE_COLUMN = 4
 STATUS_COLUMN = 5
 
 
@@ -68,6 +70,11 @@ class DownloadFilter(QSortFilterProxyModel):
         if self.format != ALL and format_key(download) != self.format:
             return False
         return not self.areas or (download.area or "").upper() in self.areas
+
+    def lessThan(self, left, right) -> bool:
+        if left.column() == SIZE_COLUMN:  # by bytes: "24.6 kB" before "139.3 kB"
+            return (left.data(SIZE_ROLE) or 0) < (right.data(SIZE_ROLE) or 0)
+        return super().lessThan(left, right)
 
 
 class DownloadsPanel(QWidget):
@@ -191,6 +198,11 @@ class DownloadsPanel(QWidget):
         layout.addWidget(self.controls)
         self._update_total()
 
+    @property
+    def listing_files(self) -> bool:
+        """Whether the files of the product are being listed."""
+        return self._list_task is not None
+
     def focus_order(self) -> list[QWidget]:
         return [self.format, self.areas, self.grid_button, self.pick_button, self.view_button,
                 self.gb_button, self.table, self.tick_all, self.tick_none,
@@ -229,7 +241,7 @@ class DownloadsPanel(QWidget):
             name.setData(download, DOWNLOAD_ROLE)
             name.setCheckable(True)
             size = QStandardItem(human_size(download.size))
-            size.setData(download.size or 0, Qt.ItemDataRole.UserRole + 2)
+            size.setData(download.size or 0, SIZE_ROLE)
             self.model.appendRow([
                 name, QStandardItem(download.format or ""), QStandardItem(download.subformat or ""),
                 QStandardItem(download.area or ""), size, QStandardItem(""),

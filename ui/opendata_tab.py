@@ -196,6 +196,11 @@ class OpenDataTab(QWidget):
         layout.addWidget(splitter)
         self._set_categories([])
 
+    @property
+    def loading_products(self) -> bool:
+        """Whether the product list is being loaded or refreshed."""
+        return self._load_task is not None
+
     def focus_order(self) -> list[QWidget]:
         return [self.search, self.category, self.structure, self.refresh_button, self.table,
                 self.details, *self.downloads.focus_order()]

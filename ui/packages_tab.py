@@ -146,6 +146,11 @@ class PackagesTab(QWidget):
         layout.addWidget(self.controls)
         self._update_total()
 
+    @property
+    def busy(self) -> bool:
+        """Whether the packages, a package's versions or a version's files are being loaded."""
+        return self._task is not None
+
     def focus_order(self) -> list[QWidget]:
         return [self.message, self.refresh_button, self.settings_button, self.package_table,
                 self.version_table, self.file_table, *self.controls.focus_order()]
@@ -299,7 +304,7 @@ class PackagesTab(QWidget):
             self._rows[download.file_name] = self.file_model.rowCount() - 1
         self.file_model.blockSignals(False)
         self.file_model.layoutChanged.emit()
-        change_only = (detail.supply_type or "").upper() == "COU"
+        change_only = detail.is_change_only
         count = len(detail.downloads)
         message = (self.tr("{0}, version {1}: 1 file.") if count == 1 else
                    self.tr("{0}, version {1}: {2} files.")).format(
@@ -355,7 +360,7 @@ class PackagesTab(QWidget):
             return None
         items = [DownloadItem(d.url, d.file_name, d.size, d.md5) for d in self.chosen()]
         title = package.name
-        if (version.supply_type or "").upper() == "COU":
+        if version.is_change_only:
             title += " " + self.tr("(change-only update)")
         return self.controls.start(title, version.product_version or version.id, items,
                                    self.destination(), self.context.auth())

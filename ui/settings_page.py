@@ -144,6 +144,11 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         self.forget_button.clicked.connect(self.forget)
         self._load()
 
+    @property
+    def checking(self) -> bool:
+        """Whether *Test* is checking the credentials."""
+        return self._check_task is not None
+
     def _load(self) -> None:
         settings = self.context.settings
         self.plan.setCurrentIndex(max(0, self.plan.findData(settings.requests_per_minute)))

@@ -169,12 +169,6 @@ def test_api_origin_may_be_given_as_the_api_base_url(servers, tmp_path):
     assert download_one(engine, served_item(servers), tmp_path).error is None
 
 
-def test_importable_under_the_plugin_package_name():
-    from os_data_hub_loader.api import download
-
-    assert download.DownloadItem.__name__ == DownloadItem.__name__
-
-
 # -- untrusted file names -----------------------------------------------------------------------
 
 

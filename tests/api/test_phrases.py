@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import os
 import pickle
 import subprocess
 import sys
@@ -80,3 +81,18 @@ def test_api_imports_neither_qt_nor_qgis():
     result = subprocess.run([sys.executable, "-c", code], cwd=API.parent, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_api_imports_itself_relatively_so_the_plugin_has_one_copy(tmp_path):
+    """Under the plugin's name (`os_data_hub_loader.api`), every module of `api` imports and
+    none pulls in a second copy as top-level `api` (there would be two `OSAPIError`s)."""
+    (tmp_path / "os_data_hub_loader").symlink_to(API.parent, target_is_directory=True)
+    code = ("import importlib, pkgutil, sys; import os_data_hub_loader.api as package; "
+            "names = [m.name for m in pkgutil.iter_modules(package.__path__)]; "
+            "[importlib.import_module(package.__name__ + '.' + n) for n in names "
+            " if n != '__main__']; "
+            "print(len(names), sorted(m for m in sys.modules if m.split('.')[0] == 'api'))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=API.parent, capture_output=True,
+                            text=True, check=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    count, top_level = result.stdout.strip().split(" ", 1)
+    assert int(count) > 10 and top_level == "[]"

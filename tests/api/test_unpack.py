@@ -316,12 +316,6 @@ def test_cancel_keeps_finished_members_and_leaves_no_half_written_one(tmp_path):
     assert files_under(target) == ["a.txt"]
 
 
-def test_importable_under_the_plugin_package_name():
-    from os_data_hub_loader.api import unpack
-
-    assert unpack.UnpackLimits().max_depth == 3
-
-
 def test_many_members_each_under_the_threshold_are_a_bomb_together(tmp_path):
     archive = tmp_path / "many.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -292,6 +292,16 @@ def test_client_retries_a_server_error(maps: Any) -> None:
     maps.faults.fail_next(503, times=2)
     with MapsClient(maps.url, key=local_key("DEMO_KEY"), retry=FAST) as client:
         assert client.capabilities().layer("Road_3857") is not None
+    asked = [r.path for r in maps.requests]
+    assert asked == ["/maps/raster/v1/wmts"] * 3  # two 503s, then the answer
+
+
+def test_client_gives_up_after_the_retry_policy_s_attempts(maps: Any) -> None:
+    maps.faults.fail_next(503, times=FAST.attempts + 2)
+    with MapsClient(maps.url, key=local_key("DEMO_KEY"), retry=FAST) as client:
+        with pytest.raises(ServerError):
+            client.capabilities()
+    assert len(maps.requests) == FAST.attempts
 
 
 def local_key(name: str) -> str:

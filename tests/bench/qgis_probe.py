@@ -114,7 +114,7 @@ def catalogue(iface, results: dict) -> None:
         wait_for(lambda tab=tab: tab.model.rowCount() > 0, 60, "the product list")
         results[name] = (time.perf_counter() - started) * 1000
         results["products"] = tab.model.rowCount()
-        wait_for(lambda tab=tab: tab._load_task is None, 60, "the refresh")
+        wait_for(lambda tab=tab: not tab.loading_products, 60, "the refresh")
         dock.close_down()
         tasks.cancel_all()
         dock.deleteLater()

@@ -595,7 +595,7 @@ def test_capabilities_are_cached_without_the_key(tab, store, os_api):
     tab.ensure_loaded()
     wait_until(lambda: tab.tree.topLevelItemCount() == 7 and not tab.service.busy,
                what="the OS Maps layers")
-    wait_until(lambda: not tab.service._preview_tasks, what="the previews")
+    wait_until(lambda: not tab.service.loading_previews, what="the previews")
     files = [p for p in cache.cache_dir().rglob("*") if p.is_file()]
     assert files
     assert all(DEMO_KEY.encode() not in p.read_bytes() for p in files)

@@ -95,7 +95,7 @@ def test_test_button_says_what_the_credentials_open(page, wait_until, key, secre
     if secret:
         page.secret.setText(secret)
     page.test()
-    wait_until(lambda: page._check_task is None, what="the credential test")
+    wait_until(lambda: not page.checking, what="the credential test")
     text = page.result.text()
     for part in expected:
         assert part in text, text

@@ -129,13 +129,13 @@ def press(key, modifiers=Qt.KeyboardModifier.NoModifier) -> QWidget:
 def loaded(dock: OSDataHubDock) -> OSDataHubDock:
     tab = dock.opendata
     tab.ensure_loaded()
-    wait_until(lambda: tab._load_task is None and tab.products, what="the product list")
+    wait_until(lambda: not tab.loading_products and tab.products, what="the product list")
     return dock
 
 
 def files_listed(dock: OSDataHubDock) -> None:
     panel = dock.opendata.downloads
-    wait_until(lambda: panel._list_task is None and panel.downloads, what="the files")
+    wait_until(lambda: not panel.listing_files and panel.downloads, what="the files")
 
 
 # -- tooltips and names --------------------------------------------------------------------------
@@ -389,7 +389,7 @@ def test_esc_cancels_a_running_download_only_from_the_download_area(dock, os_api
     panel = tab.downloads
     os_api.add_large_file(3_000_000)
     tab.refresh()
-    wait_until(lambda: tab._load_task is None, what="the refreshed list")
+    wait_until(lambda: not tab.loading_products, what="the refreshed list")
     assert tab.select_product("BenchLargeFile")
     files_listed(dock)
     reached_window = KeyRecorder(window)
@@ -426,7 +426,7 @@ def test_enter_moves_from_package_to_versions_to_files(make_dock):
     tab.version_table.setCurrentIndex(tab.version_model.index(1, 2))  # the full supply
     assert press(Qt.Key.Key_Return) is tab.file_table
     wait_until(lambda: tab.version is not None and tab.version.id == "110012"
-               and tab._task is None, what="the full supply's files")
+               and not tab.busy, what="the full supply's files")
     assert tab.file_table.currentIndex().isValid()
     tab.file_table.setCurrentIndex(tab.file_model.index(0, 1))  # any column will do
     ticked = len(tab.chosen())
@@ -441,7 +441,7 @@ def test_enter_in_the_package_files_downloads_and_esc_cancels(make_dock, os_api)
     dock = make_dock(DEMO_KEY)
     tab = dock.packages
     dock.tabs.setCurrentWidget(tab)
-    wait_until(lambda: tab.version is not None and tab._task is None, what="files")
+    wait_until(lambda: tab.version is not None and not tab.busy, what="files")
     os_api.faults.slow(5_000)
     tab.file_table.setFocus()
     press(Qt.Key.Key_Return)
@@ -512,7 +512,7 @@ def test_tab_goes_through_the_packages_and_basemaps_tabs(make_dock):
     dock = make_dock(DEMO_KEY)
     tab = dock.packages
     dock.tabs.setCurrentWidget(tab)
-    wait_until(lambda: tab.version is not None and tab._task is None, what="files")
+    wait_until(lambda: tab.version is not None and not tab.busy, what="files")
     controls_ = tab.controls
     assert tab_walk(dock.tabs.tabBar(), dock) == [
         dock.tabs.tabBar(), dock.settings_button, tab.refresh_button,

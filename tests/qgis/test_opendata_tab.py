@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from os_data_hub_loader.api.models import human_size
 from os_data_hub_loader.core import cache
 from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.tasks import TaskRegistry
 from os_data_hub_loader.ui.opendata_tab import OpenDataTab
 from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
 from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QPoint, Qt
+from qgis.PyQt.QtTest import QTest
 from testsupport import wait_until
 
 
@@ -34,7 +37,7 @@ def tab(os_api, iface, monkeypatch, tmp_path):
 
 def loaded(tab: OpenDataTab) -> OpenDataTab:
     tab.ensure_loaded()
-    wait_until(lambda: tab._load_task is None and tab.products, what="the product list")
+    wait_until(lambda: not tab.loading_products and tab.products, what="the product list")
     return tab
 
 
@@ -44,7 +47,7 @@ def names(tab: OpenDataTab) -> list[str]:
 
 def choose(tab: OpenDataTab, product_id: str) -> None:
     assert tab.select_product(product_id)
-    wait_until(lambda: tab.downloads._list_task is None and tab.downloads.downloads,
+    wait_until(lambda: not tab.downloads.listing_files and tab.downloads.downloads,
                what=f"the files of {product_id}")
 
 
@@ -96,7 +99,7 @@ def test_the_list_is_cached_and_shown_at_once_next_time(tab, os_api, iface):
     again.ensure_loaded()  # shows the saved list before the refresh finishes
     assert again.model.rowCount() == len(tab.products)
     assert "refreshing" in again.status.text()
-    wait_until(lambda: again._load_task is None, what="the refresh")
+    wait_until(lambda: not again.loading_products, what="the refresh")
     again.close_down()
 
 
@@ -105,7 +108,7 @@ def test_a_failed_refresh_says_so_and_keeps_the_list(tab, os_api):
     os_api.faults.fail_next(503, times=20, target="api")
     tab.context.retry = type(tab.context.retry)(attempts=2, base_delay=0.01, max_delay=0.02)
     tab.refresh()
-    wait_until(lambda: tab._load_task is None, what="the failed refresh")
+    wait_until(lambda: not tab.loading_products, what="the failed refresh")
     assert "503" in tab.status.text()
     assert tab.model.rowCount() == len(tab.products)
 
@@ -138,11 +141,11 @@ def test_files_filter_by_format_and_area(tab):
     assert {panel.proxy.index(r, 1).data() for r in range(panel.proxy.rowCount())} == {
         "GeoPackage"}
     panel.areas.setText("su, TQ")
-    panel._areas_edited()
+    QTest.keyClick(panel.areas, Qt.Key.Key_Return)  # editing finished
     shown = {panel.proxy.index(r, 3).data() for r in range(panel.proxy.rowCount())}
     assert shown == {"SU", "TQ"} & set(panel.available_areas)
     panel.areas.setText("SU, XX")
-    panel._areas_edited()
+    QTest.keyClick(panel.areas, Qt.Key.Key_Return)  # editing finished
     assert "XX" in panel.status.text()
 
 
@@ -207,7 +210,7 @@ def tick(tab, product_id: str, format_: str, areas: set[str]):
     panel = tab.downloads
     panel.format.setCurrentIndex(panel.format.findText(format_))
     panel.set_areas(areas)
-    panel._tick_shown(True)
+    panel.tick_all.click()
     return panel
 
 
@@ -239,12 +242,12 @@ def test_download_verifies_unpacks_and_loads_layers(tab, os_api):
 def _choose_large_file(tab, os_api, size=3_000_000):
     os_api.add_large_file(size)
     tab.refresh()
-    wait_until(lambda: tab._load_task is None, what="the refreshed list")
+    wait_until(lambda: not tab.loading_products, what="the refreshed list")
     choose(tab, "BenchLargeFile")
     panel = tab.downloads
     panel.controls.add_to_map.setChecked(False)
     panel.controls.unpack.setChecked(False)
-    panel._tick_shown(True)
+    panel.tick_all.click()
     return panel
 
 
@@ -445,3 +448,28 @@ def test_columns_fit_a_narrow_dock_names_first_then_area_and_size(tab):
     QApplication.processEvents()
     assert header.sectionSize(4) == 150
     tab.hide()
+
+
+def click_header(header, section: int) -> None:
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, QPoint(x, header.height() // 2))
+
+
+def test_the_size_column_sorts_by_bytes_not_by_text(tab):
+    loaded(tab)
+    choose(tab, "OpenZoomstack")  # "139.3 kB" and "24.6 kB": the other way round as text
+    panel = tab.downloads
+    proxy = panel.proxy
+    header = panel.table.horizontalHeader()
+    sizes = {d.file_name: d.size for d in panel.downloads}
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        click_header(header, 4)
+        if header.sortIndicatorOrder() != order:
+            click_header(header, 4)
+        assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (4, order)
+        shown = [sizes[proxy.index(r, 0).data()] for r in range(proxy.rowCount())]
+        assert len(set(shown)) > 1
+        assert shown == sorted(shown, reverse=order == Qt.SortOrder.DescendingOrder)
+        assert [proxy.index(r, 4).data() for r in range(proxy.rowCount())] == [
+            human_size(s) for s in shown]  # the text shown stays the same

@@ -32,7 +32,7 @@ def make_tab(auth_db, os_api, iface, monkeypatch, tmp_path, wait_until):
         tab.controls.add_to_map.setChecked(True)
         made.append(tab)
         tab.ensure_loaded()
-        wait_until(lambda: tab._task is None, what="the data packages")
+        wait_until(lambda: not tab.busy, what="the data packages")
         return tab
 
     yield make

@@ -232,7 +232,7 @@ def test_an_api_error_shown_in_qgis_is_welsh(start_plugin, auth_db, os_api, monk
     CredentialStore().save(Credentials("not-a-valid-key"))
     tab = start_plugin("cy").dock.packages
     tab.refresh()
-    wait_until(lambda: tab._task is None, what="the data packages")
+    wait_until(lambda: not tab.busy, what="the data packages")
     refused = welsh("api", "The API key was refused (401) for {what}: {hint}.").format(
         what=welsh("api", "the list of data packages"),
         hint=welsh("api", "check it in Settings → Options → OS Data Hub"))
