@@ -24,11 +24,9 @@ from .download import (
     FINISHED_STATES,
     DownloadEngine,
     DownloadItem,
-    DownloadResult,
     Progress,
 )
 from .errors import (
-    CREATE_FOLDER,
     SETTINGS_HINT,
     AuthenticationError,
     Cancelled,
@@ -36,11 +34,11 @@ from .errors import (
     LocalFileError,
     NotFoundError,
     OSAPIError,
-    local_file_error,
     redact,
 )
 from .http import HttpSettings, RetryPolicy
 from .models import Product, ProductDownload, human_size
+from .pipeline import FileFailure, Order, Pipeline
 from .ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM, RateLimiter
 from .transport import DEFAULT_BASE_URL
 from .wmts import MapsClient, layers_table_rows
@@ -459,11 +457,8 @@ def _cmd_download(s: Context) -> int:
     hint = "" if s.args.area else " (narrow the list with --area and --format)"
     names = _pick_files([d.file_name for d in downloads], s.args.file, where, hint)
     by_name = {d.file_name: d for d in downloads}
-    items = [
-        DownloadItem(url=d.file_url, file_name=d.file_name, size=d.size, md5=d.md5)
-        for d in (by_name[name] for name in names)
-    ]
-    return _run_downloads(s, items)
+    items = [by_name[name].to_item() for name in names]
+    return _run_downloads(s, items, s.args.product_id, None)
 
 
 def _cmd_download_package(s: Context) -> int:
@@ -476,27 +471,18 @@ def _cmd_download_package(s: Context) -> int:
     names = _pick_files([d.file_name for d in detail.downloads], args.file, where)
     by_name = {d.file_name: d for d in detail.downloads}
     # Resolve `latest` once so that every file comes from the same version.
-    items = [
-        DownloadItem(
-            url=s.client.package_file_url(args.package_id, detail.id, name),
-            file_name=name,
-            size=by_name[name].size,
-            md5=by_name[name].md5,
-        )
-        for name in names
-    ]
-    return _run_downloads(s, items)
+    items = [by_name[name].to_item(s.client.package_file_url(args.package_id, detail.id, name))
+             for name in names]
+    return _run_downloads(s, items, args.package_id, detail.id)
 
 
 _ERROR_RANK = {EXIT_INTERRUPTED: 0, EXIT_AUTH: 1, EXIT_INTEGRITY: 2, EXIT_NOT_FOUND: 3}
 
 
-def _run_downloads(s: Context, items: Sequence[DownloadItem]) -> int:
-    dest: Path = s.args.dest
-    try:
-        dest.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise local_file_error(dest, exc, CREATE_FOLDER) from None
+def _run_downloads(s: Context, items: Sequence[DownloadItem], title: str,
+                   version: str | None) -> int:
+    """The shared pipeline (`api.pipeline`): fetch, verify and, with --unpack, unpack (a zip
+    unpacked before and still complete is not unpacked again)."""
     engine = DownloadEngine(
         api_origin=s.client.api_origin,
         auth=s.auth,
@@ -506,48 +492,35 @@ def _run_downloads(s: Context, items: Sequence[DownloadItem]) -> int:
         workers=s.args.workers,
     )
     reporter = ProgressReporter(s.console)
+    order = Order(title, version, list(items), s.args.dest, unpack=s.args.unpack)
     with _cancel_on_sigint(s.cancel):
-        results = engine.download(items, dest, progress=reporter, cancel=s.cancel)
+        delivery = Pipeline(engine, cancel=s.cancel, on_file=reporter).run(order)
     reporter.finish()
 
-    failed = [r for r in results if r.error is not None or r.path is None]
-    for result in results:
-        if result.error is None and result.path is not None:
-            s.console.result(str(result.path))
-    if s.args.unpack and not s.cancel.cancelled:
-        for result in results:
-            if result.error is None and result.path is not None:
-                target = _unpack(s, result.path)
-                if target is not None:
-                    s.console.result(str(target))
-    if s.cancel.cancelled:
+    for path in delivery.verified:
+        s.console.result(str(path))
+    for ready in delivery.ready:
+        if ready.files is None:
+            s.console.result(str(ready.folder))
+        elif s.args.unpack:
+            s.console.note(f"not a zip, not unpacked: {ready.files[0].name}")
+    if delivery.cancelled:
         raise Cancelled(
             "interrupted: the partial downloads were kept (.part files); run the same "
             "command again to resume them."
         )
-    if failed:
+    if delivery.failures:
 
-        def rank(result: DownloadResult) -> int:
-            code = result.error.exit_code if result.error is not None else EXIT_FAILURE
-            return _ERROR_RANK.get(code, 9)
+        def rank(failure: FileFailure) -> int:
+            return _ERROR_RANK.get(failure.error.exit_code, 9)
 
-        worst = min(failed, key=rank)
-        error = worst.error or OSAPIError("the download did not finish.")
-        prefix = f"{len(failed)} of {len(results)} files failed; " if len(failed) > 1 else ""
-        raise type(error)(f"{prefix}{worst.item.file_name}: {error}", status=error.status)
+        worst = min(delivery.failures, key=rank)
+        error = worst.error
+        count = len(delivery.failures)
+        prefix = f"{count} of {len(items)} files failed; " if count > 1 else ""
+        name = f"{worst.file_name}: " if worst.file_name else ""
+        raise type(error)(f"{prefix}{name}{error}", status=error.status)
     return EXIT_OK
-
-
-def _unpack(s: Context, path: Path) -> Path | None:
-    from .unpack import safe_unpack
-
-    if path.suffix.lower() != ".zip":
-        s.console.note(f"not a zip, not unpacked: {path.name}")
-        return None
-    target = path.with_suffix("")
-    s.console.note(f"unpacking {path.name}")
-    safe_unpack(path, target, cancel=s.cancel)
-    return target
 
 
 class _cancel_on_sigint:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 from urllib.parse import quote
 
+from .download import DownloadItem
 from .errors import OSAPIError
 from .phrases import QT_TRANSLATE_NOOP
 
@@ -217,6 +218,10 @@ class ProductDownload:
         separator = "&" if "?" in self.url else "?"
         return f"{self.url}{separator}fileName={quote(self.file_name, safe='')}"
 
+    def to_item(self) -> DownloadItem:
+        """What the download engine fetches for this file."""
+        return DownloadItem(self.file_url, self.file_name, self.size, self.md5)
+
 
 @dataclass(frozen=True)
 class PackageDownload:
@@ -238,6 +243,11 @@ class PackageDownload:
             md5=_md5(data),
             raw=data,
         )
+
+    def to_item(self, url: str | None = None) -> DownloadItem:
+        """What the download engine fetches for this file: from `url` (the client's
+        `package_file_url()`, naming the version resolved once) or the listing's own."""
+        return DownloadItem(url or self.url, self.file_name, self.size, self.md5)
 
 
 def _version_fields(data: Dict[str, Any]) -> Dict[str, Any]:

@@ -34,9 +34,9 @@ from ..api.models import (
     newest_first,
 )
 from ..api.national_grid import GB
+from ..api.pipeline import package_folder, product_folder
 from ..core.basemaps import layer_name
 from ..core.compat import QAction
-from ..core.download_task import folder_name
 from ..core.i18n import error_text
 from .session import DROP_KEY, BrowserSession, FileJob, basemap_uri, tr
 
@@ -172,7 +172,7 @@ class FormatItem(_Collection):
                 title=product.name, version=product.version, url=d.file_url,
                 file_name=d.file_name,
                 size=d.size, md5=d.md5,
-                folder=(folder_name(product.id), folder_name(product.version or "latest")),
+                folder=product_folder(Path(), product.id, product.version).parts,
                 product_id=product.id,
             ), d.area)
             for d in self.downloads
@@ -368,8 +368,8 @@ class VersionItem(_Collection):
                         title=package.name, version=version.product_version or version.id,
                         url=client.package_file_url(package.id, detail.id, d.file_name),
                         file_name=d.file_name, size=d.size, md5=d.md5,
-                        folder=("data-packages", folder_name(package.id, package.name),
-                                folder_name(version.id, version.product_version or "")),
+                        folder=package_folder(Path(), package.id, package.name, version.id,
+                                              version.product_version).parts,
                         needs_key=True,
                     )
                     for d in detail.downloads

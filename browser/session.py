@@ -24,16 +24,18 @@ from ..api.client import DownloadsClient
 from ..api.download import DownloadItem
 from ..api.errors import OSAPIError
 from ..api.http import HttpSettings, RetryPolicy
+from ..api.pipeline import folder_name
 from ..api.ratelimit import RateLimiter
 from ..api.wmts import Capabilities, MapsClient
 from ..core import cache
 from ..core.basemaps import CACHE_NAME, PREMIUM_UNKNOWN, add_basemap
 from ..core.context import ApiContext
-from ..core.download_task import DownloadRequest, DownloadTask, folder_name
+from ..core.download_task import DownloadTask, start_download
+from ..core.downloads import DownloadRequest, starting_message
 from ..core.i18n import tr
 from ..core.network import qgis_http_settings
 from ..core.tasks import TaskRegistry
-from ..ui.messages import notify
+from ..ui.messages import notify, tell_outcome
 
 # The Browser lists: fail fast rather than keep a tree node spinning.
 BROWSER_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
@@ -158,13 +160,6 @@ class BrowserSession:
             return None
         first = jobs[0]
         folder = Path(folder) if folder is not None else self.default_folder(first)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            notify(self.iface, tr("Cannot write to {0} ({1}): choose another download "
-                                  "folder.").format(folder, error.strerror),
-                   Qgis.MessageLevel.Critical)
-            return None
         auth: Auth = NoAuth()
         if any(job.needs_key for job in jobs):
             if self.connection is None or self.connection.key is None:
@@ -178,12 +173,9 @@ class BrowserSession:
             title=first.title, version=first.version, items=[job.item() for job in jobs],
             folder=folder, unpack=self.context.settings.unpack, load=True,
         )
-        task = DownloadTask(request, self.context.download_engine(auth), self._finished)
-        self.downloads.append(task)
-        notify(self.iface, (tr("Downloading 1 file to {1}…") if len(jobs) == 1 else
-                            tr("Downloading {0} files to {1}…")).format(len(jobs), folder))
-        self.tasks.start(task)
-        return task
+        notify(self.iface, starting_message(request))
+        return start_download(request, self.context, self.tasks, auth, self._finished,
+                              before_start=self.downloads.append)
 
     def download_to(self, jobs: list[FileJob]) -> DownloadTask | None:
         """Ask for a folder, then download into it."""
@@ -197,22 +189,7 @@ class BrowserSession:
     def _finished(self, task: DownloadTask) -> None:
         if task in self.downloads:
             self.downloads.remove(task)
-        outcome = task.outcome
-        if outcome.cancelled:
-            notify(self.iface, tr("Download cancelled. Partly downloaded files are kept and "
-                                  "resume when you download again."), Qgis.MessageLevel.Warning)
-        elif outcome.errors:
-            notify(self.iface, " ".join(outcome.errors), Qgis.MessageLevel.Critical)
-        else:
-            ready = len(outcome.files) + len(outcome.skipped)
-            message = (tr("1 file ready in {1}.") if ready == 1 else
-                       tr("{0} files ready in {1}.")).format(ready, task.request.folder)
-            message += " " + (tr("1 layer added.") if len(outcome.layers) == 1 else
-                              tr("{0} layers added.")).format(len(outcome.layers))
-            if outcome.failed_layers:
-                message += " " + tr("Could not open: {0}.").format(
-                    ", ".join(outcome.failed_layers))
-            notify(self.iface, message, Qgis.MessageLevel.Success)
+        tell_outcome(self.iface, task)
 
     def add_basemap(self, layer_id: str):
         """Add an OS Maps layer with the Basemaps tab's own function. None if it failed."""

@@ -17,6 +17,8 @@ from typing import Callable, Iterable
 
 from osgeo import gdal, ogr
 
+from ..api.errors import Cancelled
+
 # GDAL's exception mode is global to the QGIS Python: it is neither set nor assumed here.
 
 VECTOR_FILES = {".gpkg", ".shp", ".gml", ".tab", ".mif", ".geojson", ".kml"}
@@ -105,7 +107,7 @@ def _join_headerless_csvs(
                     out.write(line if line.endswith("\n") else line + "\n")
     if cancelled():
         tmp.unlink(missing_ok=True)
-        raise InterruptedError
+        raise Cancelled()
     tmp.replace(target)
     return target
 
@@ -229,7 +231,7 @@ def plan_layers(
     tiles: list[LayerSpec] = []
     for path in paths:
         if cancelled():
-            raise InterruptedError
+            raise Cancelled()
         suffix = path.suffix.lower()
         if suffix in VECTOR_FILES:
             vector += _vector_specs(path)

@@ -4,82 +4,82 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../ui/messages.py" line="17" />
+        <location filename="../ui/messages.py" line="19" />
         <source>OS Data Hub</source>
         <translation>OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="88" />
+        <location filename="../browser/items.py" line="89" />
         <source>Ordnance Survey data from the OS Data Hub</source>
         <translation>Data Ordnance Survey o OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="98" />
+        <location filename="../browser/items.py" line="99" />
         <source>Open the OS Data Hub panel</source>
         <translation>Agor panel OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="107" />
+        <location filename="../browser/items.py" line="108" />
         <source>OpenData</source>
         <translation>OpenData</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="109" />
+        <location filename="../browser/items.py" line="110" />
         <source>OS OpenData products: free, no API key needed</source>
         <translation>Cynhyrchion OS OpenData: am ddim, dim angen allwedd API</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="342" />
+        <location filename="../browser/items.py" line="344" />
         <source>Open in OS Data Hub panel</source>
         <translation>Agor ym mhanel OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="164" />
+        <location filename="../browser/items.py" line="165" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="195" />
+        <location filename="../browser/items.py" line="196" />
         <source>{0}, {1} — double-click or drag onto the map to download and add it</source>
         <translation>{0}, {1} — cliciwch ddwywaith neu llusgwch i'r map i'w lawrlwytho a'i hychwanegu</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="216" />
+        <location filename="../browser/items.py" line="217" />
         <source>Download and add to map</source>
         <translation>Lawrlwytho ac ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="192" />
+        <location filename="../browser/session.py" line="185" />
         <source>Download to…</source>
         <translation>Lawrlwytho i…</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="231" />
+        <location filename="../browser/items.py" line="232" />
         <source>Double-click to use the stored API key</source>
         <translation>Cliciwch ddwywaith i ddefnyddio'r allwedd API a gadwyd</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="248" />
+        <location filename="../browser/items.py" line="250" />
         <source>Basemaps</source>
         <translation>Mapiau sylfaen</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="250" />
+        <location filename="../browser/items.py" line="252" />
         <source>OS Maps API layers (needs an OS Data Hub API key)</source>
         <translation>Haenau OS Maps API (angen allwedd API OS Data Hub)</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="253" />
+        <location filename="../browser/items.py" line="255" />
         <source>OS Maps needs an OS Data Hub API key: enter it in the plugin's settings.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: rhowch hi yng ngosodiadau'r ategyn.</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="278" />
+        <location filename="../browser/items.py" line="280" />
         <source>{0} — double-click or drag onto the map to add it</source>
         <translation>{0} — cliciwch ddwywaith neu llusgwch i'r map i'w hychwanegu</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="296" />
+        <location filename="../browser/items.py" line="298" />
         <source>Add to map</source>
         <translation>Ychwanegu at y map</translation>
     </message>
@@ -89,107 +89,102 @@
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="307" />
+        <location filename="../browser/items.py" line="309" />
         <source>Premium data packages ordered on the OS Data Hub web site</source>
         <translation>Pecynnau data premiwm a archebwyd ar wefan OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="319" />
+        <location filename="../browser/items.py" line="321" />
         <source>No data packages yet: order one on the OS Data Hub web site (https://osdatahub.os.uk).</source>
         <translation>Dim pecynnau data eto: archebwch un ar wefan OS Data Hub (https://osdatahub.os.uk).</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="383" />
+        <location filename="../browser/items.py" line="385" />
         <source>Download all and add to map</source>
         <translation>Lawrlwytho'r cyfan ac ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="385" />
+        <location filename="../browser/items.py" line="387" />
         <source>Download all to…</source>
         <translation>Lawrlwytho'r cyfan i…</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="164" />
-        <source>Cannot write to {0} ({1}): choose another download folder.</source>
-        <translation>Methu ysgrifennu i {0} ({1}): dewiswch ffolder lawrlwytho arall.</translation>
-    </message>
-    <message>
-        <location filename="../browser/session.py" line="172" />
+        <location filename="../browser/session.py" line="168" />
         <source>Data packages need the OS Data Hub API key: enter it in the plugin's settings.</source>
         <translation>Mae angen allwedd API OS Data Hub ar gyfer pecynnau data: rhowch hi yng ngosodiadau'r ategyn.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="182" />
+        <location filename="../core/downloads.py" line="90" />
         <source>Downloading {0} files to {1}…</source>
         <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="201" />
+        <location filename="../core/downloads.py" line="95" />
         <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
         <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="212" />
+        <location filename="../core/downloads.py" line="133" />
         <source>Could not open: {0}.</source>
         <translation>Methu agor: {0}.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="221" />
+        <location filename="../browser/session.py" line="199" />
         <source>OS Maps needs the OS Data Hub API key and its layer list: open Basemaps in the Browser again.</source>
         <translation>Mae angen yr allwedd API OS Data Hub a'r rhestr haenau ar OS Maps: agorwch Mapiau sylfaen yn y Browser eto.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="227" />
+        <location filename="../browser/session.py" line="205" />
         <source>QGIS could not open the OS Maps layer {0}.</source>
         <translation>Methodd QGIS agor yr haen OS Maps {0}.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="100" />
+        <location filename="../core/basemaps.py" line="106" />
         <source>OS Maps – {style} ({crs})</source>
         <translation>OS Maps – {style} ({crs})</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="146" />
+        <location filename="../core/basemaps.py" line="152" />
         <source>OS Maps API, {style} style in {crs} ({id}).</source>
         <translation>OS Maps API, arddull {style} yn {crs} ({id}).</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="151" />
+        <location filename="../core/basemaps.py" line="157" />
         <source>Every zoom level of this layer is open to all API keys.</source>
         <translation>Mae pob lefel chwyddo yn yr haen hon yn agored i bob allwedd API.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="153" />
+        <location filename="../core/basemaps.py" line="159" />
         <source>Premium zoom levels are available with this API key: all levels are shown.</source>
         <translation>Mae lefelau chwyddo premiwm ar gael gyda'r allwedd API hon: mae pob lefel yn cael ei dangos.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="156" />
+        <location filename="../core/basemaps.py" line="162" />
         <source>about 1:{0}</source>
         <translation>tua 1:{0}</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="157" />
+        <location filename="../core/basemaps.py" line="163" />
         <source>This API key has no OS Maps premium plan.</source>
         <translation>Does gan yr allwedd API hon ddim cynllun premiwm OS Maps.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="157" />
+        <location filename="../core/basemaps.py" line="163" />
         <source>Whether this API key has an OS Maps premium plan is not known, so open levels only are assumed.</source>
         <translation>Nid yw'n hysbys a oes gan yr allwedd API hon gynllun premiwm OS Maps, felly tybir mai dim ond y lefelau agored sydd ar gael.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="163" />
+        <location filename="../core/basemaps.py" line="169" />
         <source>Zoom levels {first} and closer need a premium plan: the layer is drawn down to zoom level {last} ({scale}) and hidden when zoomed in further, instead of showing broken tiles.</source>
         <translation>Mae angen cynllun premiwm ar gyfer lefelau chwyddo {first} ac agosach: mae'r haen yn cael ei lluniadu hyd at lefel chwyddo {last} ({scale}) ac yn cael ei chuddio wrth chwyddo i mewn ymhellach, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="447" />
+        <location filename="../core/basemaps.py" line="494" />
         <source>Loading the OS Maps layers</source>
         <translation>Llwytho haenau OS Maps</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="512" />
+        <location filename="../core/basemaps.py" line="559" />
         <source>Loading a preview of {0}</source>
         <translation>Llwytho rhagolwg o {0}</translation>
     </message>
@@ -199,7 +194,7 @@
         <translation>Methu ysgrifennu'r storfa {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../core/cache.py" line="73" />
+        <location filename="../core/cache.py" line="74" />
         <source>A thumbnail could not be cached: {0}</source>
         <translation>Methu cadw llun bach yn y storfa: {0}</translation>
     </message>
@@ -264,7 +259,7 @@
         <translation>mae'r allwedd yn gweithio: {0} haen, {1}</translation>
     </message>
     <message>
-        <location filename="../core/download_task.py" line="96" />
+        <location filename="../core/download_task.py" line="38" />
         <source>Downloading {0}</source>
         <translation>Lawrlwytho {0}</translation>
     </message>
@@ -274,17 +269,17 @@
         <translation>Gwall annisgwyl: {0}</translation>
     </message>
     <message>
-        <location filename="../core/download_task.py" line="182" />
+        <location filename="../core/downloads.py" line="62" />
         <source>{0} was not unpacked, so it was not added to the map.</source>
         <translation>Ni chafodd {0} ei dadbacio, felly ni chafodd ei hychwanegu at y map.</translation>
     </message>
     <message>
-        <location filename="../core/download_task.py" line="205" />
+        <location filename="../core/download_task.py" line="87" />
         <source>The layers could not be added: {0}</source>
         <translation>Methu ychwanegu'r haenau: {0}</translation>
     </message>
     <message>
-        <location filename="../core/download_task.py" line="211" />
+        <location filename="../core/download_task.py" line="93" />
         <source>A download could not report back: {0}</source>
         <translation>Methodd lawrlwythiad adrodd yn ôl: {0}</translation>
     </message>
@@ -309,17 +304,17 @@
         <translation>Methodd tasg gefndir adrodd yn ôl: {0}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="282" />
+        <location filename="../processing_provider/base.py" line="283" />
         <source>{0}: downloaded and verified</source>
         <translation>{0}: wedi'i lawrlwytho a'i gwirio</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="284" />
+        <location filename="../processing_provider/base.py" line="285" />
         <source>{0}: already there</source>
         <translation>{0}: yno'n barod</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="292" />
+        <location filename="../processing_provider/base.py" line="296" />
         <source>Cancelled. Partly downloaded files are kept and resume when you run it again.</source>
         <translation>Canslwyd. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n ei redeg eto.</translation>
     </message>
@@ -339,44 +334,79 @@
         <translation>Mae {0} yn stopio ar lefel chwyddo {1} (tua 1:{2}): mae angen cynllun premiwm OS Maps ar gyfer lefelau chwyddo agosach, a does gan yr allwedd API hon ddim un (neu nid oedd modd gwirio hynny).</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="74" />
+        <location filename="../ui/basemap_actions.py" line="75" />
         <source>Add OS basemap</source>
         <translation>Ychwanegu map sylfaen OS</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="80" />
+        <location filename="../ui/basemap_actions.py" line="81" />
         <source>Add the OS Maps Road basemap in the project's CRS (British National Grid or Web Mercator) at the bottom of the layer list</source>
         <translation>Ychwanegu map sylfaen Road OS Maps yn CRS y prosiect (Grid Cenedlaethol Prydain neu Web Mercator) ar waelod y rhestr haenau</translation>
     </message>
     <message>
-        <location filename="../browser/items.py" line="164" />
+        <location filename="../browser/items.py" line="165" />
         <source>1 file</source>
         <translation>1 ffeil</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="182" />
+        <location filename="../core/downloads.py" line="90" />
         <source>Downloading 1 file to {1}…</source>
         <translation>Yn lawrlwytho 1 ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="207" />
-        <source>1 file ready in {1}.</source>
-        <translation>1 ffeil yn barod yn {1}.</translation>
-    </message>
-    <message>
-        <location filename="../browser/session.py" line="207" />
-        <source>{0} files ready in {1}.</source>
-        <translation>{0} ffeil yn barod yn {1}.</translation>
-    </message>
-    <message>
-        <location filename="../browser/session.py" line="209" />
+        <location filename="../core/downloads.py" line="130" />
         <source>1 layer added.</source>
         <translation>Ychwanegwyd 1 haen.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="209" />
+        <location filename="../core/downloads.py" line="130" />
         <source>{0} layers added.</source>
         <translation>Ychwanegwyd {0} haen.</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="107" />
+        <source>Folder: {0}</source>
+        <translation>Ffolder: {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="107" />
+        <source>Downloaded and verified: {0}</source>
+        <translation>Wedi'i lawrlwytho a'i gwirio: {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="107" />
+        <source>Already there and verified: {0}</source>
+        <translation>Yno'n barod ac wedi'i gwirio: {0}</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="116" />
+        <source>{0} of {1} files failed: {2}</source>
+        <translation>Methodd {0} o {1} ffeil: {2}</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="119" />
+        <source>(details in the OS Data Hub log)</source>
+        <translation>(manylion yn log OS Data Hub)</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="121" />
+        <source>1 layer was added from the files that were verified.</source>
+        <translation>Ychwanegwyd 1 haen o'r ffeiliau a ddilyswyd.</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="121" />
+        <source>{0} layers were added from the files that were verified.</source>
+        <translation>Ychwanegwyd {0} haen o'r ffeiliau a ddilyswyd.</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="126" />
+        <source>1 file ready in {1} ({2} already there).</source>
+        <translation>1 ffeil yn barod yn {1} ({2} yno'n barod).</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="126" />
+        <source>{0} files ready in {1} ({2} already there).</source>
+        <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod).</translation>
     </message>
 </context>
 <context>
@@ -458,17 +488,17 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Lefelau chwyddo</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="89" />
+        <location filename="../ui/basemaps_tab.py" line="90" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="130" />
+        <location filename="../ui/basemaps_tab.py" line="131" />
         <source>Loading the OS Maps layers…</source>
         <translation>Yn llwytho haenau OS Maps…</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="156" />
+        <location filename="../ui/basemaps_tab.py" line="157" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
@@ -488,67 +518,67 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>(premiwm o {0})</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="216" />
+        <location filename="../ui/basemaps_tab.py" line="215" />
         <source>Your API key has an OS Maps premium plan: every zoom level is shown.</source>
         <translation>Mae gan eich allwedd API gynllun premiwm OS Maps: mae pob lefel chwyddo yn cael ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="218" />
+        <location filename="../ui/basemaps_tab.py" line="217" />
         <source>Your API key has no OS Maps premium plan: layers are drawn down to the last open zoom level and hidden closer in, instead of showing broken tiles.</source>
         <translation>Does gan eich allwedd API ddim cynllun premiwm OS Maps: mae haenau'n cael eu lluniadu hyd at y lefel chwyddo agored olaf a'u cuddio'n agosach i mewn, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="223" />
+        <location filename="../ui/basemaps_tab.py" line="222" />
         <source>Not yet known whether your API key has an OS Maps premium plan: open zoom levels only are assumed.</source>
         <translation>Nid yw'n hysbys eto a oes gan eich allwedd API gynllun premiwm OS Maps: tybir mai dim ond y lefelau chwyddo agored sydd ar gael.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="255" />
+        <location filename="../ui/basemaps_tab.py" line="254" />
         <source>QGIS could not open {0}: check the API key in Settings → Options → OS Data Hub and the network connection.</source>
         <translation>Methodd QGIS agor {0}: gwiriwch yr allwedd API yn Settings → Options → OS Data Hub a'r cysylltiad rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="260" />
+        <location filename="../ui/basemaps_tab.py" line="259" />
         <source>Added {0} at the bottom of the layer list.</source>
         <translation>Ychwanegwyd {0} ar waelod y rhestr haenau.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="264" />
+        <location filename="../ui/basemaps_tab.py" line="263" />
         <source>It is drawn down to zoom level {0} (about 1:{1}): closer levels need an OS Maps premium plan.</source>
         <translation>Mae'n cael ei lluniadu hyd at lefel chwyddo {0} (tua 1:{1}): mae angen cynllun premiwm OS Maps ar gyfer lefelau agosach.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="285" />
+        <location filename="../ui/basemaps_tab.py" line="284" />
         <source>Could not load the OS Maps layers: {0}</source>
         <translation>Methu llwytho haenau OS Maps: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="285" />
+        <location filename="../ui/basemaps_tab.py" line="284" />
         <source>unknown error</source>
         <translation>gwall anhysbys</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="75" />
+        <location filename="../ui/basemaps_tab.py" line="76" />
         <source>The OS Maps layers. Enter or a double click adds the selected one to the map.</source>
         <translation>Haenau OS Maps. Mae Enter neu glic dwbl yn ychwanegu'r un a ddewiswyd at y map.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="77" />
+        <location filename="../ui/basemaps_tab.py" line="78" />
         <source>OS Maps layers</source>
         <translation>Haenau OS Maps</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="84" />
+        <location filename="../ui/basemaps_tab.py" line="85" />
         <source>&amp;Add to map</source>
         <translation>&amp;Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="85" />
+        <location filename="../ui/basemaps_tab.py" line="86" />
         <source>Add the selected OS Maps layer at the bottom of the layer list. Enter in the list does the same.</source>
         <translation>Ychwanegu'r haen OS Maps a ddewiswyd ar waelod y rhestr haenau. Mae Enter yn y rhestr yn gwneud yr un peth.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="90" />
+        <location filename="../ui/basemaps_tab.py" line="91" />
         <source>Load the OS Maps layer list again.</source>
         <translation>Llwytho rhestr haenau OS Maps eto.</translation>
     </message>
@@ -556,57 +586,57 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
 <context>
     <name>DownloadAlgorithm</name>
     <message>
-        <location filename="../processing_provider/base.py" line="179" />
+        <location filename="../processing_provider/base.py" line="180" />
         <source>Download folder</source>
         <translation>Ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="183" />
+        <location filename="../processing_provider/base.py" line="184" />
         <source>The files go straight into this folder; files already there and verified are not downloaded again.</source>
         <translation>Mae'r ffeiliau'n mynd yn syth i'r ffolder hwn; nid yw ffeiliau sydd yno'n barod ac wedi'u gwirio yn cael eu lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="186" />
+        <location filename="../processing_provider/base.py" line="187" />
         <source>Unpack the zip files (safely)</source>
         <translation>Dadbacio'r ffeiliau zip (yn ddiogel)</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="188" />
+        <location filename="../processing_provider/base.py" line="189" />
         <source>Load the layers into the project</source>
         <translation>Llwytho'r haenau i'r prosiect</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="190" />
+        <location filename="../processing_provider/base.py" line="191" />
         <source>Downloaded files</source>
         <translation>Ffeiliau a lawrlwythwyd</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="192" />
+        <location filename="../processing_provider/base.py" line="193" />
         <source>Loaded layers</source>
         <translation>Haenau a lwythwyd</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="202" />
+        <location filename="../processing_provider/base.py" line="203" />
         <source>Data packages need an OS Data Hub API key: enter it in the OS Data Hub panel's settings (Settings → Options → OS Data Hub) first.</source>
         <translation>Mae angen allwedd API OS Data Hub ar gyfer pecynnau data: rhowch hi yng ngosodiadau panel OS Data Hub (Settings → Options → OS Data Hub) yn gyntaf.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="228" />
+        <location filename="../processing_provider/base.py" line="229" />
         <source>Cancelled.</source>
         <translation>Canslwyd.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="229" />
+        <location filename="../processing_provider/base.py" line="230" />
         <source>Downloading {0} files of {1} to {2}</source>
         <translation>Yn lawrlwytho {0} ffeil o {1} i {2}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="260" />
+        <location filename="../processing_provider/base.py" line="261" />
         <source>Could not open {0} as a layer.</source>
         <translation>Methu agor {0} fel haen.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="229" />
+        <location filename="../processing_provider/base.py" line="230" />
         <source>Downloading 1 file of {1} to {2}</source>
         <translation>Yn lawrlwytho 1 ffeil o {1} i {2}</translation>
     </message>
@@ -629,89 +659,44 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Canslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="147" />
-        <source>Cannot write to {0} ({1}): choose another download folder.</source>
-        <translation>Methu ysgrifennu i {0} ({1}): dewiswch ffolder lawrlwytho arall.</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="181" />
+        <location filename="../ui/download_controls.py" line="173" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="165" />
-        <source>Downloading {0} files to {1}…</source>
-        <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="174" />
+        <location filename="../ui/download_controls.py" line="166" />
         <source>Cancelling…</source>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="181" />
+        <location filename="../ui/download_controls.py" line="173" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="182" />
+        <location filename="../ui/download_controls.py" line="174" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="182" />
+        <location filename="../ui/download_controls.py" line="174" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="183" />
+        <location filename="../ui/download_controls.py" line="175" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="183" />
+        <location filename="../ui/download_controls.py" line="175" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="184" />
+        <location filename="../ui/download_controls.py" line="176" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="194" />
-        <source>Folder: {0}</source>
-        <translation>Ffolder: {0}</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="194" />
-        <source>Downloaded and verified: {0}</source>
-        <translation>Wedi'i lawrlwytho a'i gwirio: {0}</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="194" />
-        <source>Already there and verified: {0}</source>
-        <translation>Yno'n barod ac wedi'i gwirio: {0}</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="201" />
-        <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
-        <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="205" />
-        <source>{0} of {1} files failed: {2}</source>
-        <translation>Methodd {0} o {1} ffeil: {2}</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="208" />
-        <source>(details in the OS Data Hub log)</source>
-        <translation>(manylion yn log OS Data Hub)</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="224" />
-        <source>Could not open: {0}.</source>
-        <translation>Methu agor: {0}.</translation>
     </message>
     <message>
         <location filename="../ui/download_controls.py" line="49" />
@@ -767,41 +752,6 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <location filename="../ui/download_controls.py" line="120" />
         <source>Tick the files to download first: Space ticks the current file in the file list.</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol yn y rhestr ffeiliau.</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="165" />
-        <source>Downloading 1 file to {1}…</source>
-        <translation>Yn lawrlwytho 1 ffeil i {1}…</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="210" />
-        <source>1 layer was added from the files that were verified.</source>
-        <translation>Ychwanegwyd 1 haen o'r ffeiliau a ddilyswyd.</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="210" />
-        <source>{0} layers were added from the files that were verified.</source>
-        <translation>Ychwanegwyd {0} haen o'r ffeiliau a ddilyswyd.</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="218" />
-        <source>1 file ready in {1} ({2} already there).</source>
-        <translation>1 ffeil yn barod yn {1} ({2} yno'n barod).</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="218" />
-        <source>{0} files ready in {1} ({2} already there).</source>
-        <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod).</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="221" />
-        <source>1 layer added.</source>
-        <translation>Ychwanegwyd 1 haen.</translation>
-    </message>
-    <message>
-        <location filename="../ui/download_controls.py" line="221" />
-        <source>{0} layers added.</source>
-        <translation>Ychwanegwyd {0} haen.</translation>
     </message>
 </context>
 <context>
@@ -939,177 +889,177 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../ui/downloads_panel.py" line="91" />
+        <location filename="../ui/downloads_panel.py" line="99" />
         <source>All areas — or type squares: SU, TQ (or GB)</source>
         <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="93" />
+        <location filename="../ui/downloads_panel.py" line="101" />
         <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
         <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="121" />
+        <location filename="../ui/downloads_panel.py" line="129" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="121" />
+        <location filename="../ui/downloads_panel.py" line="129" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="121" />
+        <location filename="../ui/downloads_panel.py" line="129" />
         <source>Subformat</source>
         <translation>Is-fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="121" />
+        <location filename="../ui/downloads_panel.py" line="129" />
         <source>Area</source>
         <translation>Ardal</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="121" />
+        <location filename="../ui/downloads_panel.py" line="129" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="121" />
+        <location filename="../ui/downloads_panel.py" line="129" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="207" />
+        <location filename="../ui/downloads_panel.py" line="220" />
         <source>Loading the files of {0}…</source>
         <translation>Yn llwytho ffeiliau {0}…</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="210" />
+        <location filename="../ui/downloads_panel.py" line="223" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="245" />
+        <location filename="../ui/downloads_panel.py" line="255" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="260" />
+        <location filename="../ui/downloads_panel.py" line="270" />
         <source>All formats</source>
         <translation>Pob fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="287" />
+        <location filename="../ui/downloads_panel.py" line="297" />
         <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
         <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="336" />
+        <location filename="../ui/downloads_panel.py" line="348" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="389" />
+        <location filename="../ui/downloads_panel.py" line="401" />
         <source>{0} has no files for square {1}.</source>
         <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="404" />
+        <location filename="../ui/downloads_panel.py" line="416" />
         <source>No square with files of this product is in the current map view.</source>
         <translation>Does dim sgwâr sydd â ffeiliau'r cynnyrch hwn i'w weld ar y map ar hyn o bryd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="87" />
+        <location filename="../ui/downloads_panel.py" line="95" />
         <source>Show only files of this format.</source>
         <translation>Dangos ffeiliau yn y fformat hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="88" />
+        <location filename="../ui/downloads_panel.py" line="96" />
         <source>Forma&amp;t</source>
         <translation>Fforma&amp;t</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="97" />
+        <location filename="../ui/downloads_panel.py" line="105" />
         <source>&amp;Areas</source>
         <translation>&amp;Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="100" />
+        <location filename="../ui/downloads_panel.py" line="108" />
         <source>&amp;Grid on map</source>
         <translation>Grid 100 &amp;km ar y map</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="102" />
+        <location filename="../ui/downloads_panel.py" line="110" />
         <source>Show the 100 km National Grid squares on the map, labelled with their letters.</source>
         <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map, wedi'u labelu â'u llythrennau.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="105" />
+        <location filename="../ui/downloads_panel.py" line="113" />
         <source>P&amp;ick squares</source>
         <translation>Dewis s&amp;gwariau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="107" />
+        <location filename="../ui/downloads_panel.py" line="115" />
         <source>Pick squares on the map: each click adds a square to the areas or removes it. Press again to stop picking.</source>
         <translation>Dewis sgwariau ar y map: mae pob clic yn ychwanegu sgwâr at yr ardaloedd neu'n ei dynnu. Pwyswch eto i orffen dewis.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="111" />
+        <location filename="../ui/downloads_panel.py" line="119" />
         <source>All of G&amp;B</source>
         <translation>Prydain &amp;Fawr gyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="112" />
+        <location filename="../ui/downloads_panel.py" line="120" />
         <source>Show only the files that cover all of Great Britain.</source>
         <translation>Dangos dim ond y ffeiliau sy'n cwmpasu Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="116" />
+        <location filename="../ui/downloads_panel.py" line="124" />
         <source>S&amp;quares in view</source>
         <translation>Sgwaria&amp;u yn y golwg</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="117" />
+        <location filename="../ui/downloads_panel.py" line="125" />
         <source>Take the squares that the current map view covers as the areas.</source>
         <translation>Cymryd y sgwariau sydd i'w gweld ar y map ar hyn o bryd fel yr ardaloedd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="136" />
+        <location filename="../ui/downloads_panel.py" line="144" />
         <source>The product's files. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r cynnyrch. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="139" />
+        <location filename="../ui/downloads_panel.py" line="147" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="143" />
+        <location filename="../ui/downloads_panel.py" line="151" />
         <source>Tic&amp;k all shown</source>
         <translation>Ticio po&amp;b un a ddangosir</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="144" />
+        <location filename="../ui/downloads_panel.py" line="152" />
         <source>Tick every file that the format and area filters show.</source>
         <translation>Ticio pob ffeil y mae'r hidlyddion fformat ac ardal yn ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="147" />
+        <location filename="../ui/downloads_panel.py" line="155" />
         <source>&amp;Untick all</source>
         <translation>Dad-dicio'r cyfa&amp;n</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="148" />
+        <location filename="../ui/downloads_panel.py" line="156" />
         <source>Untick every file, shown or not.</source>
         <translation>Dad-dicio pob ffeil, p'un a yw'n cael ei dangos neu beidio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="245" />
+        <location filename="../ui/downloads_panel.py" line="255" />
         <source>1 file</source>
         <translation>1 ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="336" />
+        <location filename="../ui/downloads_panel.py" line="348" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1117,22 +1067,22 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>ListProducts</name>
     <message>
-        <location filename="../processing_provider/list_products.py" line="40" />
+        <location filename="../processing_provider/list_products.py" line="39" />
         <source>List OS OpenData products</source>
         <translation>Rhestru cynhyrchion OS OpenData</translation>
     </message>
     <message>
-        <location filename="../processing_provider/list_products.py" line="43" />
+        <location filename="../processing_provider/list_products.py" line="42" />
         <source>Writes the OS OpenData catalogue of the OS Downloads API as a table without geometry, one row per product: id (what download_opendata takes as PRODUCT), name, version, formats (FORMAT / SUBFORMAT, separated by commas), areas (the National Grid squares and GB it comes in), category and structures (Vector, Raster).</source>
         <translation>Yn ysgrifennu catalog OS OpenData yr OS Downloads API fel tabl heb geometreg, un rhes i bob cynnyrch: id (yr hyn y mae download_opendata yn ei gymryd fel PRODUCT), name, version, formats (FORMAT / SUBFORMAT, wedi'u gwahanu gan atalnodau), areas (sgwariau'r Grid Cenedlaethol a GB y mae ar gael ynddynt), category a structures (Vector, Raster).</translation>
     </message>
     <message>
-        <location filename="../processing_provider/list_products.py" line="52" />
+        <location filename="../processing_provider/list_products.py" line="51" />
         <source>OS OpenData products</source>
         <translation>Cynhyrchion OS OpenData</translation>
     </message>
     <message>
-        <location filename="../processing_provider/list_products.py" line="95" />
+        <location filename="../processing_provider/list_products.py" line="94" />
         <source>{0} products</source>
         <translation>{0} cynnyrch</translation>
     </message>
@@ -1201,7 +1151,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OSDataHubOptionsFactory</name>
     <message>
-        <location filename="../ui/settings_page.py" line="249" />
+        <location filename="../ui/settings_page.py" line="254" />
         <source>OS Data Hub</source>
         <translation>OS Data Hub</translation>
     </message>
@@ -1254,57 +1204,57 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Mae'r newidyn amgylchedd OS_API_BASE_URL wedi'i osod: defnyddir {0} yn lle hynny.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="158" />
+        <location filename="../ui/settings_page.py" line="163" />
         <source>A key is stored in the QGIS authentication database. Leave the fields empty to keep it, or enter a new key to replace it.</source>
         <translation>Mae allwedd wedi'i chadw yng nghronfa ddata dilysu QGIS. Gadewch y meysydd yn wag i'w chadw, neu rhowch allwedd newydd yn ei lle.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="158" />
+        <location filename="../ui/settings_page.py" line="163" />
         <source>No key is stored.</source>
         <translation>Does dim allwedd wedi'i chadw.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="164" />
+        <location filename="../ui/settings_page.py" line="169" />
         <source>(stored)</source>
         <translation>(wedi'i chadw)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="164" />
+        <location filename="../ui/settings_page.py" line="169" />
         <source>paste the key</source>
         <translation>gludwch yr allwedd</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="181" />
+        <location filename="../ui/settings_page.py" line="186" />
         <source>The API address was not changed: it must start with https:// (or http:// for a local test server).</source>
         <translation>Ni newidiwyd cyfeiriad yr API: rhaid iddo ddechrau gyda https:// (neu http:// ar gyfer gweinydd prawf lleol).</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="187" />
+        <location filename="../ui/settings_page.py" line="192" />
         <source>The key was saved.</source>
         <translation>Cadwyd yr allwedd.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="189" />
+        <location filename="../ui/settings_page.py" line="194" />
         <source>The key was not saved: the QGIS authentication database is locked or its master password was not given.</source>
         <translation>Ni chadwyd yr allwedd: mae cronfa ddata dilysu QGIS wedi'i chloi neu ni roddwyd ei phrif gyfrinair.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="200" />
+        <location filename="../ui/settings_page.py" line="205" />
         <source>The key and secret were removed.</source>
         <translation>Tynnwyd yr allwedd a'r gyfrinach.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="206" />
+        <location filename="../ui/settings_page.py" line="211" />
         <source>Enter an API key first. OS OpenData works without one.</source>
         <translation>Rhowch allwedd API yn gyntaf. Mae OS OpenData yn gweithio hebddi.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="213" />
+        <location filename="../ui/settings_page.py" line="218" />
         <source>Testing…</source>
         <translation>Yn profi…</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="215" />
+        <location filename="../ui/settings_page.py" line="220" />
         <source>Testing the OS Data Hub key</source>
         <translation>Profi allwedd OS Data Hub</translation>
     </message>
@@ -1427,7 +1377,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="348" />
+        <location filename="../ui/opendata_tab.py" line="353" />
         <source>Version</source>
         <translation>Fersiwn</translation>
     </message>
@@ -1442,67 +1392,67 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Math</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="240" />
+        <location filename="../ui/opendata_tab.py" line="245" />
         <source>Loading the OS OpenData products…</source>
         <translation>Yn llwytho cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="241" />
+        <location filename="../ui/opendata_tab.py" line="246" />
         <source>Loading OS OpenData products</source>
         <translation>Llwytho cynhyrchion OS OpenData</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="262" />
+        <location filename="../ui/opendata_tab.py" line="267" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="286" />
+        <location filename="../ui/opendata_tab.py" line="291" />
         <source>{0} products (saved list; refreshing…)</source>
         <translation>{0} cynnyrch (rhestr a gadwyd; yn adnewyddu…)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="297" />
+        <location filename="../ui/opendata_tab.py" line="302" />
         <source>All categories</source>
         <translation>Pob categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="316" />
+        <location filename="../ui/opendata_tab.py" line="321" />
         <source>{0} products</source>
         <translation>{0} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="317" />
+        <location filename="../ui/opendata_tab.py" line="322" />
         <source>{0} of {1} products</source>
         <translation>{0} o {1} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="339" />
+        <location filename="../ui/opendata_tab.py" line="344" />
         <source>End of life: {0}</source>
         <translation>Diwedd oes: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="350" />
+        <location filename="../ui/opendata_tab.py" line="355" />
         <source>Formats</source>
         <translation>Fformatau</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="356" />
+        <location filename="../ui/opendata_tab.py" line="361" />
         <source>Areas</source>
         <translation>Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="357" />
+        <location filename="../ui/opendata_tab.py" line="362" />
         <source>Product id</source>
         <translation>ID y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="362" />
+        <location filename="../ui/opendata_tab.py" line="367" />
         <source>Product documentation (opens in the browser)</source>
         <translation>Dogfennaeth y cynnyrch (yn agor yn y porwr)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="397" />
+        <location filename="../ui/opendata_tab.py" line="402" />
         <source>Loading a picture of {0}</source>
         <translation>Llwytho llun o {0}</translation>
     </message>
@@ -1557,7 +1507,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Manylion y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="362" />
+        <location filename="../ui/opendata_tab.py" line="367" />
         <source>Open {0} in your web browser.</source>
         <translation>Agor {0} yn eich porwr gwe.</translation>
     </message>
@@ -1565,187 +1515,187 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>PackagesTab</name>
     <message>
-        <location filename="../ui/packages_tab.py" line="73" />
+        <location filename="../ui/packages_tab.py" line="81" />
         <source>Open OS Data Hub settings…</source>
         <translation>Agor gosodiadau OS Data Hub…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="77" />
+        <location filename="../ui/packages_tab.py" line="85" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="82" />
+        <location filename="../ui/packages_tab.py" line="90" />
         <source>Package</source>
         <translation>Pecyn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="82" />
+        <location filename="../ui/packages_tab.py" line="90" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="98" />
         <source>Created</source>
         <translation>Crëwyd</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="98" />
         <source>Product version</source>
         <translation>Fersiwn y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="98" />
         <source>Reason</source>
         <translation>Rheswm</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="98" />
         <source>Supply</source>
         <translation>Cyflenwad</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="98" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="99" />
+        <location filename="../ui/packages_tab.py" line="107" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="99" />
+        <location filename="../ui/packages_tab.py" line="107" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="99" />
+        <location filename="../ui/packages_tab.py" line="107" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="163" />
+        <location filename="../ui/packages_tab.py" line="176" />
         <source>Data packages are premium OS data ordered on the OS Data Hub. To list and download yours, add your OS Data Hub project API key in the settings. No account yet? &lt;a href="{0}"&gt;Sign up on the OS Data Hub&lt;/a&gt;.</source>
         <translation>Data OS premiwm a archebwyd ar OS Data Hub yw pecynnau data. I restru a lawrlwytho eich rhai chi, ychwanegwch allwedd API eich prosiect OS Data Hub yn y gosodiadau. Dim cyfrif eto? &lt;a href="{0}"&gt;Cofrestrwch ar OS Data Hub&lt;/a&gt;.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="169" />
+        <location filename="../ui/packages_tab.py" line="182" />
         <source>Loading your data packages…</source>
         <translation>Yn llwytho eich pecynnau data…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="170" />
+        <location filename="../ui/packages_tab.py" line="183" />
         <source>Loading OS data packages</source>
         <translation>Llwytho pecynnau data OS</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="193" />
+        <location filename="../ui/packages_tab.py" line="206" />
         <source>The OS Data Hub refused the stored key: {0} Check the key in the settings (and that the project has the Downloads API).</source>
         <translation>Gwrthododd OS Data Hub yr allwedd a gadwyd: {0} Gwiriwch yr allwedd yn y gosodiadau (a bod gan y prosiect y Downloads API).</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="203" />
+        <location filename="../ui/packages_tab.py" line="216" />
         <source>You have no data packages yet. Data packages must first be ordered on the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; web site (Data packages → Add data package); then they appear here.</source>
         <translation>Does gennych chi ddim pecynnau data eto. Rhaid archebu pecynnau data yn gyntaf ar wefan &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (Data packages → Add data package); wedyn byddan nhw'n ymddangos yma.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="208" />
+        <location filename="../ui/packages_tab.py" line="221" />
         <source>{0} data packages</source>
         <translation>{0} pecyn data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="235" />
+        <location filename="../ui/packages_tab.py" line="248" />
         <source>Loading versions of {0}</source>
         <translation>Llwytho fersiynau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="249" />
+        <location filename="../ui/packages_tab.py" line="262" />
         <source>A change-only update holds only what changed since the previous version: it is not a full copy of the data.</source>
         <translation>Dim ond yr hyn sydd wedi newid ers y fersiwn flaenorol sydd mewn diweddariad newidiadau yn unig: nid yw'n gopi llawn o'r data.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="261" />
+        <location filename="../ui/packages_tab.py" line="274" />
         <source>Change-only update (COU)</source>
         <translation>Diweddariad newidiadau yn unig (COU)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="263" />
+        <location filename="../ui/packages_tab.py" line="276" />
         <source>Full supply</source>
         <translation>Cyflenwad llawn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="273" />
+        <location filename="../ui/packages_tab.py" line="286" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="296" />
+        <location filename="../ui/packages_tab.py" line="309" />
         <source>{0}, version {1}: {2} files.</source>
         <translation>{0}, fersiwn {1}: {2} ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="327" />
+        <location filename="../ui/packages_tab.py" line="338" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="353" />
+        <location filename="../ui/packages_tab.py" line="364" />
         <source>(change-only update)</source>
         <translation>(diweddariad newidiadau yn unig)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="74" />
+        <location filename="../ui/packages_tab.py" line="82" />
         <source>Open Settings → Options → OS Data Hub to add your project API key.</source>
         <translation>Agor Settings → Options → OS Data Hub i ychwanegu allwedd API eich prosiect.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="78" />
+        <location filename="../ui/packages_tab.py" line="86" />
         <source>Load your data packages again from the OS Data Hub.</source>
         <translation>Llwytho eich pecynnau data eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="84" />
+        <location filename="../ui/packages_tab.py" line="92" />
         <source>Your data packages: select one to see its versions. Enter moves to its versions.</source>
         <translation>Eich pecynnau data: dewiswch un i weld ei fersiynau. Mae Enter yn symud i'w fersiynau.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="84" />
+        <location filename="../ui/packages_tab.py" line="92" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="93" />
+        <location filename="../ui/packages_tab.py" line="101" />
         <source>The versions of the selected package, the latest first. Enter moves to the version's files.</source>
         <translation>Fersiynau'r pecyn a ddewiswyd, y diweddaraf yn gyntaf. Mae Enter yn symud i ffeiliau'r fersiwn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="93" />
+        <location filename="../ui/packages_tab.py" line="101" />
         <source>Versions</source>
         <translation>Fersiynau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="109" />
         <source>The files of the selected version. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r fersiwn a ddewiswyd. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="109" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="296" />
+        <location filename="../ui/packages_tab.py" line="309" />
         <source>{0}, version {1}: 1 file.</source>
         <translation>{0}, fersiwn {1}: 1 ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="300" />
+        <location filename="../ui/packages_tab.py" line="313" />
         <source>This is a change-only update, not a full supply.</source>
         <translation>Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="327" />
+        <location filename="../ui/packages_tab.py" line="338" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1853,42 +1803,42 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="156" />
+        <location filename="../api/download.py" line="158" />
         <source>it is empty or a folder reference</source>
         <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="158" />
+        <location filename="../api/download.py" line="160" />
         <source>it contains a folder separator</source>
         <translation>mae'n cynnwys gwahanydd ffolderi</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="160" />
+        <location filename="../api/download.py" line="162" />
         <source>it contains ':' (a drive letter or stream name)</source>
         <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="162" />
+        <location filename="../api/download.py" line="164" />
         <source>it contains control characters</source>
         <translation>mae'n cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="164" />
+        <location filename="../api/download.py" line="166" />
         <source>it starts or ends with a space or ends with a dot</source>
         <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="166" />
+        <location filename="../api/download.py" line="168" />
         <source>it is a reserved device name on Windows</source>
         <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="168" />
+        <location filename="../api/download.py" line="170" />
         <source>it is too long</source>
         <translation>mae'n rhy hir</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="170" />
+        <location filename="../api/download.py" line="172" />
         <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
         <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
     </message>
@@ -2103,22 +2053,22 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Dywedodd y gweinydd: {0}</translation>
     </message>
     <message>
-        <location filename="../api/http.py" line="92" />
+        <location filename="../api/http.py" line="142" />
         <source>the proxy refused the connection</source>
         <translation>gwrthododd y dirprwy y cysylltiad</translation>
     </message>
     <message>
-        <location filename="../api/http.py" line="94" />
+        <location filename="../api/http.py" line="144" />
         <source>the secure connection failed (behind a proxy that inspects TLS, add its CA certificate in QGIS: Settings → Options → Authentication)</source>
         <translation>methodd y cysylltiad diogel (y tu ôl i ddirprwy sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS: Settings → Options → Authentication)</translation>
     </message>
     <message>
-        <location filename="../api/http.py" line="98" />
+        <location filename="../api/http.py" line="148" />
         <source>no answer within {0:g} s</source>
         <translation>dim ateb o fewn {0:g} eiliad</translation>
     </message>
     <message>
-        <location filename="../api/http.py" line="99" />
+        <location filename="../api/http.py" line="149" />
         <source>the connection failed or was dropped</source>
         <translation>methodd y cysylltiad neu cafodd ei dorri</translation>
     </message>
@@ -2173,152 +2123,152 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>{what}: {kind} yn lle arae JSON.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="80" />
+        <location filename="../api/transport.py" line="82" />
         <source>The API address must start with https:// (got '{0}').</source>
         <translation>Rhaid i gyfeiriad yr API ddechrau gyda https:// (cafwyd '{0}').</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="168" />
+        <location filename="../api/transport.py" line="173" />
         <source>Could not ask the OS Data Hub for {0}: {1}</source>
         <translation>Methu anfon cais i OS Data Hub ar gyfer {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="177" />
+        <location filename="../api/transport.py" line="184" />
         <source>{0} redirected to '{1}'.</source>
         <translation>Ailgyfeiriodd {0} i '{1}'.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="180" />
+        <location filename="../api/transport.py" line="187" />
         <source>{0} redirected more than {1} times.</source>
         <translation>Ailgyfeiriodd {0} fwy na {1} o weithiau.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="186" />
+        <location filename="../api/transport.py" line="193" />
         <source>Could not reach the OS Data Hub ({host}) for {what}: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
         <translation>Methu cyrraedd OS Data Hub ({host}) ar gyfer {what}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="200" />
+        <location filename="../api/transport.py" line="207" />
         <source>{0} is larger than {1} MB.</source>
         <translation>Mae {0} yn fwy na {1} MB.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="105" />
+        <location filename="../api/unpack.py" line="110" />
         <source>{0} unpacks to more than {1}, the limit: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn dadbacio i fwy na {1}, y terfyn: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="150" />
+        <location filename="../api/unpack.py" line="155" />
         <source>The zip file {0} is empty (0 bytes): there is nothing to unpack. If the OS Data Hub lists it with a size of 0, the file itself is empty; ask Ordnance Survey about it.</source>
         <translation>Mae'r ffeil zip {0} yn wag (0 beit): does dim i'w ddadbacio. Os yw OS Data Hub yn ei rhestru gyda maint 0, mae'r ffeil ei hun yn wag; gofynnwch i Ordnance Survey amdani.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="162" />
+        <location filename="../api/unpack.py" line="167" />
         <source>The zip file {0} does not exist.</source>
         <translation>Nid yw'r ffeil zip {0} yn bodoli.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="168" />
+        <location filename="../api/unpack.py" line="173" />
         <source>{0} (inside {1})</source>
         <translation>{0} (y tu mewn i {1})</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="193" />
+        <location filename="../api/unpack.py" line="198" />
         <source>{0} has {1} members, more than the limit of {2}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae gan {0} {1} eitem, mwy na'r terfyn o {2}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="210" />
+        <location filename="../api/unpack.py" line="215" />
         <source>{0} holds '{1}' twice: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae {0} yn cynnwys '{1}' ddwywaith: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="219" />
+        <location filename="../api/unpack.py" line="224" />
         <source>{0} has '{1}' both as a file and as a folder: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae gan {0} '{1}' fel ffeil ac fel ffolder: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="226" />
+        <location filename="../api/unpack.py" line="231" />
         <source>{0} would expand {1:.0f} times (more than {2:.0f}) to {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Byddai {0} yn ehangu {1:.0f} gwaith (mwy na {2:.0f}) i {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="231" />
+        <location filename="../api/unpack.py" line="236" />
         <source>{0} declares {1} of files, which would make {2} unpacked in all, more than the limit of {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn datgan {1} o ffeiliau, a fyddai'n golygu {2} wedi'u dadbacio i gyd, mwy na'r terfyn o {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="238" />
+        <location filename="../api/unpack.py" line="243" />
         <source>Not enough disk space to unpack {0}: it needs {1}, {2} are free in {3}. Free some space or choose another download folder, then try again.</source>
         <translation>Dim digon o le ar y ddisg i ddadbacio {0}: mae angen {1}, ac mae {2} yn rhydd yn {3}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="281" />
+        <location filename="../api/unpack.py" line="287" />
         <source>'{0}' in {1} holds more than the {2} bytes it declares: the zip is hostile or damaged and was not unpacked.</source>
         <translation>Mae '{0}' yn {1} yn cynnwys mwy na'r {2} beit y mae'n eu datgan: mae'r ffeil zip yn faleisus neu'n llygredig ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="313" />
+        <location filename="../api/unpack.py" line="319" />
         <source>{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; nothing was written.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}. Mae'r ffeil zip yn anniogel neu'n llygredig; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="318" />
+        <location filename="../api/unpack.py" line="324" />
         <source>contains control characters</source>
         <translation>yn cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="321" />
+        <location filename="../api/unpack.py" line="327" />
         <source>is an absolute or network (UNC) path</source>
         <translation>yn llwybr absoliwt neu rwydwaith (UNC)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="323" />
+        <location filename="../api/unpack.py" line="329" />
         <source>contains ':' (a drive letter or a Windows stream name)</source>
         <translation>yn cynnwys ':' (llythyren gyriant neu enw ffrwd Windows)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="327" />
+        <location filename="../api/unpack.py" line="333" />
         <source>would be written outside the target folder ('..')</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed ('..')</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="332" />
+        <location filename="../api/unpack.py" line="338" />
         <source>would be written outside the target folder (through a link)</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed (drwy ddolen)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="339" />
+        <location filename="../api/unpack.py" line="345" />
         <source>{label} was not unpacked: its member {name!r} {why}.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="345" />
+        <location filename="../api/unpack.py" line="351" />
         <source>is a symbolic link, which is refused</source>
         <translation>yn ddolen symbolaidd, sy'n cael ei gwrthod</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="347" />
+        <location filename="../api/unpack.py" line="353" />
         <source>is encrypted (password-protected zips are not supported)</source>
         <translation>wedi'i hamgryptio (nid yw ffeiliau zip wedi'u diogelu gan gyfrinair yn cael eu cefnogi)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="350" />
+        <location filename="../api/unpack.py" line="356" />
         <source>uses compression method {0}, which cannot be unpacked here (Deflate64 is 9); unpack it with another tool</source>
         <translation>yn defnyddio dull cywasgu {0}, nad oes modd ei ddadbacio yma (Deflate64 yw 9); dadbaciwch hi gydag offeryn arall</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="355" />
+        <location filename="../api/unpack.py" line="361" />
         <source>expands {0:.0f} times (more than {1:.0f}): it looks like a zip bomb</source>
         <translation>yn ehangu {0:.0f} gwaith (mwy na {1:.0f}): mae'n edrych fel bom zip</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="368" />
+        <location filename="../api/unpack.py" line="374" />
         <source>The zip file {0} is damaged ({1}) and was not unpacked: download it again.</source>
         <translation>Mae'r ffeil zip {0} yn llygredig ({1}) ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="381" />
+        <location filename="../api/unpack.py" line="387" />
         <source>{0} bytes</source>
         <translation>{0} beit</translation>
     </message>

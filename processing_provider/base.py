@@ -1,6 +1,6 @@
 """What the OS Data Hub algorithms share: the API context, cancelling through the feedback,
-and the download → verify → unpack → plan pipeline of `core.download_task`, with the layers
-handed to Processing to load on completion.
+and the shared download → verify → unpack pipeline (`api.pipeline`), with the layers planned
+from it handed to Processing to load on completion.
 
 Threads: `prepareAlgorithm()` and `postProcessAlgorithm()` run on the main thread (QGIS settings,
 network settings, credentials, layers); `processAlgorithm()` may run in Processing's worker
@@ -30,10 +30,11 @@ from qgis.PyQt.QtGui import QIcon
 from ..api.auth import Auth, NoAuth
 from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
-from ..api.download import DownloadEngine, DownloadItem
-from ..api.errors import OSAPIError
+from ..api.download import DownloadEngine, DownloadItem, Progress
+from ..api.errors import Cancelled, OSAPIError
+from ..api.pipeline import Pipeline
 from ..core.context import ApiContext
-from ..core.download_task import DownloadOutcome, DownloadRequest, DownloadTask
+from ..core.downloads import DownloadOutcome, DownloadRequest, plan
 from ..core.i18n import error_text, tr, translate_from
 from ..core.layer_loader import attribution_for, make_layer, set_attribution
 
@@ -251,7 +252,7 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
     def _layers_to_load(self, context: QgsProcessingContext, feedback) -> list[str]:
         assert self._request is not None and self._outcome is not None
         request, outcome = self._request, self._outcome
-        group_name = f"{request.title} ({request.version})" if request.version else request.title
+        group_name = request.group_name
         attribution = attribution_for(request.version)
         ids = []
         for spec in outcome.specs:
@@ -272,27 +273,30 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
 def run_download(
     request: DownloadRequest, engine: DownloadEngine, feedback, cancel: FeedbackCancel
 ) -> DownloadOutcome:
-    """The dock's `DownloadTask` pipeline (download, verify, unpack, plan layers), run here in
-    Processing's thread instead of the task manager; its progress goes to `feedback`."""
-    task = DownloadTask(request, engine)
-    cancel.add(task.cancel_token)
+    """The shared pipeline (download, verify, unpack), run here in Processing's thread, and the
+    layers planned from it; progress and each file's end go to `feedback`. Failures raise
+    `QgsProcessingException` with the same text the dock shows."""
 
-    def report(file_name: str, _done: int, _total: int, state: str) -> None:
-        if state == "done":
-            feedback.pushInfo(tr("{0}: downloaded and verified").format(file_name))
-        elif state == "skipped":
-            feedback.pushInfo(tr("{0}: already there").format(file_name))
+    def report(progress: Progress) -> None:
+        file = progress.file
+        if file.state == "done":
+            feedback.pushInfo(tr("{0}: downloaded and verified").format(file.file_name))
+        elif file.state == "skipped":
+            feedback.pushInfo(tr("{0}: already there").format(file.file_name))
 
-    # The engine reports from its worker threads: call straight through, no event loop needed.
-    task.progressChanged.connect(feedback.setProgress, Qt.ConnectionType.DirectConnection)
-    task.fileProgress.connect(report, Qt.ConnectionType.DirectConnection)
-    task.run()
-    outcome = task.outcome
+    token = cancel.add(CancelToken())
+    pipeline = Pipeline(engine, cancel=token, on_progress=feedback.setProgress, on_file=report)
+    outcome = DownloadOutcome(pipeline.run(request))
+    try:
+        if request.load and not outcome.cancelled:
+            outcome.specs = plan(outcome.delivery, lambda: token.cancelled)
+    except Cancelled:
+        outcome.cancelled_here = True
     if outcome.cancelled or cancel.cancelled:
         raise QgsProcessingException(tr(
             "Cancelled. Partly downloaded files are kept and resume when you run it again."))
     if outcome.errors:
         raise QgsProcessingException(" ".join(outcome.errors))
-    for note in outcome.notes:
+    for note in outcome.notes if request.load else []:
         feedback.pushInfo(note)
     return outcome

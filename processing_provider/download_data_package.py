@@ -76,8 +76,7 @@ class DownloadDataPackage(DownloadAlgorithm):
         feedback.pushInfo(self.tr("Version {0} ({1})").format(
             detail.id, detail.product_version or detail.created_on or ""))
         items = [
-            DownloadItem(client.package_file_url(package_id, detail.id, d.file_name),
-                         d.file_name, d.size, d.md5)
+            d.to_item(client.package_file_url(package_id, detail.id, d.file_name))
             for d in chosen
         ]
         title = f"{package.name} – {detail.product_version or detail.id}"

@@ -94,7 +94,7 @@ class DownloadOpenData(DownloadAlgorithm):
         downloads = self._of_format(client.product_downloads(product.id), format_, subformat,
                                     product.id)
         chosen = self._in_areas(downloads, areas, product.id)
-        items = [DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in chosen]
+        items = [d.to_item() for d in chosen]
         return product.name, product.version, items
 
     def _of_format(

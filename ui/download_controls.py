@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import Qgis
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -20,10 +19,11 @@ from qgis.PyQt.QtWidgets import (
 from ..api.auth import Auth
 from ..api.download import DownloadItem
 from ..core.context import ApiContext
-from ..core.download_task import DownloadRequest, DownloadTask
+from ..core.download_task import DownloadTask, start_download
+from ..core.downloads import DownloadRequest, starting_message
 from ..core.tasks import TaskRegistry, cancel_task
 from .flow_layout import button_group, wrapping_row
-from .messages import notify
+from .messages import tell_outcome
 from .widgets import describe_file_widget, on_keys, tip
 
 
@@ -141,32 +141,24 @@ class DownloadControls(QWidget):
     ) -> DownloadTask | None:
         if not items or self.task is not None:
             return None
-        try:
-            destination.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            notify(self.iface, self.tr(
-                "Cannot write to {0} ({1}): choose another download folder.").format(
-                destination, error.strerror), Qgis.MessageLevel.Critical)
-            return None
         request = DownloadRequest(
             title=title, version=version, items=items, folder=destination,
             unpack=self.unpack.isChecked(), load=self.add_to_map.isChecked(),
         )
-        task = DownloadTask(request, self.context.download_engine(auth), self._finished)
+        return start_download(request, self.context, self.tasks, auth, self._finished,
+                              before_start=self._started)
+
+    def _started(self, task: DownloadTask) -> None:
         task.fileProgress.connect(self._file_progress)
         task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
-        for item in items:
+        for item in task.request.items:
             self.fileStatus.emit(item.file_name, self.tr("queued"))
         self.task = task
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.setEnabled(True)
         self.set_ready(self._ready)
-        self.status.setText((self.tr("Downloading 1 file to {1}…") if len(items) == 1 else
-                             self.tr("Downloading {0} files to {1}…")).format(
-            len(items), destination))
-        self.tasks.start(task)
-        return task
+        self.status.setText(starting_message(task.request))
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -190,44 +182,8 @@ class DownloadControls(QWidget):
         self.progress.hide()
         self.cancel_button.setEnabled(False)
         self.set_ready(self._ready)
-        outcome = task.outcome
-        details = "\n".join([
-            self.tr("Folder: {0}").format(task.request.folder),
-            *(self.tr("Downloaded and verified: {0}").format(p.name) for p in outcome.files),
-            *(self.tr("Already there and verified: {0}").format(p.name) for p in outcome.skipped),
-            *outcome.errors, *outcome.notes,
-        ])
-        if outcome.cancelled:
-            message = self.tr("Download cancelled. Partly downloaded files are kept and resume "
-                              "when you download again.")
-            level = Qgis.MessageLevel.Warning
-        elif outcome.errors:
-            message = self.tr("{0} of {1} files failed: {2}").format(
-                len(outcome.errors), len(task.request.items), outcome.errors[0])
-            if len(outcome.errors) > 1:
-                message += " " + self.tr("(details in the OS Data Hub log)")
-            if outcome.layers:
-                message += " " + (
-                    self.tr("1 layer was added from the files that were verified.")
-                    if len(outcome.layers) == 1 else
-                    self.tr("{0} layers were added from the files that were verified.")
-                ).format(len(outcome.layers))
-            level = Qgis.MessageLevel.Critical
-        else:
-            ready = len(outcome.files) + len(outcome.skipped)
-            message = (self.tr("1 file ready in {1} ({2} already there).") if ready == 1 else
-                       self.tr("{0} files ready in {1} ({2} already there).")).format(
-                ready, task.request.folder, len(outcome.skipped))
-            message += " " + (self.tr("1 layer added.") if len(outcome.layers) == 1 else
-                              self.tr("{0} layers added.")).format(len(outcome.layers))
-            if outcome.failed_layers:
-                message += " " + self.tr("Could not open: {0}.").format(
-                    ", ".join(outcome.failed_layers))
-            if outcome.notes:
-                message += " " + " ".join(outcome.notes)
-            level = Qgis.MessageLevel.Success
-        notify(self.iface, message, level, details)
-        self.status.setText(message)
+        told = tell_outcome(self.iface, task)
+        self.status.setText(told.message)
         self.finishedTask.emit(task)
 
     def close_down(self) -> None:

@@ -24,11 +24,11 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..api.cancel import CancelToken
-from ..api.download import DownloadItem
 from ..api.models import Product, ProductDownload, human_size
 from ..api.national_grid import is_area_code
+from ..api.pipeline import product_folder
 from ..core.context import ApiContext
-from ..core.download_task import DownloadTask, folder_name
+from ..core.download_task import DownloadTask
 from ..core.grid_layer import SquarePickerTool, create_grid_layer, select_codes, squares_in_extent
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
@@ -427,13 +427,13 @@ class DownloadsPanel(QWidget):
         product = self.product
         if product is None:
             return base
-        return base / folder_name(product.id) / folder_name(product.version or "latest")
+        return product_folder(base, product.id, product.version)
 
     def start_download(self) -> DownloadTask | None:
         chosen = self.chosen()
         if self.product is None:
             return None
-        items = [DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in chosen]
+        items = [d.to_item() for d in chosen]
         return self.controls.start(
             self.product.name, self.product.version, items, self.destination()
         )

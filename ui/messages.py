@@ -6,6 +6,7 @@ from __future__ import annotations
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core.downloads import Report, report
 from ..core.log import log
 
 # Seconds on screen; 0 keeps a failure there until the user closes it.
@@ -18,3 +19,11 @@ def notify(iface, text: str, level=Qgis.MessageLevel.Info, details: str = "") ->
     title = QCoreApplication.translate("@default", "OS Data Hub")
     iface.messageBar().pushMessage(title, text, level, DURATIONS.get(level, 10))
     log(f"{text}\n{details}".strip(), level)
+
+
+def tell_outcome(iface, task) -> Report:
+    """The one report of a finished download (dock and Browser alike), in the message bar and,
+    with its details, in the log."""
+    told = report(task.outcome, loaded=task.request.load)
+    notify(iface, told.message, told.level, told.details)
+    return told

@@ -20,7 +20,6 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..api.cancel import CancelToken
-from ..api.download import DownloadItem
 from ..api.errors import AuthenticationError, OSAPIError, PermissionDeniedError
 from ..api.models import (
     DataPackage,
@@ -29,8 +28,8 @@ from ..api.models import (
     human_size,
     newest_first,
 )
+from ..api.pipeline import PACKAGES_FOLDER, package_folder
 from ..core.context import ApiContext
-from ..core.download_task import folder_name
 from ..core.i18n import error_text
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
 from .download_controls import DownloadControls
@@ -348,17 +347,17 @@ class PackagesTab(QWidget):
     def destination(self) -> Path:
         """One folder per package and version, so that versions sit side by side."""
         package, version = self.package, self.version
-        base = self.controls.base_folder() / "data-packages"
+        base = self.controls.base_folder()
         if package is None or version is None:
-            return base
-        return (base / folder_name(package.id, package.name)
-                / folder_name(version.id, version.product_version or ""))
+            return base / PACKAGES_FOLDER
+        return package_folder(base, package.id, package.name, version.id,
+                              version.product_version)
 
     def start_download(self):
         package, version = self.package, self.version
         if package is None or version is None:
             return None
-        items = [DownloadItem(d.url, d.file_name, d.size, d.md5) for d in self.chosen()]
+        items = [d.to_item() for d in self.chosen()]
         title = package.name
         if version.is_change_only:
             title += " " + self.tr("(change-only update)")

@@ -150,7 +150,8 @@ def download_and_unpack(config: dict, stalls: StallMeter, results: dict) -> None
     from os_data_hub_loader.api.download import DownloadItem
     from os_data_hub_loader.api.unpack import safe_unpack
     from os_data_hub_loader.core.context import ApiContext
-    from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
+    from os_data_hub_loader.core.download_task import DownloadTask
+    from os_data_hub_loader.core.downloads import DownloadRequest
     from os_data_hub_loader.core.tasks import ApiTask
 
     large = config["large"]
@@ -186,9 +187,9 @@ def download_and_unpack(config: dict, stalls: StallMeter, results: dict) -> None
 
 def layer_loading(config: dict, results: dict) -> None:
     from os_data_hub_loader.api.client import DownloadsClient
-    from os_data_hub_loader.api.download import DownloadItem
     from os_data_hub_loader.core.context import ApiContext
-    from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
+    from os_data_hub_loader.core.download_task import DownloadTask
+    from os_data_hub_loader.core.downloads import DownloadRequest
 
     class TimedTask(DownloadTask):
         finish_seconds = 0.0
@@ -205,7 +206,7 @@ def layer_loading(config: dict, results: dict) -> None:
             downloads = client.product_downloads(product_id, format=format_, areas=areas)
         request = DownloadRequest(
             product.name, product.version,
-            [DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in downloads],
+            [d.to_item() for d in downloads],
             Path(config["dest"]) / "samples" / product_id, unpack=True, load=True)
         task = TimedTask(request, ApiContext().download_engine())
         run_task(task)

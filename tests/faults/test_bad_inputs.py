@@ -47,11 +47,10 @@ def list_items(os_api, source: str, name: str | None = None) -> list[DownloadIte
             product, area = PRODUCT
             downloads = client.product_downloads(
                 product, areas=[area] if name is None else ["GB"], file_name=name)
-            return [DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in downloads]
+            return [d.to_item() for d in downloads]
         package, version = PACKAGE
         detail = client.data_package_version(package, version)
-        return [DownloadItem(client.package_file_url(package, detail.id, d.file_name),
-                             d.file_name, d.size, d.md5)
+        return [d.to_item(client.package_file_url(package, detail.id, d.file_name))
                 for d in detail.downloads if name is None or d.file_name == name]
 
 

@@ -128,10 +128,10 @@ def listed_items(os_api, scenario: Scenario) -> list[DownloadItem]:
         if scenario.product:
             downloads = client.product_downloads(
                 scenario.product, areas=scenario.areas, format=scenario.format)
-            return [DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in downloads]
+            return [d.to_item() for d in downloads]
         detail = client.data_package_version(scenario.package, scenario.version)
-        return [DownloadItem(client.package_file_url(scenario.package, detail.id, d.file_name),
-                             d.file_name, d.size, d.md5) for d in detail.downloads]
+        return [d.to_item(client.package_file_url(scenario.package, detail.id, d.file_name))
+                for d in detail.downloads]
 
 
 def make_engine(os_api, workers: int = 3) -> DownloadEngine:
@@ -343,7 +343,10 @@ def cli_failures(done, items: list[DownloadItem]) -> dict[str, str]:
 
 
 def unpacked(path: Path) -> bool:
-    """Part of an unpacked folder next to its zip."""
+    """Part of an unpacked folder next to its zip, or the record that the zip was unpacked
+    (`<name>.zip.unpacked`, beside a verified zip)."""
+    if path.name.endswith(".zip.unpacked"):
+        return path.with_name(path.name[: -len(".unpacked")]).is_file()
     return any(parent.name and parent.with_suffix(".zip").is_file() for parent in path.parents)
 
 

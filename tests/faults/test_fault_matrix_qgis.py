@@ -19,7 +19,8 @@ from os_data_hub_loader.api.auth import ApiKeyAuth
 from os_data_hub_loader.api.client import DownloadsClient
 from os_data_hub_loader.api.download import PART_SUFFIX, DownloadEngine, DownloadItem
 from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
-from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
+from os_data_hub_loader.core.download_task import DownloadTask
+from os_data_hub_loader.core.downloads import DownloadRequest
 from qgis.core import QgsApplication, QgsProject
 from testsupport import wait_until
 
@@ -48,9 +49,9 @@ def listed(os_api, source: str, name: str | None = None) -> list[DownloadItem]:
             downloads = client.product_downloads("OpenGreenspace", file_name=name)
         else:
             detail = client.data_package_version("0040154231", "120045")
-            return [DownloadItem(client.package_file_url("0040154231", detail.id, d.file_name),
-                                 d.file_name, d.size, d.md5) for d in detail.downloads]
-        return [DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in downloads]
+            return [d.to_item(client.package_file_url("0040154231", detail.id, d.file_name))
+                    for d in detail.downloads]
+        return [d.to_item() for d in downloads]
 
 
 def make_task(os_api, items, folder: Path, on_finished=None) -> DownloadTask:

@@ -44,7 +44,8 @@ def pseudo_translation(tmp_path):
 
 def test_widget_and_helper_strings_are_translated(pseudo_translation, iface):
     from os_data_hub_loader.core.context import ApiContext
-    from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
+    from os_data_hub_loader.core.download_task import DownloadTask
+    from os_data_hub_loader.core.downloads import DownloadRequest
     from os_data_hub_loader.core.tasks import TaskRegistry
     from os_data_hub_loader.ui.opendata_tab import OpenDataTab
 

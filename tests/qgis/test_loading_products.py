@@ -7,9 +7,9 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from os_data_hub_loader.api.download import DownloadItem
 from os_data_hub_loader.core.context import ApiContext
-from os_data_hub_loader.core.download_task import DownloadRequest, DownloadTask
+from os_data_hub_loader.core.download_task import DownloadTask
+from os_data_hub_loader.core.downloads import DownloadRequest
 from qgis.core import (
     QgsProject,
     QgsRasterLayer,
@@ -44,7 +44,7 @@ def load(os_api, monkeypatch, tmp_path):
         assert downloads, (product_id, format_)
         request = DownloadRequest(
             title=product.name, version=product.version,
-            items=[DownloadItem(d.file_url, d.file_name, d.size, d.md5) for d in downloads],
+            items=[d.to_item() for d in downloads],
             folder=tmp_path / product_id, unpack=True, load=True,
         )
         task = DownloadTask(request, ApiContext().download_engine())
@@ -143,7 +143,7 @@ def test_csv_with_x_y_coordinate_columns_from_a_data_package(load, os_api, auth_
         version = client.data_package_version("0040046952", "110012")
     request = DownloadRequest(
         title="Southampton Addresses", version=version.product_version,
-        items=[DownloadItem(d.url, d.file_name, d.size, d.md5) for d in version.downloads],
+        items=[d.to_item() for d in version.downloads],
         folder=tmp_path / "package", unpack=True, load=True,
     )
     task = DownloadTask(request, ApiContext().download_engine(ApiKeyAuth(DEMO_KEY)))
