@@ -168,27 +168,35 @@ pip_local_dirs() {
   done | sort -u
 }
 
+# put SOURCE DEST: copy a file so that a run using the chroot meanwhile never reads half of it.
+put() { cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
+
 # Copied in at every entry, so that a change on the host reaches the chroot.
 copy_host_config() {
   mkdir -p "$R/etc/ssl/certs" "$R/usr/local/share/ca-certificates" "$R/etc/apt/apt.conf.d"
   # The host's CA bundle (it trusts the TLS-inspecting proxy), and its local CAs, so that the
   # chroot's own update-ca-certificates keeps them too.
-  cp /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/certs/ca-certificates.crt"
-  if compgen -G "/usr/local/share/ca-certificates/*" > /dev/null; then
-    cp -r /usr/local/share/ca-certificates/. "$R/usr/local/share/ca-certificates/"
-  fi
-  cp /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
-  # apt settings about fetching (proxy, validity of snapshot mirrors, ...).
+  put /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/certs/ca-certificates.crt"
   local f
+  for f in /usr/local/share/ca-certificates/*.crt; do
+    [ -f "$f" ] && put "$f" "$R/usr/local/share/ca-certificates/$(basename "$f")"
+  done
+  [ -f /etc/resolv.conf ] && put /etc/resolv.conf "$R/etc/resolv.conf"
+  # apt settings about fetching: proxy, validity of snapshot mirrors, retries.
+  rm -f "$R"/etc/apt/apt.conf.d/host-*
   for f in /etc/apt/apt.conf /etc/apt/apt.conf.d/*; do
-    [ -f "$f" ] && grep -q 'Acquire' "$f" && cp "$f" "$R/etc/apt/apt.conf.d/host-$(basename "$f")"
+    [ -f "$f" ] && grep -qE 'Acquire::.*(Proxy|Check-Valid-Until|Check-Date|Retries)' "$f" && put "$f" "$R/etc/apt/apt.conf.d/host-$(basename "$f")"
   done
   # pip's configuration (the local wheel folders it names are bind-mounted, see pip_local_dirs).
-  [ -f /etc/pip.conf ] && cp /etc/pip.conf "$R/etc/pip.conf"
-  if [ -d /etc/xdg/pip ]; then mkdir -p "$R/etc/xdg"; rm -rf "$R/etc/xdg/pip"; cp -r /etc/xdg/pip "$R/etc/xdg/pip"; fi
+  [ -f /etc/pip.conf ] && put /etc/pip.conf "$R/etc/pip.conf"
+  for f in /etc/xdg/pip/*; do
+    [ -f "$f" ] && mkdir -p "$R/etc/xdg/pip" && put "$f" "$R/etc/xdg/pip/$(basename "$f")"
+  done
   # No services started by packages' install scripts inside the chroot.
-  printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d"
-  chmod +x "$R/usr/sbin/policy-rc.d"
+  printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d.tmp.$$"
+  chmod +x "$R/usr/sbin/policy-rc.d.tmp.$$"
+  mv -f "$R/usr/sbin/policy-rc.d.tmp.$$" "$R/usr/sbin/policy-rc.d"
+  return 0
 }
 
 write_apt_sources() {
@@ -217,7 +225,7 @@ in_chroot() {
   while IFS= read -r name; do
     case $name in
       PIP_*|*_CA_BUNDLE|SSL_CERT_*|http_proxy|https_proxy|no_proxy|HTTP_PROXY|HTTPS_PROXY|NO_PROXY|\
-      PYTEST_ARGS|PYTEST_ADDOPTS|GUI_*|DEMO_*|ONLY|LANGUAGES)
+      PYTEST_ARGS|PYTEST_ADDOPTS|GUI_*|DEMO_*|ONLY|LANGUAGES|COLUMNS)
         vars+=("$name=${!name}") ;;
     esac
   done < <(compgen -e)
@@ -231,56 +239,71 @@ wanted_stamp() {
     "$BOOTSTRAP_PACKAGES" "$(in_chroot bash scripts/setup.sh --list | tr '\n' ' ')"
 }
 
-# --- build or update the chroot (under the exclusive lock) -------------------------------------
+# --- build or update the chroot ---------------------------------------------------------------
+# Runs that use the chroot share a lock; building or updating it takes the lock for itself.
 mkdir -p "$CACHE"
 exec 9> "$CACHE/$NAME.lock"
-if ! flock -n 9; then
-  say "waiting for another run that builds or uses $R ..."
-  flock 9
+lock() {  # lock -s|-x WHAT-THE-OTHERS-DO: take the lock on fd 9, saying so when that means waiting
+  flock -n "$1" 9 && return 0
+  say "waiting for another run that $2 $R ..."
+  flock "$1" 9
+}
+
+lock -s "builds"
+ready=""
+if [ -f "$STAMP" ]; then
+  copy_host_config
+  mount_everything
+  [ "$(cat "$STAMP")" = "$(wanted_stamp)" ] && ready=1
 fi
 
-if [ -e "$R" ] && [ ! -f "$STAMP" ]; then
-  say "$R is incomplete (a build was interrupted): building it again"
-  if [ -n "$(mounts_under "$R")" ]; then
-    die "there are mounts under $R, not removing it:" "$(mounts_under "$R")"
+if [ -z "$ready" ]; then
+  unmount_all
+  flock -u 9
+  lock -x "uses"
+  if [ -e "$R" ] && [ ! -f "$STAMP" ]; then
+    say "$R is incomplete (a build was interrupted): building it again"
+    if [ -n "$(mounts_under "$R")" ]; then
+      die "there are mounts under $R, not removing it:" "$(mounts_under "$R")"
+    fi
+    rm -rf --one-file-system "$R"
   fi
-  rm -rf --one-file-system "$R"
-fi
 
-started=$(date +%s)
-built=""
-if [ ! -e "$R" ]; then
-  codename=$(host_codename)
-  mirror=${QGIS_CHROOT_MIRROR:-$(host_archive_uri "$codename")}
-  security=${QGIS_CHROOT_SECURITY_MIRROR:-$(host_archive_uri "$codename-security")}
-  [ -n "$mirror" ] || die "cannot find the host's Debian mirror in /etc/apt/sources*;" \
-                          "set QGIS_CHROOT_MIRROR=http://.../debian"
-  if ! command -v debootstrap > /dev/null; then
-    say "installing debootstrap on the host"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2
+  started=$(date +%s)
+  built=""
+  if [ ! -e "$R" ]; then
+    codename=$(host_codename)
+    mirror=${QGIS_CHROOT_MIRROR:-$(host_archive_uri "$codename")}
+    security=${QGIS_CHROOT_SECURITY_MIRROR:-$(host_archive_uri "$codename-security")}
+    [ -n "$mirror" ] || die "cannot find the host's Debian mirror in /etc/apt/sources*;" \
+                            "set QGIS_CHROOT_MIRROR=http://.../debian"
+    if ! command -v debootstrap > /dev/null; then
+      say "installing debootstrap on the host"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2
+    fi
+    # debootstrap fetches with wget: give it the proxy apt uses, if any.
+    proxy=""
+    eval "$(apt-config shell proxy Acquire::http::Proxy)"
+    say "building the $NAME chroot in $R from $mirror (debootstrap $SUITE; a few minutes, once)"
+    http_proxy=${http_proxy:-$proxy} debootstrap --variant=minbase --include="$BOOTSTRAP_PACKAGES" \
+      "$SUITE" "$R" "$mirror" > "$CACHE/$NAME.debootstrap.log" 2>&1 \
+      || { tail -20 "$CACHE/$NAME.debootstrap.log" >&2
+           die "debootstrap failed (log: $CACHE/$NAME.debootstrap.log)"; }
+    write_apt_sources "$mirror" "$security"
+    built=1
   fi
-  # debootstrap fetches with wget: give it the proxy apt uses, if any.
-  proxy=""
-  eval "$(apt-config shell proxy Acquire::http::Proxy)"
-  say "building the $NAME chroot in $R from $mirror (debootstrap $SUITE; a few minutes, once)"
-  http_proxy=${http_proxy:-$proxy} debootstrap --variant=minbase --include="$BOOTSTRAP_PACKAGES" \
-    "$SUITE" "$R" "$mirror" > "$CACHE/$NAME.debootstrap.log" 2>&1 \
-    || { tail -20 "$CACHE/$NAME.debootstrap.log" >&2; die "debootstrap failed (log: $CACHE/$NAME.debootstrap.log)"; }
-  write_apt_sources "$mirror" "$security"
-  built=1
-fi
 
-copy_host_config
-mount_everything
-
-want=$(wanted_stamp)
-if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
-  [ -z "$built" ] && say "the package list changed: installing what is missing in $R"
-  in_chroot bash scripts/setup.sh --packages
-  echo "$want" > "$STAMP"
-  say "chroot $NAME ready in $(( $(date +%s) - started )) s"
+  copy_host_config
+  mount_everything
+  want=$(wanted_stamp)
+  if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+    [ -z "$built" ] && say "the package list changed: installing what is missing in $R"
+    in_chroot bash scripts/setup.sh --packages
+    echo "$want" > "$STAMP"  # last: only a complete chroot has it
+    say "chroot $NAME ready in $(( $(date +%s) - started )) s"
+  fi
+  flock -s 9  # back to sharing it with other runs
 fi
-flock -s 9  # from here on a shared lock: other runs may use the chroot too, none rebuilds it
 
 qgis_version=$(in_chroot /usr/bin/python3 -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)' 2>/dev/null) \
   || die "QGIS does not import in the $NAME chroot"
