@@ -147,7 +147,8 @@ host_archive_uri() {
     END { flush() }' "${existing[@]}"
 }
 
-host_codename() { . /etc/os-release && echo "${VERSION_CODENAME:-}"; }
+# shellcheck disable=SC1091  # the host's, read at run time
+host_codename() ( . /etc/os-release && echo "${VERSION_CODENAME:-}" )
 
 # Local folders the host's pip configuration points at (find-links, file:// indexes), to be
 # seen inside the chroot too. For an index .../simple, its parent (the files sit beside it).
@@ -229,6 +230,7 @@ in_chroot() {
         vars+=("$name=${!name}") ;;
     esac
   done < <(compgen -e)
+  # shellcheck disable=SC2016  # $1 and $@ are the inner shell's
   env -i "${vars[@]}" /usr/sbin/chroot "$R" /bin/bash -c 'cd "$1" && shift && exec "$@"' \
     in-chroot "$ROOT" "$@"
 }
@@ -307,6 +309,7 @@ fi
 
 qgis_version=$(in_chroot /usr/bin/python3 -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)' 2>/dev/null) \
   || die "QGIS does not import in the $NAME chroot"
+# shellcheck disable=SC2016  # dpkg-query's format, not the shell's
 package_version=$(in_chroot dpkg-query -W -f '${Version}' qgis)
 say "QGIS $qgis_version (Debian package qgis $package_version, $NAME) in $R"
 say "running: $*"
