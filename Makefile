@@ -1,6 +1,6 @@
 # OS Data Hub Loader — developer commands. `make help` lists them.
 PLUGIN      := os_data_hub_loader
-VENV        := .venv
+VENV        ?= .venv
 PYTHON      := $(VENV)/bin/python
 VERSION     := $(shell sed -n 's/^version=//p' metadata.txt)
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
@@ -9,7 +9,12 @@ ZIP         := build/$(PLUGIN)-$(VERSION).zip
 
 .PHONY: help setup test test-fast test-faults demo bench lint package deploy undeploy clean
 .PHONY: translations translations-missing translations-stubs translations-prune transup transcompile
-.PHONY: validate gui-test test-urllib3-2
+.PHONY: validate gui-test test-urllib3-2 test-matrix
+
+# `make test QGIS=3.44` (or 3.40, 3.22; on the command line only, so that a QGIS variable in
+# the environment changes nothing): these targets run inside a Debian chroot with that QGIS
+# (scripts/qgis_chroot.sh) instead of against the host's QGIS.
+CHROOT_TARGETS := setup test test-fast test-faults demo gui-test
 
 help:
 	@echo "make test       install what is missing, then run all tests headless"
@@ -22,6 +27,9 @@ help:
 	@echo "make package    the installable plugin zip: $(ZIP)"
 	@echo "make validate   build the zip and check it against plugins.qgis.org's rules"
 	@echo "make gui-test   install the zip in a throwaway profile and drive the real QGIS (Xvfb)"
+	@echo "make test QGIS=3.44  (or 3.40, 3.22) the same in a Debian chroot with that QGIS;"
+	@echo "                also setup, test-fast, test-faults, gui-test and demo (root needed)"
+	@echo "make test-matrix  make test on QGIS 3.22, 3.40 and 3.44 in turn, with a summary"
 	@echo "make deploy     copy the plugin into QGIS_PROFILE=$(QGIS_PROFILE)"
 	@echo "make translations          .ts from the code (pylupdate5), filled from i18n/<lang>.json, .qm (lrelease)"
 	@echo "make translations-missing  list the strings i18n/<lang>.json does not translate yet (fails if any)"
@@ -29,6 +37,10 @@ help:
 	@echo "make translations-prune    remove from i18n/<lang>.json what the code no longer has"
 	@echo "make clean"
 
+ifeq ($(origin QGIS),command line)
+$(CHROOT_TARGETS):
+	PYTEST_ARGS='$(PYTEST_ARGS)' bash scripts/qgis_chroot.sh $(QGIS) make $@
+else
 setup:
 	@bash scripts/setup.sh
 
@@ -59,6 +71,14 @@ test-urllib3-2: $(URLLIB3_2_VENV)/.installed
 demo: setup transcompile
 	bash scripts/demo.sh
 
+gui-test: setup
+	bash scripts/gui_test.sh
+endif
+
+# Each of QGIS 3.22, 3.40 and 3.44 in its chroot; a summary at the end (build/matrix/).
+test-matrix:
+	bash scripts/qgis_matrix.sh $(MATRIX)
+
 BENCH_VENV := build/bench/venv
 $(BENCH_VENV)/.installed: tests/bench/requirements-bench.txt
 	/usr/bin/python3 -m venv --system-site-packages $(BENCH_VENV)
@@ -79,9 +99,6 @@ package:
 
 validate: package
 	python3 scripts/validate_package.py $(ZIP) --changelog CHANGELOG.md --translations i18n
-
-gui-test: setup
-	bash scripts/gui_test.sh
 
 deploy: package
 	rm -rf "$(QGIS_PROFILE)/python/plugins/$(PLUGIN)"
@@ -126,6 +143,6 @@ transcompile:
 	for ts in i18n/*.ts; do [ -e "$$ts" ] && lrelease -silent "$$ts"; done; true
 
 clean:
-	rm -rf build dist .cache demo-shots
+	rm -rf build dist .cache .cache-* demo-shots
 	rm -f i18n/*.qm
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

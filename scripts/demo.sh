@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
+PYTHON=${PYTHON:-$ROOT/${VENV:-.venv}/bin/python}
 SHOTS=${DEMO_SHOTS:-$ROOT/demo-shots}
 # shellcheck source=scripts/qgis_session.sh
 source "$ROOT/scripts/qgis_session.sh"

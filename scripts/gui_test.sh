@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
+PYTHON=${PYTHON:-$ROOT/${VENV:-.venv}/bin/python}
 OUT=${GUI_OUT:-$ROOT/build/gui}
 TIMEOUT=${GUI_TIMEOUT:-180}
 
