@@ -37,6 +37,7 @@ from .errors import (
     redact,
 )
 from .http import HttpSettings, RetryPolicy
+from .importer import Imported, Store, gdal_available
 from .models import Product, ProductDownload, human_size
 from .pipeline import FileFailure, Order, Pipeline
 from .ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM, RateLimiter
@@ -269,6 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
             help="also unpack each zip into DIR/<file name without .zip>/",
         )
         sub.add_argument(
+            "--import",
+            dest="store",
+            choices=[store.value for store in Store],
+            default=None,
+            help="unpack, then make the data ready for a GIS (needs GDAL's Python bindings): "
+            "'geopackage' imports the vector data into one GeoPackage, DIR/<product>_<version>"
+            ".gpkg, one table per theme; 'files' keeps the files, with one OGR VRT per theme "
+            "that has several; rasters become VRT mosaics either way",
+        )
+        sub.add_argument(
             "--workers",
             type=_positive,
             default=DEFAULT_WORKERS,
@@ -458,7 +469,8 @@ def _cmd_download(s: Context) -> int:
     names = _pick_files([d.file_name for d in downloads], s.args.file, where, hint)
     by_name = {d.file_name: d for d in downloads}
     items = [by_name[name].to_item() for name in names]
-    return _run_downloads(s, items, s.args.product_id, None)
+    version = s.client.product(s.args.product_id).version if s.args.store else None
+    return _run_downloads(s, items, s.args.product_id, version)
 
 
 def _cmd_download_package(s: Context) -> int:
@@ -491,8 +503,12 @@ def _run_downloads(s: Context, items: Sequence[DownloadItem], title: str,
         rate_limiter=s.rate_limiter,
         workers=s.args.workers,
     )
+    store = Store(s.args.store) if s.args.store else None
+    if store is not None:
+        gdal_available()  # before downloading: GdalMissing says what to do
     reporter = ProgressReporter(s.console)
-    order = Order(title, version, list(items), s.args.dest, unpack=s.args.unpack)
+    order = Order(title, version, list(items), s.args.dest, unpack=s.args.unpack or bool(store),
+                  store=store, dataset_id=title)
     with _cancel_on_sigint(s.cancel):
         delivery = Pipeline(engine, cancel=s.cancel, on_file=reporter).run(order)
     reporter.finish()
@@ -504,6 +520,7 @@ def _run_downloads(s: Context, items: Sequence[DownloadItem], title: str,
             s.console.result(str(ready.folder))
         elif s.args.unpack:
             s.console.note(f"not a zip, not unpacked: {ready.files[0].name}")
+    _print_imported(s, delivery.imported)
     if delivery.cancelled:
         raise Cancelled(
             "interrupted: the partial downloads were kept (.part files); run the same "
@@ -521,6 +538,29 @@ def _run_downloads(s: Context, items: Sequence[DownloadItem], title: str,
         name = f"{worst.file_name}: " if worst.file_name else ""
         raise type(error)(f"{prefix}{name}{error}", status=error.status)
     return EXIT_OK
+
+
+def _print_imported(s: Context, imported: Imported | None) -> None:
+    """The GeoPackage (or the VRTs), and what was left out and why."""
+    if imported is None:
+        return
+    if imported.geopackage is not None and imported.vectors:
+        s.console.result(str(imported.geopackage))
+        state = "already there" if imported.reused else "imported"
+        for layer in imported.vectors:
+            s.console.note(f"{state}: {layer.layer} ({layer.name}, {layer.features} features)")
+    for layer in imported.vectors:
+        if layer.path != imported.geopackage:
+            s.console.result(f"{layer.path}|layername={layer.layer}")
+    for raster in imported.rasters:
+        s.console.result(str(raster.path))
+    for path in imported.tiles:
+        s.console.result(str(path))
+    for path, why in imported.left_out:
+        s.console.note(f"left out: {path.name}: {why}")
+    if imported.empty:
+        s.console.note("nothing in these files could be imported: no vector, raster or tile "
+                       "data was found")
 
 
 class _cancel_on_sigint:

@@ -1,4 +1,4 @@
-"""One path from a list of files to data ready to use: fetch → verify → unpack.
+"""One path from a list of files to data ready to use: fetch → verify → unpack → import.
 
 The command line, the dock's and the Browser's download task and the Processing algorithms all
 run `Pipeline.run()`; what needs QGIS (planning layers, loading them on the main thread) is left
@@ -20,9 +20,12 @@ from typing import Callable, Sequence
 from .cancel import CancelToken
 from .download import DownloadEngine, DownloadItem, Progress
 from .errors import CREATE_FOLDER, Cancelled, OSAPIError, local_file_error
+from .importer import Imported, Importer, Store
 from .unpack import safe_unpack
 
-DOWNLOAD_SHARE = 90.0  # percent of the whole given to downloading; the rest to unpacking
+# Percent of the whole given to downloading, unpacking and importing.
+SHARES = (90.0, 10.0, 0.0)
+SHARES_WITH_IMPORT = (70.0, 10.0, 20.0)
 UNPACKED_SUFFIX = ".unpacked"
 PACKAGES_FOLDER = "data-packages"  # beside the OpenData products' folders
 
@@ -93,6 +96,14 @@ class Order:
     items: Sequence[DownloadItem]
     folder: Path
     unpack: bool = True
+    store: Store | None = None  # import what was unpacked (None: leave the files as they are)
+    dataset_id: str | None = None  # the product or package id (the GeoPackage's name)
+
+    @property
+    def import_name(self) -> str:
+        """`<product>_<version>`: the name of the product's GeoPackage and VRTs."""
+        version = folder_name(self.version or "latest")
+        return f"{folder_name(self.dataset_id or self.title)}_{version}"
 
     @property
     def group_name(self) -> str:
@@ -134,6 +145,7 @@ class Delivery:
     skipped: list[Path] = field(default_factory=list)
     ready: list[Ready] = field(default_factory=list)
     packed: list[Path] = field(default_factory=list)  # zips left as they are (no unpacking)
+    imported: Imported | None = None
     failures: list[FileFailure] = field(default_factory=list)
     cancelled: bool = False
 
@@ -176,15 +188,19 @@ class Pipeline:
         self.cancel = cancel or CancelToken()
         self.on_progress = on_progress or (lambda _percent: None)
         self.on_file = on_file or (lambda _progress: None)
+        self._shares = SHARES
 
     def run(self, order: Order) -> Delivery:
         """Never raises an `OSAPIError`: failures, per file or for the whole order, are in the
         delivery (a folder that cannot be created fails every file)."""
         delivery = Delivery(order)
+        self._shares = SHARES if order.store is None else SHARES_WITH_IMPORT
         try:
             self._download(order, delivery)
             if not delivery.cancelled:
                 self._prepare(order, delivery)
+            if order.store is not None and delivery.ready and not delivery.cancelled:
+                self._import(order, delivery)
         except Cancelled:
             delivery.cancelled = True
         except OSAPIError as error:
@@ -194,7 +210,7 @@ class Pipeline:
 
     def _progress(self, progress: Progress) -> None:
         if progress.bytes_total:
-            self.on_progress(DOWNLOAD_SHARE * progress.bytes_done / progress.bytes_total)
+            self.on_progress(self._shares[0] * progress.bytes_done / progress.bytes_total)
         self.on_file(progress)
 
     def _download(self, order: Order, delivery: Delivery) -> None:
@@ -227,7 +243,25 @@ class Pipeline:
                     raise
                 except OSAPIError as error:  # one damaged zip does not stop the others
                     delivery.fail(path.name, error)
-            self.on_progress(DOWNLOAD_SHARE + (100 - DOWNLOAD_SHARE) * (number + 1) / len(paths))
+            download, unpack, _import = self._shares
+            self.on_progress(download + unpack * (number + 1) / len(paths))
+
+    def _import(self, order: Order, delivery: Delivery) -> None:
+        files = sorted({f for ready in delivery.ready for f in (
+            ready.files if ready.files is not None else
+            (p for p in ready.folder.rglob("*") if p.is_file()))})
+        share = self._shares[2]
+        importer = Importer(
+            order.folder, order.import_name, order.dataset_id or order.title, order.version,
+            order.store or Store.GEOPACKAGE, cancel=self.cancel, title=order.title,
+            progress=lambda fraction: self.on_progress(100 - share + share * fraction))
+        try:
+            delivery.imported = importer.run(files)
+        except Cancelled:
+            raise
+        except OSAPIError as error:
+            delivery.fail(order.import_name, error)
+        self.on_progress(100.0)
 
     def _unpack(self, path: Path) -> Ready:
         folder = path.with_suffix("")
