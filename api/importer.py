@@ -25,8 +25,10 @@ import datetime
 import json
 import os
 import re
+import shutil
 import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -59,6 +61,7 @@ WKT_START = re.compile(r"^\s*(MULTI)?(POINT|LINESTRING|POLYGON)|^\s*GEOMETRYCOLL
 # A National Grid square or tile code as a part of a file or layer name: SU, SU01, SU01NE, HP40.
 GRID_CODE = re.compile(r"^[A-Za-z]{2}(\d{2}|\d{4})?([NS][EW])?$")
 OVERVIEW_PIXELS = 4096 * 4096  # a mosaic larger than this gets overviews
+DISK_RESERVE = 1024 * 1024  # less free than this when GDAL fails: the disk is full
 TRANSACTION_ROWS = 100_000
 
 
@@ -430,7 +433,7 @@ class Importer:
 
     def _recorded(self, path: Path, stamp: str) -> bool:
         try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
                 row = db.execute(f"SELECT stamp FROM {SOURCES_TABLE}").fetchone()
         except sqlite3.Error:
             return False
@@ -484,13 +487,14 @@ class Importer:
                     + (["-addfields"] if number else []),
                     callback=self._callback(done, total),
                 )
+                reason = ""
                 try:
                     result = gdal.VectorTranslate(str(working), dataset, options=options)
-                except RuntimeError:
-                    result = None
+                except RuntimeError as error:  # where GDAL's exceptions are on
+                    result, reason = None, str(error)
                 dataset = None
                 if result is None:
-                    raise self._failed(working, source)
+                    raise self._failed(working, source, reason)
                 result = None
                 done += 1
             self.cancel.raise_if_cancelled()
@@ -535,12 +539,18 @@ class Importer:
             return 0 if self.cancel.cancelled else 1
         return callback
 
-    def _failed(self, working: Path, source: _Source) -> OSAPIError:
+    def _failed(self, working: Path, source: _Source, reason: str = "") -> OSAPIError:
         if self.cancel.cancelled:
             return Cancelled()
         gdal, _ogr = _gdal()
-        message = gdal.GetLastErrorMsg() or "GDAL gave no reason"
-        if "No space left" in message or "disk" in message.lower() and "full" in message.lower():
+        message = reason or gdal.GetLastErrorMsg() or "GDAL gave no reason"
+        text = message.lower()
+        try:
+            nearly_full = shutil.disk_usage(working.parent).free < DISK_RESERVE
+        except OSError:
+            nearly_full = False
+        if "no space left" in text or "disk is full" in text or "disk full" in text or \
+                nearly_full:
             return LocalFileError(QT_TRANSLATE_NOOP(
                 "api", "The disk is full: {0} could not be written. Free some space or choose "
                 "another download folder, then try again.").format(working.name))
@@ -557,16 +567,18 @@ class Importer:
         if layer is None:
             return None
         count = int(layer.GetFeatureCount())
-        if layer.GetGeomType() != 0:
-            column = layer.GetGeometryColumn()
-            dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{table}', '{column}')")
-        dataset = None
+        column = layer.GetGeometryColumn() if layer.GetLayerDefn().GetGeomFieldCount() else ""
+        if column:
+            result = dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{table}', '{column}')")
+            if result is not None:
+                dataset.ReleaseResultSet(result)
+        layer = dataset = None
         return count
 
     def _record(self, working: Path, themes: List[_Theme], counts: Dict[str, int],
                 stamp: str) -> None:
         now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-        with sqlite3.connect(str(working)) as db:
+        with closing(sqlite3.connect(str(working))) as db, db:
             db.execute(f"CREATE TABLE {LOADS_TABLE} (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
                        "product_id TEXT, version TEXT, theme TEXT, table_name TEXT, "
                        "feature_count INTEGER, loaded_at TEXT)")
@@ -584,7 +596,7 @@ class Importer:
                            (name, name, "OS Data Hub Loader"))
 
     def _layers_of(self, path: Path) -> List[VectorLayer]:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             rows = db.execute(f"SELECT theme, table_name, feature_count FROM {LOADS_TABLE} "
                               "ORDER BY fid").fetchall()
             kinds = dict(db.execute("SELECT table_name, geometry_type_name FROM "

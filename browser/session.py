@@ -172,6 +172,7 @@ class BrowserSession:
         request = DownloadRequest(
             title=first.title, version=first.version, items=[job.item() for job in jobs],
             folder=folder, unpack=self.context.settings.unpack, load=True,
+            store=self.context.settings.store, dataset_id=first.product_id or first.title,
         )
         notify(self.iface, starting_message(request))
         return start_download(request, self.context, self.tasks, auth, self._finished,

@@ -40,7 +40,7 @@ class DownloadTask(QgsTask):
         self.engine = engine
         self.on_finished = on_finished
         self.cancel_token = CancelToken()
-        self.outcome = DownloadOutcome(Delivery(request))
+        self.outcome = DownloadOutcome(Delivery(request.order))
         self.group_name = request.group_name
 
     def cancel(self) -> None:
@@ -52,7 +52,7 @@ class DownloadTask(QgsTask):
         pipeline = Pipeline(self.engine, cancel=self.cancel_token,
                             on_progress=self.setProgress, on_file=self._on_file)
         try:
-            delivery = self.outcome.delivery = pipeline.run(self.request)
+            delivery = self.outcome.delivery = pipeline.run(self.request.order)
             if self.request.load and not delivery.cancelled:
                 self.outcome.specs = plan(delivery, lambda: self.cancel_token.cancelled)
         except Cancelled:

@@ -4,22 +4,45 @@ report of the outcome (`report`) that the dock, the Browser and Processing all s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Sequence
 
 from qgis.core import Qgis
 
+from ..api.download import DownloadItem
 from ..api.errors import Cancelled
+from ..api.importer import Geometry, Store
 from ..api.pipeline import Delivery, FileFailure, Order
-from .i18n import error_text, tr
-from .layer_plan import LayerSpec, disambiguate, plan_layers
+from .i18n import error_text, tr, translated
+from .layer_plan import LayerSpec, mbtiles_spec
 
 
 @dataclass(frozen=True)
-class DownloadRequest(Order):
-    """An `Order`, and whether to add the data to the map as layers."""
+class DownloadRequest:
+    """What the user asked for: an `Order` for the pipeline and whether to add the data to the
+    map as layers. Loading imports by default (`Store.GEOPACKAGE`): the layers then come from
+    prepared sources, never from scanning the files on the main thread."""
 
+    title: str
+    version: str | None
+    items: Sequence[DownloadItem]
+    folder: Path
+    unpack: bool = True
     load: bool = True
+    store: Store | None = None
+    dataset_id: str | None = None
+
+    @property
+    def order(self) -> Order:
+        store = self.store if self.store is not None or not self.load else Store.GEOPACKAGE
+        return Order(self.title, self.version, self.items, self.folder,
+                     unpack=self.unpack or store is not None, store=store,
+                     dataset_id=self.dataset_id)
+
+    @property
+    def group_name(self) -> str:
+        return self.order.group_name
 
 
 def failure_text(failure: FileFailure) -> str:
@@ -59,20 +82,51 @@ class DownloadOutcome:
 
     @property
     def notes(self) -> list[str]:
-        return [tr("{0} was not unpacked, so it was not added to the map.").format(path.name)
-                for path in self.delivery.packed]
+        notes = [tr("{0} was not unpacked, so it was not added to the map.").format(path.name)
+                 for path in self.delivery.packed]
+        imported = self.delivery.imported
+        for path, why in imported.left_out if imported is not None else []:
+            notes.append(tr("{0} was left out: {1}.").format(path.name, translated(why)))
+        return notes
+
+
+# Top of the layer tree first: points above lines above polygons above tables, rasters last.
+STACKING = {Geometry.POINT: 0, Geometry.LINE: 1, Geometry.POLYGON: 2, Geometry.MIXED: 3,
+            Geometry.NONE: 4}
 
 
 def plan(delivery: Delivery, cancelled: Callable[[], bool]) -> list[LayerSpec]:
-    """The layers of everything the pipeline made ready (worker thread: it reads the files).
-    Raises `Cancelled`."""
-    planned = []
-    for ready in delivery.ready:
+    """The layers of what the import stage prepared (a GeoPackage's tables, VRTs, MBTiles), in
+    the order a GIS user expects, with names unique within the group. Reads no data file: the
+    import stage did that in the worker thread. Raises `Cancelled`."""
+    imported = delivery.imported
+    if imported is None:
+        return []
+    ranked: list[tuple[int, LayerSpec]] = []
+    for vector in imported.vectors:
+        uri = f"{vector.path}|layername={vector.layer}"
+        ranked.append((STACKING[vector.geometry], LayerSpec(vector.name, uri, "ogr", "vector")))
+    for path in imported.tiles:
         if cancelled():
             raise Cancelled()
-        planned.append((ready.name, plan_layers(ready.folder, delivery.order.title, cancelled,
-                                                files=ready.files)))
-    return disambiguate(planned)
+        spec = mbtiles_spec(path)
+        ranked.append((5 if spec.kind == "vectortile" else 6, spec))
+    for raster in imported.rasters:
+        ranked.append((6, LayerSpec(raster.name, str(raster.path), "gdal", "raster")))
+    ranked.sort(key=lambda pair: pair[0])
+    return unique_names([spec for _rank, spec in ranked])
+
+
+def unique_names(specs: list[LayerSpec]) -> list[LayerSpec]:
+    """"Road (2)" for a second "Road": names are unique within a group."""
+    seen: dict[str, int] = {}
+    named = []
+    for spec in specs:
+        seen[spec.name] = seen.get(spec.name, 0) + 1
+        if seen[spec.name] > 1:
+            spec = replace(spec, name=f"{spec.name} ({seen[spec.name]})")
+        named.append(spec)
+    return named
 
 
 # ----- the report -------------------------------------------------------------------------------
@@ -123,6 +177,11 @@ def report(outcome: DownloadOutcome, loaded: bool = True) -> Report:
                 tr("{0} layers were added from the files that were verified.")).format(layers)
         return Report(message, Qgis.MessageLevel.Critical, details)
     ready = len(delivery.verified)
+    if loaded and not layers and ready:
+        names = ", ".join(p.name for p in delivery.verified)
+        why = " ".join(notes) or tr("they hold no data QGIS can show as a layer.")
+        return Report(tr("No layer was added from {0}: {1}").format(names, why),
+                      Qgis.MessageLevel.Warning, details)
     message = (tr("1 file ready in {1} ({2} already there).") if ready == 1 else
                tr("{0} files ready in {1} ({2} already there).")).format(
         ready, order.folder, len(delivery.skipped))

@@ -262,3 +262,11 @@ def disambiguate(planned: list[tuple[str, list[LayerSpec]]]) -> list[LayerSpec]:
         for source, specs in planned
         for spec in specs
     ]
+
+
+def mbtiles_spec(path: Path) -> LayerSpec:
+    """An MBTiles file as it is: vector tiles, or a raster."""
+    if _mbtiles_is_vector(path):
+        uri = f"type=mbtiles&url={path.resolve()}"
+        return LayerSpec(path.stem, uri, "vectortile", "vectortile", "EPSG:3857")
+    return LayerSpec(path.stem, str(path), "gdal", "raster", "EPSG:3857")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from qgis.core import QgsApplication, QgsSettings
 
+from ..api.importer import Store
 from ..api.ratelimit import LIVE_PROJECT_RPM
 from ..api.transport import DEFAULT_BASE_URL
 
@@ -97,6 +98,19 @@ class PluginSettings:
     @unpack.setter
     def unpack(self, value: bool) -> None:
         self._set("unpack", bool(value))
+
+    @property
+    def store(self) -> Store:
+        """How downloaded data is loaded: one GeoPackage per product (the default) or the
+        files as downloaded."""
+        try:
+            return Store(self._get("store", Store.GEOPACKAGE.value, str))
+        except ValueError:
+            return Store.GEOPACKAGE
+
+    @store.setter
+    def store(self, value: Store) -> None:
+        self._set("store", Store(value).value)
 
     @property
     def add_to_map(self) -> bool:

@@ -49,7 +49,7 @@
         <translation>Lawrlwytho ac ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="185" />
+        <location filename="../browser/session.py" line="186" />
         <source>Download to…</source>
         <translation>Lawrlwytho i…</translation>
     </message>
@@ -114,27 +114,27 @@
         <translation>Mae angen allwedd API OS Data Hub ar gyfer pecynnau data: rhowch hi yng ngosodiadau'r ategyn.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="90" />
+        <location filename="../core/downloads.py" line="144" />
         <source>Downloading {0} files to {1}…</source>
         <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="95" />
+        <location filename="../core/downloads.py" line="149" />
         <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
         <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="133" />
+        <location filename="../core/downloads.py" line="192" />
         <source>Could not open: {0}.</source>
         <translation>Methu agor: {0}.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="199" />
+        <location filename="../browser/session.py" line="200" />
         <source>OS Maps needs the OS Data Hub API key and its layer list: open Basemaps in the Browser again.</source>
         <translation>Mae angen yr allwedd API OS Data Hub a'r rhestr haenau ar OS Maps: agorwch Mapiau sylfaen yn y Browser eto.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="205" />
+        <location filename="../browser/session.py" line="206" />
         <source>QGIS could not open the OS Maps layer {0}.</source>
         <translation>Methodd QGIS agor yr haen OS Maps {0}.</translation>
     </message>
@@ -269,7 +269,7 @@
         <translation>Gwall annisgwyl: {0}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="62" />
+        <location filename="../core/downloads.py" line="85" />
         <source>{0} was not unpacked, so it was not added to the map.</source>
         <translation>Ni chafodd {0} ei dadbacio, felly ni chafodd ei hychwanegu at y map.</translation>
     </message>
@@ -304,17 +304,17 @@
         <translation>Methodd tasg gefndir adrodd yn ôl: {0}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="283" />
+        <location filename="../processing_provider/base.py" line="318" />
         <source>{0}: downloaded and verified</source>
         <translation>{0}: wedi'i lawrlwytho a'i gwirio</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="285" />
+        <location filename="../processing_provider/base.py" line="320" />
         <source>{0}: already there</source>
         <translation>{0}: yno'n barod</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="296" />
+        <location filename="../processing_provider/base.py" line="331" />
         <source>Cancelled. Partly downloaded files are kept and resume when you run it again.</source>
         <translation>Canslwyd. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n ei redeg eto.</translation>
     </message>
@@ -349,64 +349,79 @@
         <translation>1 ffeil</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="90" />
+        <location filename="../core/downloads.py" line="144" />
         <source>Downloading 1 file to {1}…</source>
         <translation>Yn lawrlwytho 1 ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="130" />
+        <location filename="../core/downloads.py" line="189" />
         <source>1 layer added.</source>
         <translation>Ychwanegwyd 1 haen.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="130" />
+        <location filename="../core/downloads.py" line="189" />
         <source>{0} layers added.</source>
         <translation>Ychwanegwyd {0} haen.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="107" />
+        <location filename="../core/downloads.py" line="161" />
         <source>Folder: {0}</source>
         <translation>Ffolder: {0}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="107" />
+        <location filename="../core/downloads.py" line="161" />
         <source>Downloaded and verified: {0}</source>
         <translation>Wedi'i lawrlwytho a'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="107" />
+        <location filename="../core/downloads.py" line="161" />
         <source>Already there and verified: {0}</source>
         <translation>Yno'n barod ac wedi'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="116" />
+        <location filename="../core/downloads.py" line="170" />
         <source>{0} of {1} files failed: {2}</source>
         <translation>Methodd {0} o {1} ffeil: {2}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="119" />
+        <location filename="../core/downloads.py" line="173" />
         <source>(details in the OS Data Hub log)</source>
         <translation>(manylion yn log OS Data Hub)</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="121" />
+        <location filename="../core/downloads.py" line="175" />
         <source>1 layer was added from the files that were verified.</source>
         <translation>Ychwanegwyd 1 haen o'r ffeiliau a ddilyswyd.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="121" />
+        <location filename="../core/downloads.py" line="175" />
         <source>{0} layers were added from the files that were verified.</source>
         <translation>Ychwanegwyd {0} haen o'r ffeiliau a ddilyswyd.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="126" />
+        <location filename="../core/downloads.py" line="185" />
         <source>1 file ready in {1} ({2} already there).</source>
         <translation>1 ffeil yn barod yn {1} ({2} yno'n barod).</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="126" />
+        <location filename="../core/downloads.py" line="185" />
         <source>{0} files ready in {1} ({2} already there).</source>
         <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod).</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="89" />
+        <source>{0} was left out: {1}.</source>
+        <translation>{0}: gadawyd hi allan: {1}.</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="182" />
+        <source>they hold no data QGIS can show as a layer.</source>
+        <translation>nid oes ynddynt ddata y gall QGIS ei ddangos fel haen.</translation>
+    </message>
+    <message>
+        <location filename="../core/downloads.py" line="183" />
+        <source>No layer was added from {0}: {1}</source>
+        <translation>Ni ychwanegwyd haen o {0}: {1}</translation>
     </message>
 </context>
 <context>
@@ -586,172 +601,207 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
 <context>
     <name>DownloadAlgorithm</name>
     <message>
-        <location filename="../processing_provider/base.py" line="180" />
+        <location filename="../processing_provider/base.py" line="201" />
         <source>Download folder</source>
         <translation>Ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="184" />
+        <location filename="../processing_provider/base.py" line="205" />
         <source>The files go straight into this folder; files already there and verified are not downloaded again.</source>
         <translation>Mae'r ffeiliau'n mynd yn syth i'r ffolder hwn; nid yw ffeiliau sydd yno'n barod ac wedi'u gwirio yn cael eu lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="187" />
+        <location filename="../processing_provider/base.py" line="208" />
         <source>Unpack the zip files (safely)</source>
         <translation>Dadbacio'r ffeiliau zip (yn ddiogel)</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="189" />
+        <location filename="../processing_provider/base.py" line="210" />
         <source>Load the layers into the project</source>
         <translation>Llwytho'r haenau i'r prosiect</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="191" />
+        <location filename="../processing_provider/base.py" line="222" />
         <source>Downloaded files</source>
         <translation>Ffeiliau a lawrlwythwyd</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="193" />
+        <location filename="../processing_provider/base.py" line="224" />
         <source>Loaded layers</source>
         <translation>Haenau a lwythwyd</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="203" />
+        <location filename="../processing_provider/base.py" line="234" />
         <source>Data packages need an OS Data Hub API key: enter it in the OS Data Hub panel's settings (Settings → Options → OS Data Hub) first.</source>
         <translation>Mae angen allwedd API OS Data Hub ar gyfer pecynnau data: rhowch hi yng ngosodiadau panel OS Data Hub (Settings → Options → OS Data Hub) yn gyntaf.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="229" />
+        <location filename="../processing_provider/base.py" line="262" />
         <source>Cancelled.</source>
         <translation>Canslwyd.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="230" />
+        <location filename="../processing_provider/base.py" line="263" />
         <source>Downloading {0} files of {1} to {2}</source>
         <translation>Yn lawrlwytho {0} ffeil o {1} i {2}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="261" />
+        <location filename="../processing_provider/base.py" line="296" />
         <source>Could not open {0} as a layer.</source>
         <translation>Methu agor {0} fel haen.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/base.py" line="230" />
+        <location filename="../processing_provider/base.py" line="263" />
         <source>Downloading 1 file of {1} to {2}</source>
         <translation>Yn lawrlwytho 1 ffeil o {1} i {2}</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="189" />
+        <source>STORE: geopackage (the default) imports the vector data into one GeoPackage per product and version, &lt;product&gt;_&lt;version&gt;.gpkg in the folder, one table per theme however many squares; files keeps the files as downloaded, one layer per theme all the same. Rasters become VRT mosaics either way.</source>
+        <translation>STORE: mae geopackage (y rhagosodiad) yn mewnforio'r data fector i un GeoPackage ar gyfer pob cynnyrch a fersiwn, &lt;product&gt;_&lt;version&gt;.gpkg yn y ffolder, un tabl ar gyfer pob thema faint bynnag o sgwariau sydd; mae files yn cadw'r ffeiliau fel y'u lawrlwythwyd, un haen ar gyfer pob thema yr un fath. Daw'r rasterau yn fosaigau VRT y naill ffordd neu'r llall.</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="212" />
+        <source>Load: geopackage (one GeoPackage per product, recommended) or files (the files as downloaded)</source>
+        <translation>Llwytho: geopackage (un GeoPackage ar gyfer pob cynnyrch, argymhellir) neu files (y ffeiliau fel y'u lawrlwythwyd)</translation>
+    </message>
+    <message>
+        <location filename="../processing_provider/base.py" line="217" />
+        <source>geopackage: every square and tile of a theme goes into one table of &lt;product&gt;_&lt;version&gt;.gpkg in the download folder. files: the files stay as they are; the files of one theme still make one layer.</source>
+        <translation>geopackage: mae pob sgwâr a theilsen o thema yn mynd i un tabl o &lt;product&gt;_&lt;version&gt;.gpkg yn y ffolder lawrlwytho. files: mae'r ffeiliau'n aros fel y maent; mae ffeiliau un thema yn dal i wneud un haen.</translation>
     </message>
 </context>
 <context>
     <name>DownloadControls</name>
     <message>
-        <location filename="../ui/download_controls.py" line="57" />
+        <location filename="../ui/download_controls.py" line="59" />
         <source>Unpack</source>
         <translation>Dadbacio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="60" />
+        <location filename="../ui/download_controls.py" line="62" />
         <source>Add to map</source>
         <translation>Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="65" />
+        <location filename="../ui/download_controls.py" line="79" />
         <source>Cancel</source>
         <translation>Canslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="173" />
+        <location filename="../ui/download_controls.py" line="197" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="166" />
+        <location filename="../ui/download_controls.py" line="190" />
         <source>Cancelling…</source>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="173" />
+        <location filename="../ui/download_controls.py" line="197" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="174" />
+        <location filename="../ui/download_controls.py" line="198" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="174" />
+        <location filename="../ui/download_controls.py" line="198" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="175" />
+        <location filename="../ui/download_controls.py" line="199" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="175" />
+        <location filename="../ui/download_controls.py" line="199" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="176" />
+        <location filename="../ui/download_controls.py" line="200" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="49" />
+        <location filename="../ui/download_controls.py" line="51" />
         <source>The download folder: downloads go into a sub-folder per product and version.</source>
         <translation>Y ffolder lawrlwytho: mae lawrlwythiadau'n mynd i is-ffolder ar gyfer pob cynnyrch a fersiwn.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="49" />
+        <location filename="../ui/download_controls.py" line="51" />
         <source>Download folder</source>
         <translation>Ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="49" />
+        <location filename="../ui/download_controls.py" line="51" />
         <source>Choose the download folder.</source>
         <translation>Dewis y ffolder lawrlwytho.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="49" />
+        <location filename="../ui/download_controls.py" line="51" />
         <source>Choose the download folder</source>
         <translation>Dewis y ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="58" />
+        <location filename="../ui/download_controls.py" line="60" />
         <source>Unpack zip files (safely) next to the download.</source>
         <translation>Dadbacio ffeiliau zip (yn ddiogel) wrth ymyl y lawrlwythiad.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="61" />
+        <location filename="../ui/download_controls.py" line="63" />
         <source>Load the data as layers when the download is done.</source>
         <translation>Llwytho'r data fel haenau pan fydd y lawrlwytho wedi gorffen.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="64" />
+        <location filename="../ui/download_controls.py" line="78" />
         <source>Dow&amp;nload</source>
         <translation>Lawrlw&amp;ytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="66" />
+        <location filename="../ui/download_controls.py" line="80" />
         <source>Stop the download; partly downloaded files are kept and resume next time. Esc does the same while the focus is in the file list or here.</source>
         <translation>Stopio'r lawrlwytho; mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw ac yn parhau y tro nesaf. Mae Esc yn gwneud yr un peth tra bo'r ffocws yn y rhestr ffeiliau neu yma.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="110" />
+        <location filename="../ui/download_controls.py" line="128" />
         <source>Tick the files to download first: Space ticks the current file.</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="120" />
+        <location filename="../ui/download_controls.py" line="138" />
         <source>Download the ticked files. Enter in the file list does the same.</source>
         <translation>Lawrlwytho'r ffeiliau sydd wedi'u ticio. Mae Enter yn y rhestr ffeiliau yn gwneud yr un peth.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="120" />
+        <location filename="../ui/download_controls.py" line="138" />
         <source>Tick the files to download first: Space ticks the current file in the file list.</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol yn y rhestr ffeiliau.</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="66" />
+        <source>Load:</source>
+        <translation>Llwytho:</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="68" />
+        <source>one GeoPackage per product (recommended)</source>
+        <translation>un GeoPackage ar gyfer pob cynnyrch (argymhellir)</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="70" />
+        <source>the files as downloaded</source>
+        <translation>y ffeiliau fel y'u lawrlwythwyd</translation>
+    </message>
+    <message>
+        <location filename="../ui/download_controls.py" line="72" />
+        <source>One GeoPackage per product: every square and tile of a theme goes into one table of &lt;product&gt;_&lt;version&gt;.gpkg in the download folder, with a spatial index, so even tens of millions of rows open at once. The files as downloaded: the files stay as they are, and the files of one theme still make one layer.</source>
+        <translation>Un GeoPackage ar gyfer pob cynnyrch: mae pob sgwâr a theilsen o thema yn mynd i un tabl o &lt;product&gt;_&lt;version&gt;.gpkg yn y ffolder lawrlwytho, gyda mynegai gofodol, felly mae hyd yn oed degau o filiynau o resi'n agor ar unwaith. Y ffeiliau fel y'u lawrlwythwyd: mae'r ffeiliau'n aros fel y maent, ac mae ffeiliau un thema yn dal i wneud un haen.</translation>
     </message>
 </context>
 <context>
@@ -794,17 +844,17 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Dim ond y ffeiliau hyn (wedi'u gwahanu gan atalnodau; gwag ar gyfer pob un)</translation>
     </message>
     <message>
-        <location filename="../processing_provider/download_data_package.py" line="63" />
+        <location filename="../processing_provider/download_data_package.py" line="66" />
         <source>Version {0} of data package {1} has no files to download.</source>
         <translation>Does gan fersiwn {0} o becyn data {1} ddim ffeiliau i'w lawrlwytho.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/download_data_package.py" line="71" />
+        <location filename="../processing_provider/download_data_package.py" line="74" />
         <source>Version {0} of data package {1} has no file named '{2}'. Its files are: {3}.</source>
         <translation>Does gan fersiwn {0} o becyn data {1} ddim ffeil o'r enw '{2}'. Ei ffeiliau yw: {3}.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/download_data_package.py" line="76" />
+        <location filename="../processing_provider/download_data_package.py" line="79" />
         <source>Version {0} ({1})</source>
         <translation>Fersiwn {0} ({1})</translation>
     </message>
@@ -861,27 +911,27 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>…neu'r sgwariau y mae'r estyniad hwn yn eu cyffwrdd</translation>
     </message>
     <message>
-        <location filename="../processing_provider/download_opendata.py" line="90" />
+        <location filename="../processing_provider/download_opendata.py" line="93" />
         <source>The extent touches no 100 km National Grid square of Great Britain.</source>
         <translation>Nid yw'r estyniad yn cyffwrdd ag unrhyw sgwâr 100 km o'r Grid Cenedlaethol ym Mhrydain Fawr.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/download_opendata.py" line="92" />
+        <location filename="../processing_provider/download_opendata.py" line="95" />
         <source>Squares in the extent: {0}</source>
         <translation>Sgwariau yn yr estyniad: {0}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/download_opendata.py" line="111" />
+        <location filename="../processing_provider/download_opendata.py" line="114" />
         <source>Product {0} has no files in format '{1}'. Its formats are: {2} (FORMAT / SUBFORMAT).</source>
         <translation>Does gan gynnyrch {0} ddim ffeiliau yn y fformat '{1}'. Ei fformatau yw: {2} (FORMAT / SUBFORMAT).</translation>
     </message>
     <message>
-        <location filename="../processing_provider/download_opendata.py" line="126" />
+        <location filename="../processing_provider/download_opendata.py" line="129" />
         <source>none</source>
         <translation>dim</translation>
     </message>
     <message>
-        <location filename="../processing_provider/download_opendata.py" line="126" />
+        <location filename="../processing_provider/download_opendata.py" line="129" />
         <source>Product {0} has no files for {1} in this format. It has files for: {2}.</source>
         <translation>Does gan gynnyrch {0} ddim ffeiliau ar gyfer {1} yn y fformat hwn. Mae ganddo ffeiliau ar gyfer: {2}.</translation>
     </message>
@@ -889,177 +939,177 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../ui/downloads_panel.py" line="99" />
+        <location filename="../ui/downloads_panel.py" line="98" />
         <source>All areas — or type squares: SU, TQ (or GB)</source>
         <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="101" />
+        <location filename="../ui/downloads_panel.py" line="100" />
         <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
         <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Subformat</source>
         <translation>Is-fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Area</source>
         <translation>Ardal</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="220" />
+        <location filename="../ui/downloads_panel.py" line="219" />
         <source>Loading the files of {0}…</source>
         <translation>Yn llwytho ffeiliau {0}…</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="223" />
+        <location filename="../ui/downloads_panel.py" line="222" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="255" />
+        <location filename="../ui/downloads_panel.py" line="254" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="270" />
+        <location filename="../ui/downloads_panel.py" line="269" />
         <source>All formats</source>
         <translation>Pob fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="297" />
+        <location filename="../ui/downloads_panel.py" line="296" />
         <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
         <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="348" />
+        <location filename="../ui/downloads_panel.py" line="347" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="401" />
+        <location filename="../ui/downloads_panel.py" line="400" />
         <source>{0} has no files for square {1}.</source>
         <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="416" />
+        <location filename="../ui/downloads_panel.py" line="415" />
         <source>No square with files of this product is in the current map view.</source>
         <translation>Does dim sgwâr sydd â ffeiliau'r cynnyrch hwn i'w weld ar y map ar hyn o bryd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="95" />
+        <location filename="../ui/downloads_panel.py" line="94" />
         <source>Show only files of this format.</source>
         <translation>Dangos ffeiliau yn y fformat hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="96" />
+        <location filename="../ui/downloads_panel.py" line="95" />
         <source>Forma&amp;t</source>
         <translation>Fforma&amp;t</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="105" />
+        <location filename="../ui/downloads_panel.py" line="104" />
         <source>&amp;Areas</source>
         <translation>&amp;Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="108" />
+        <location filename="../ui/downloads_panel.py" line="107" />
         <source>&amp;Grid on map</source>
         <translation>Grid 100 &amp;km ar y map</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="110" />
+        <location filename="../ui/downloads_panel.py" line="109" />
         <source>Show the 100 km National Grid squares on the map, labelled with their letters.</source>
         <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map, wedi'u labelu â'u llythrennau.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="113" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>P&amp;ick squares</source>
         <translation>Dewis s&amp;gwariau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="115" />
+        <location filename="../ui/downloads_panel.py" line="114" />
         <source>Pick squares on the map: each click adds a square to the areas or removes it. Press again to stop picking.</source>
         <translation>Dewis sgwariau ar y map: mae pob clic yn ychwanegu sgwâr at yr ardaloedd neu'n ei dynnu. Pwyswch eto i orffen dewis.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="119" />
+        <location filename="../ui/downloads_panel.py" line="118" />
         <source>All of G&amp;B</source>
         <translation>Prydain &amp;Fawr gyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="120" />
+        <location filename="../ui/downloads_panel.py" line="119" />
         <source>Show only the files that cover all of Great Britain.</source>
         <translation>Dangos dim ond y ffeiliau sy'n cwmpasu Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="124" />
+        <location filename="../ui/downloads_panel.py" line="123" />
         <source>S&amp;quares in view</source>
         <translation>Sgwaria&amp;u yn y golwg</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="125" />
+        <location filename="../ui/downloads_panel.py" line="124" />
         <source>Take the squares that the current map view covers as the areas.</source>
         <translation>Cymryd y sgwariau sydd i'w gweld ar y map ar hyn o bryd fel yr ardaloedd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="144" />
+        <location filename="../ui/downloads_panel.py" line="143" />
         <source>The product's files. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r cynnyrch. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="147" />
+        <location filename="../ui/downloads_panel.py" line="146" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="151" />
+        <location filename="../ui/downloads_panel.py" line="150" />
         <source>Tic&amp;k all shown</source>
         <translation>Ticio po&amp;b un a ddangosir</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="152" />
+        <location filename="../ui/downloads_panel.py" line="151" />
         <source>Tick every file that the format and area filters show.</source>
         <translation>Ticio pob ffeil y mae'r hidlyddion fformat ac ardal yn ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="155" />
+        <location filename="../ui/downloads_panel.py" line="154" />
         <source>&amp;Untick all</source>
         <translation>Dad-dicio'r cyfa&amp;n</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="156" />
+        <location filename="../ui/downloads_panel.py" line="155" />
         <source>Untick every file, shown or not.</source>
         <translation>Dad-dicio pob ffeil, p'un a yw'n cael ei dangos neu beidio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="255" />
+        <location filename="../ui/downloads_panel.py" line="254" />
         <source>1 file</source>
         <translation>1 ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="348" />
+        <location filename="../ui/downloads_panel.py" line="347" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1515,187 +1565,187 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>PackagesTab</name>
     <message>
-        <location filename="../ui/packages_tab.py" line="81" />
+        <location filename="../ui/packages_tab.py" line="80" />
         <source>Open OS Data Hub settings…</source>
         <translation>Agor gosodiadau OS Data Hub…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="85" />
+        <location filename="../ui/packages_tab.py" line="84" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="89" />
         <source>Package</source>
         <translation>Pecyn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="89" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Created</source>
         <translation>Crëwyd</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Product version</source>
         <translation>Fersiwn y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Reason</source>
         <translation>Rheswm</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Supply</source>
         <translation>Cyflenwad</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="176" />
+        <location filename="../ui/packages_tab.py" line="175" />
         <source>Data packages are premium OS data ordered on the OS Data Hub. To list and download yours, add your OS Data Hub project API key in the settings. No account yet? &lt;a href="{0}"&gt;Sign up on the OS Data Hub&lt;/a&gt;.</source>
         <translation>Data OS premiwm a archebwyd ar OS Data Hub yw pecynnau data. I restru a lawrlwytho eich rhai chi, ychwanegwch allwedd API eich prosiect OS Data Hub yn y gosodiadau. Dim cyfrif eto? &lt;a href="{0}"&gt;Cofrestrwch ar OS Data Hub&lt;/a&gt;.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="182" />
+        <location filename="../ui/packages_tab.py" line="181" />
         <source>Loading your data packages…</source>
         <translation>Yn llwytho eich pecynnau data…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="183" />
+        <location filename="../ui/packages_tab.py" line="182" />
         <source>Loading OS data packages</source>
         <translation>Llwytho pecynnau data OS</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="206" />
+        <location filename="../ui/packages_tab.py" line="205" />
         <source>The OS Data Hub refused the stored key: {0} Check the key in the settings (and that the project has the Downloads API).</source>
         <translation>Gwrthododd OS Data Hub yr allwedd a gadwyd: {0} Gwiriwch yr allwedd yn y gosodiadau (a bod gan y prosiect y Downloads API).</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="216" />
+        <location filename="../ui/packages_tab.py" line="215" />
         <source>You have no data packages yet. Data packages must first be ordered on the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; web site (Data packages → Add data package); then they appear here.</source>
         <translation>Does gennych chi ddim pecynnau data eto. Rhaid archebu pecynnau data yn gyntaf ar wefan &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (Data packages → Add data package); wedyn byddan nhw'n ymddangos yma.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="221" />
+        <location filename="../ui/packages_tab.py" line="220" />
         <source>{0} data packages</source>
         <translation>{0} pecyn data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="248" />
+        <location filename="../ui/packages_tab.py" line="247" />
         <source>Loading versions of {0}</source>
         <translation>Llwytho fersiynau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="262" />
+        <location filename="../ui/packages_tab.py" line="261" />
         <source>A change-only update holds only what changed since the previous version: it is not a full copy of the data.</source>
         <translation>Dim ond yr hyn sydd wedi newid ers y fersiwn flaenorol sydd mewn diweddariad newidiadau yn unig: nid yw'n gopi llawn o'r data.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="274" />
+        <location filename="../ui/packages_tab.py" line="273" />
         <source>Change-only update (COU)</source>
         <translation>Diweddariad newidiadau yn unig (COU)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="276" />
+        <location filename="../ui/packages_tab.py" line="275" />
         <source>Full supply</source>
         <translation>Cyflenwad llawn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="286" />
+        <location filename="../ui/packages_tab.py" line="285" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="309" />
+        <location filename="../ui/packages_tab.py" line="308" />
         <source>{0}, version {1}: {2} files.</source>
         <translation>{0}, fersiwn {1}: {2} ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="338" />
+        <location filename="../ui/packages_tab.py" line="337" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="364" />
+        <location filename="../ui/packages_tab.py" line="363" />
         <source>(change-only update)</source>
         <translation>(diweddariad newidiadau yn unig)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="82" />
+        <location filename="../ui/packages_tab.py" line="81" />
         <source>Open Settings → Options → OS Data Hub to add your project API key.</source>
         <translation>Agor Settings → Options → OS Data Hub i ychwanegu allwedd API eich prosiect.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="86" />
+        <location filename="../ui/packages_tab.py" line="85" />
         <source>Load your data packages again from the OS Data Hub.</source>
         <translation>Llwytho eich pecynnau data eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="91" />
         <source>Your data packages: select one to see its versions. Enter moves to its versions.</source>
         <translation>Eich pecynnau data: dewiswch un i weld ei fersiynau. Mae Enter yn symud i'w fersiynau.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="91" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="100" />
         <source>The versions of the selected package, the latest first. Enter moves to the version's files.</source>
         <translation>Fersiynau'r pecyn a ddewiswyd, y diweddaraf yn gyntaf. Mae Enter yn symud i ffeiliau'r fersiwn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="100" />
         <source>Versions</source>
         <translation>Fersiynau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="109" />
+        <location filename="../ui/packages_tab.py" line="108" />
         <source>The files of the selected version. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r fersiwn a ddewiswyd. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="109" />
+        <location filename="../ui/packages_tab.py" line="108" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="309" />
+        <location filename="../ui/packages_tab.py" line="308" />
         <source>{0}, version {1}: 1 file.</source>
         <translation>{0}, fersiwn {1}: 1 ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="313" />
+        <location filename="../ui/packages_tab.py" line="312" />
         <source>This is a change-only update, not a full supply.</source>
         <translation>Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="338" />
+        <location filename="../ui/packages_tab.py" line="337" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -2073,52 +2123,52 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>methodd y cysylltiad neu cafodd ei dorri</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="21" />
+        <location filename="../api/models.py" line="22" />
         <source>A data package</source>
         <translation>Pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="22" />
+        <location filename="../api/models.py" line="23" />
         <source>A data package file</source>
         <translation>Ffeil pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="23" />
+        <location filename="../api/models.py" line="24" />
         <source>A data package version</source>
         <translation>Fersiwn pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="24" />
+        <location filename="../api/models.py" line="25" />
         <source>A product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="25" />
+        <location filename="../api/models.py" line="26" />
         <source>A product download</source>
         <translation>Lawrlwythiad cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="26" />
+        <location filename="../api/models.py" line="27" />
         <source>A product format</source>
         <translation>Fformat cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="30" />
+        <location filename="../api/models.py" line="31" />
         <source>The OS Data Hub sent an unexpected answer: {0}</source>
         <translation>Anfonodd OS Data Hub ateb annisgwyl: {0}</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="36" />
+        <location filename="../api/models.py" line="37" />
         <source>{what} is not a JSON object but {kind}.</source>
         <translation>{what}: {kind} yn lle gwrthrych JSON.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="52" />
+        <location filename="../api/models.py" line="53" />
         <source>{what} has no '{name}'.</source>
         <translation>{what} heb '{name}'.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="109" />
+        <location filename="../api/models.py" line="110" />
         <source>{what} is not a JSON array but {kind}.</source>
         <translation>{what}: {kind} yn lle arae JSON.</translation>
     </message>
@@ -2381,6 +2431,36 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <location filename="../api/wmts.py" line="490" />
         <source>OS Maps needs an OS Data Hub API key: add it in Settings → Options → OS Data Hub.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → Options → OS Data Hub.</translation>
+    </message>
+    <message>
+        <location filename="../api/importer.py" line="88" />
+        <source>Importing needs GDAL's Python bindings (the osgeo package), which this Python does not have: install them (Debian: python3-gdal), or download without importing.</source>
+        <translation>Mae mewnforio angen rhwymiadau Python GDAL (y pecyn osgeo), nad ydynt gan y Python hwn: gosodwch nhw (Debian: python3-gdal), neu lawrlwythwch heb fewnforio.</translation>
+    </message>
+    <message>
+        <location filename="../api/importer.py" line="354" />
+        <source>it could not be opened as {0}</source>
+        <translation>methu ei hagor fel {0}</translation>
+    </message>
+    <message>
+        <location filename="../api/importer.py" line="554" />
+        <source>The disk is full: {0} could not be written. Free some space or choose another download folder, then try again.</source>
+        <translation>Mae'r ddisg yn llawn: methu ysgrifennu {0}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
+    </message>
+    <message>
+        <location filename="../api/importer.py" line="557" />
+        <source>{0} could not be imported into {1}: {2}</source>
+        <translation>{0}: methu ei mewnforio i {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../api/importer.py" line="669" />
+        <source>{0} could not be written ({1}): free some space or choose another download folder.</source>
+        <translation>{0}: methu ei hysgrifennu ({1}): rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall.</translation>
+    </message>
+    <message>
+        <location filename="../api/importer.py" line="712" />
+        <source>no georeferencing: neither the image nor a world file says where it lies</source>
+        <translation>dim geogyfeirio: nid yw'r ddelwedd na ffeil byd yn dweud ble mae hi</translation>
     </message>
 </context>
 </TS>

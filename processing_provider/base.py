@@ -21,6 +21,7 @@ from qgis.core import (
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFolderDestination,
     QgsProject,
 )
@@ -32,6 +33,7 @@ from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
 from ..api.download import DownloadEngine, DownloadItem, Progress
 from ..api.errors import Cancelled, OSAPIError
+from ..api.importer import Store
 from ..api.pipeline import Pipeline
 from ..core.context import ApiContext
 from ..core.downloads import DownloadOutcome, DownloadRequest, plan
@@ -154,6 +156,8 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
     FOLDER = "FOLDER"
     UNPACK = "UNPACK"
     LOAD = "LOAD"
+    STORE = "STORE"
+    STORES = [Store.GEOPACKAGE.value, Store.FILES.value]
     FILES = "FILES"
     LAYERS = "LAYERS"
 
@@ -175,6 +179,23 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
         """(title, version, items) of what to download. Runs in Processing's thread."""
         raise NotImplementedError
 
+    def algorithm_help(self) -> str:
+        return ""
+
+    def shortHelpString(self) -> str:
+        return self.algorithm_help() + "\n\n" + self.store_help()
+
+    def store_help(self) -> str:
+        return self.tr(
+            "STORE: geopackage (the default) imports the vector data into one GeoPackage per "
+            "product and version, <product>_<version>.gpkg in the folder, one table per theme "
+            "however many squares; files keeps the files as downloaded, one layer per theme "
+            "all the same. Rasters become VRT mosaics either way.")
+
+    def dataset_id(self, parameters, context) -> str | None:
+        """The product or package id: the GeoPackage is named after it."""
+        return None
+
     # -- parameters -----------------------------------------------------------------------------
     def add_download_parameters(self) -> None:
         folder = QgsProcessingParameterFolderDestination(
@@ -188,6 +209,16 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
             self.UNPACK, self.tr("Unpack the zip files (safely)"), defaultValue=True))
         self.addParameter(QgsProcessingParameterBoolean(
             self.LOAD, self.tr("Load the layers into the project"), defaultValue=True))
+        store = QgsProcessingParameterEnum(
+            self.STORE, self.tr("Load: geopackage (one GeoPackage per product, recommended) or "
+                                "files (the files as downloaded)"),
+            options=self.STORES, defaultValue=Store.GEOPACKAGE.value)
+        store.setUsesStaticStrings(True)
+        store.setHelp(self.tr("geopackage: every square and tile of a theme goes into one table "
+                              "of <product>_<version>.gpkg in the download folder. files: the "
+                              "files stay as they are; the files of one theme still make one "
+                              "layer."))
+        self.addParameter(store)
         self.addOutput(QgsProcessingOutputMultipleLayers(
             self.FILES, self.tr("Downloaded files")))
         self.addOutput(QgsProcessingOutputMultipleLayers(
@@ -216,6 +247,8 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
         folder = Path(self.parameterAsFileOutput(parameters, self.FOLDER, context))
         unpack = self.parameterAsBoolean(parameters, self.UNPACK, context)
         load = self.parameterAsBoolean(parameters, self.LOAD, context)
+        store = Store(self.parameterAsEnumString(parameters, self.STORE, context)
+                      or Store.GEOPACKAGE.value)
         assert self._client is not None and self._engine is not None
         with FeedbackCancel(feedback) as cancel:
             cancel.add(self._cancel)
@@ -230,7 +263,9 @@ class DownloadAlgorithm(OSDataHubAlgorithm):
             feedback.pushInfo((self.tr("Downloading 1 file of {1} to {2}") if len(items) == 1
                                else self.tr("Downloading {0} files of {1} to {2}")).format(
                 len(items), title, folder))
-            self._request = DownloadRequest(title, version, items, folder, unpack, load)
+            self._request = DownloadRequest(title, version, items, folder, unpack, load,
+                                            store=store, dataset_id=self.dataset_id(parameters,
+                                                                                     context))
             self._outcome = run_download(self._request, self._engine, feedback, cancel)
         return self._results([])
 
@@ -286,7 +321,7 @@ def run_download(
 
     token = cancel.add(CancelToken())
     pipeline = Pipeline(engine, cancel=token, on_progress=feedback.setProgress, on_file=report)
-    outcome = DownloadOutcome(pipeline.run(request))
+    outcome = DownloadOutcome(pipeline.run(request.order))
     try:
         if request.load and not outcome.cancelled:
             outcome.specs = plan(outcome.delivery, lambda: token.cancelled)

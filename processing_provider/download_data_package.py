@@ -26,7 +26,7 @@ class DownloadDataPackage(DownloadAlgorithm):
     def displayName(self) -> str:
         return self.tr("Download a data package")
 
-    def shortHelpString(self) -> str:
+    def algorithm_help(self) -> str:
         return self.tr(
             "Downloads a version of a premium data package that you ordered on the OS Data Hub "
             "web site. Needs the project's API key, stored in the plugin's settings. Each file "
@@ -47,6 +47,9 @@ class DownloadDataPackage(DownloadAlgorithm):
             self.FILE_NAMES, self.tr("Only these files (comma separated; empty for all)"),
             optional=True))
         self.add_download_parameters()
+
+    def dataset_id(self, parameters, context) -> str | None:
+        return self.parameterAsString(parameters, self.PACKAGE, context).strip() or None
 
     def list_files(
         self, client: DownloadsClient, parameters: dict, context, feedback

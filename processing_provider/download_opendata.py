@@ -42,7 +42,7 @@ class DownloadOpenData(DownloadAlgorithm):
     def displayName(self) -> str:
         return self.tr("Download OS OpenData")
 
-    def shortHelpString(self) -> str:
+    def algorithm_help(self) -> str:
         return self.tr(
             "Downloads the files of an OS OpenData product from the OS Downloads API (no key "
             "needed), checks each against the size and md5 the API publishes, unpacks the zips "
@@ -73,6 +73,9 @@ class DownloadOpenData(DownloadAlgorithm):
         self.addParameter(QgsProcessingParameterExtent(
             self.EXTENT, self.tr("…or the squares that this extent touches"), optional=True))
         self.add_download_parameters()
+
+    def dataset_id(self, parameters, context) -> str | None:
+        return self.parameterAsString(parameters, self.PRODUCT, context).strip() or None
 
     def list_files(
         self, client: DownloadsClient, parameters: dict, context, feedback

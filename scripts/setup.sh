@@ -19,7 +19,7 @@ VENV=${VENV:-.venv}
 QGIS_APT_TARGET=${QGIS_APT_TARGET:-}
 PACKAGES=(qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-numpy python3-requests
           python3-venv xvfb xauth pyqt5-dev-tools qttools5-dev-tools
-          curl unzip)
+          curl unzip zip)
 
 case ${1:-} in
   --list) printf '%s\n' "${PACKAGES[@]}"; exit 0 ;;

@@ -9,6 +9,7 @@ from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -18,6 +19,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..api.auth import Auth
 from ..api.download import DownloadItem
+from ..api.importer import Store
 from ..core.context import ApiContext
 from ..core.download_task import DownloadTask, start_download
 from ..core.downloads import DownloadRequest, starting_message
@@ -61,6 +63,22 @@ class DownloadControls(QWidget):
         self.add_to_map.setToolTip(tip(self.tr(
             "Load the data as layers when the download is done.")))
         self.add_to_map.setChecked(context.settings.add_to_map)
+        self.store_label = QLabel(self.tr("Load:"), self)
+        self.store = QComboBox(self)
+        self.store.addItem(self.tr("one GeoPackage per product (recommended)"),
+                           Store.GEOPACKAGE.value)
+        self.store.addItem(self.tr("the files as downloaded"), Store.FILES.value)
+        self.store.setCurrentIndex(max(0, self.store.findData(context.settings.store.value)))
+        self.store.setToolTip(tip(self.tr(
+            "One GeoPackage per product: every square and tile of a theme goes into one table "
+            "of <product>_<version>.gpkg in the download folder, with a spatial index, so even "
+            "tens of millions of rows open at once. The files as downloaded: the files stay as "
+            "they are, and the files of one theme still make one layer.")))
+        self.store_label.setBuddy(self.store)
+        # A narrow dock may cut the choice's text (the tooltip says it in full).
+        self.store.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.store.setMinimumContentsLength(12)
         self.download_button = QPushButton(self.tr("Dow&nload"), self)
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setToolTip(tip(self.tr(
@@ -76,6 +94,9 @@ class DownloadControls(QWidget):
         self.folder.fileChanged.connect(self._folder_changed)
         self.unpack.toggled.connect(self._options_changed)
         self.add_to_map.toggled.connect(self._options_changed)
+        self.add_to_map.toggled.connect(self.store.setEnabled)
+        self.store.currentIndexChanged.connect(self._options_changed)
+        self.store.setEnabled(self.add_to_map.isChecked())
         self.download_button.clicked.connect(self.downloadClicked)
         self.cancel_button.clicked.connect(self.cancel)
 
@@ -88,13 +109,14 @@ class DownloadControls(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.folder)
         layout.addWidget(options)
+        layout.addWidget(wrapping_row(self, [self.store_label, self.store]))
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self.set_ready(False)
 
     def focus_order(self) -> list[QWidget]:
-        return [*self.folder_parts, self.unpack, self.add_to_map, self.cancel_button,
-                self.download_button]
+        return [*self.folder_parts, self.unpack, self.add_to_map, self.store,
+                self.cancel_button, self.download_button]
 
     def cancel_on_escape(self, *areas: QWidget) -> None:
         """Esc with the focus in one of `areas` (or in these controls) cancels a running
@@ -130,6 +152,10 @@ class DownloadControls(QWidget):
     def _options_changed(self) -> None:
         self.context.settings.unpack = self.unpack.isChecked()
         self.context.settings.add_to_map = self.add_to_map.isChecked()
+        self.context.settings.store = self.chosen_store()
+
+    def chosen_store(self) -> Store:
+        return Store(self.store.currentData() or Store.GEOPACKAGE.value)
 
     def start(
         self,
@@ -138,12 +164,14 @@ class DownloadControls(QWidget):
         items: list[DownloadItem],
         destination: Path,
         auth: Auth | None = None,
+        dataset_id: str | None = None,
     ) -> DownloadTask | None:
         if not items or self.task is not None:
             return None
         request = DownloadRequest(
             title=title, version=version, items=items, folder=destination,
             unpack=self.unpack.isChecked(), load=self.add_to_map.isChecked(),
+            store=self.chosen_store(), dataset_id=dataset_id,
         )
         return start_download(request, self.context, self.tasks, auth, self._finished,
                               before_start=self._started)

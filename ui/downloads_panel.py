@@ -435,8 +435,8 @@ class DownloadsPanel(QWidget):
             return None
         items = [d.to_item() for d in chosen]
         return self.controls.start(
-            self.product.name, self.product.version, items, self.destination()
-        )
+            self.product.name, self.product.version, items, self.destination(),
+            dataset_id=self.product.id)
 
     def cancel_download(self) -> None:
         self.controls.cancel()

@@ -183,13 +183,13 @@ def small_disk(tmp_path, monkeypatch, tally):
     def make(free: int) -> SmallDisk:
         folder = tmp_path / f"small-disk-{len(mounted)}"
         folder.mkdir()
-        if _try_mount(folder, "256k"):
+        if _try_mount(folder, "2m"):  # room for the GeoPackage once the filler is gone
             mounted.append(folder)
             filler = folder / "filler.bin"
             stats = os.statvfs(folder)
             with open(filler, "wb") as handle:
                 handle.write(b"\0" * max(0, stats.f_bavail * stats.f_frsize - free))
-            tally.disk_full = "real tmpfs (mount -t tmpfs -o size=256k), filled"
+            tally.disk_full = "real tmpfs (mount -t tmpfs -o size=2m), filled"
             return SmallDisk(folder / "downloads", True, free, lambda: filler.unlink())
         why = ("forced by OS_DATA_HUB_FAULT_SIMULATE_DISK_FULL"
                if os.environ.get("OS_DATA_HUB_FAULT_SIMULATE_DISK_FULL") == "1"

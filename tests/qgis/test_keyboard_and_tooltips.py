@@ -501,6 +501,7 @@ def test_tab_goes_through_the_opendata_tab_top_to_bottom(dock):
         panel.format, panel.areas, panel.grid_button, panel.pick_button, panel.view_button,
         panel.gb_button, panel.table, panel.tick_all, panel.tick_none,
         *controls_.folder_parts, controls_.unpack, controls_.add_to_map,
+        *([controls_.store] if controls_.store.isEnabled() else []),
         # (Cancel and Download are disabled: Tab passes them by)
     ]
     forwards = tab_walk(expected[0], dock)
@@ -517,7 +518,7 @@ def test_tab_goes_through_the_packages_and_basemaps_tabs(make_dock):
     assert tab_walk(dock.tabs.tabBar(), dock) == [
         dock.tabs.tabBar(), dock.settings_button, tab.refresh_button,
         tab.package_table, tab.version_table, tab.file_table,
-        *controls_.folder_parts, controls_.unpack, controls_.add_to_map,
+        *controls_.folder_parts, controls_.unpack, controls_.add_to_map, controls_.store,
         controls_.download_button,
     ]
     basemaps = dock.basemaps

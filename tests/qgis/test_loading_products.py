@@ -1,12 +1,14 @@
 """Every kind of file OS ships, downloaded from the local server through the dock's own task
-(download → verify → unpack → plan → add), becomes the right layers: count, names, types,
-provider, CRS, group and attribution."""
+(download → verify → unpack → import → plan → add), becomes the right layers: one per theme
+however many squares, named in words, from the product's GeoPackage (or the files as
+downloaded), with provider, CRS, group and attribution."""
 
 from __future__ import annotations
 
 import zipfile
 
 import pytest
+from os_data_hub_loader.api.importer import Store
 from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.download_task import DownloadTask
 from os_data_hub_loader.core.downloads import DownloadRequest
@@ -18,6 +20,7 @@ from qgis.core import (
 )
 
 from api.client import DownloadsClient
+from api.importer import theme_of, words
 
 
 def zip_names(path, suffix):
@@ -37,7 +40,7 @@ def load(os_api, monkeypatch, tmp_path):
     monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
     project = QgsProject.instance()
 
-    def run(product_id, format_, areas=()):
+    def run(product_id, format_, areas=(), store=Store.GEOPACKAGE):
         with DownloadsClient(os_api.url) as client:
             product = client.product(product_id)
             downloads = client.product_downloads(product_id, format=format_, areas=areas)
@@ -45,7 +48,8 @@ def load(os_api, monkeypatch, tmp_path):
         request = DownloadRequest(
             title=product.name, version=product.version,
             items=[d.to_item() for d in downloads],
-            folder=tmp_path / product_id, unpack=True, load=True,
+            folder=tmp_path / product_id, unpack=True, load=True, store=store,
+            dataset_id=product_id,
         )
         task = DownloadTask(request, ApiContext().download_engine())
         assert task.run(), task.outcome.errors
@@ -76,23 +80,39 @@ def _vectors(layers, provider="ogr"):
     return sorted(layer.name() for layer in layers)
 
 
+def gpkg_of(layer) -> str:
+    return layer.source().split("|", 1)[0].rsplit("/", 1)[-1]
+
+
 def test_geopackage_every_layer(load):
     task, layers = load("OpenGreenspace", "GeoPackage", ["SU"])
-    assert _vectors(layers) == ["AccessPoint", "GreenspaceSite"]
+    assert _vectors(layers) == ["Access point", "Greenspace site"]
     assert all(layer.featureCount() > 0 for layer in layers)
+    assert {gpkg_of(layer) for layer in layers} == {"OpenGreenspace_2020-10.gpkg"}
+    assert [layer.name() for layer in layers] == ["Access point", "Greenspace site"]  # points
 
 
-def test_geopackages_of_several_squares_name_their_square(load):
+def test_several_squares_make_one_layer_per_theme(load):
+    _task, one = load("OpenGreenspace", "GeoPackage", ["SU"])
+    counts = {layer.name(): layer.featureCount() for layer in one}
+    QgsProject.instance().removeAllMapLayers()
     _task, layers = load("OpenGreenspace", "GeoPackage", ["SU", "TQ"])
-    names = _vectors(layers)
-    assert len(names) == 4 and all(("_su)" in n or "_tq)" in n) for n in names)
+    assert _vectors(layers) == ["Access point", "Greenspace site"]
+    assert all(layer.featureCount() > counts[layer.name()] for layer in layers)
+
+
+def test_the_files_as_downloaded_still_make_one_layer_per_theme(load):
+    task, layers = load("OpenGreenspace", "GeoPackage", ["SU", "TQ"], store=Store.FILES)
+    assert _vectors(layers) == ["Access point", "Greenspace site"]
+    assert all(gpkg_of(layer).endswith(".vrt") for layer in layers)
+    assert not (task.request.folder / "OpenGreenspace_2020-10.gpkg").exists()
 
 
 @pytest.mark.parametrize(("format_", "suffix"), [("ESRI® Shapefile", ".shp"),
                                                   ("MapInfo® TAB", ".tab")])
 def test_every_shapefile_and_tab(load, format_, suffix):
     task, layers = load("BoundaryLine", format_)
-    expected = sorted(zip_names(task.outcome.files[0], suffix))
+    expected = sorted(words(theme_of(name)) for name in zip_names(task.outcome.files[0], suffix))
     assert expected and _vectors(layers) == expected
 
 
@@ -104,10 +124,12 @@ def test_gml_feature_types(load):
 def test_code_point_csvs_use_the_header_file_and_become_one_point_layer(load, os_api):
     _task, layers = load("CodePointOpen", "CSV")
     (layer,) = layers
-    assert layer.providerType() == "delimitedtext" and layer.isSpatial()
+    assert layer.providerType() == "ogr" and layer.isSpatial()
+    assert gpkg_of(layer).startswith("CodePointOpen_") and gpkg_of(layer).endswith(".gpkg")
+    assert layer.name() == "OS Code-Point Open" or "Code-Point" in layer.name()
     assert layer.crs().authid() == "EPSG:27700"
-    assert [f.name() for f in layer.fields()][:4] == [
-        "Postcode", "Positional_quality_indicator", "Eastings", "Northings"]
+    assert [f.name() for f in layer.fields()][1:5] == [
+        "Postcode", "Positional_quality_indicator", "Eastings", "Northings"]  # after fid
     assert layer.featureCount() > 0
 
 

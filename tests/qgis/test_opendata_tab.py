@@ -361,7 +361,9 @@ def test_several_files_download_with_per_file_progress(tab, os_api):
     for texts in statuses.values():
         assert texts[0] == "queued" and texts[-1] == "done"
     assert progress and progress[-1] == 100 and progress == sorted(progress)
-    assert len(task.outcome.layers) >= 3
+    # three squares, one layer per theme
+    assert sorted(layer.name() for layer in task.outcome.layers) == [
+        "Access point", "Greenspace site"]
 
 
 def test_a_checksum_failure_is_shown_and_leaves_no_file(tab, os_api, iface):
