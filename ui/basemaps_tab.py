@@ -19,16 +19,15 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..api.wmts import WmtsLayer, open_max_zoom, premium_zoom_from
-from ..core.basemaps import (
+from ..api.wmts import (
     PREMIUM_AVAILABLE,
     PREMIUM_UNAVAILABLE,
-    BasemapService,
-    canvas_dpi,
-    default_layer,
-    layer_name,
-    open_scale_limit,
+    WmtsLayer,
+    open_max_zoom,
+    premium_zoom_from,
 )
+from ..core.basemap_layers import canvas_dpi, default_layer, layer_name, open_scale_limit
+from ..core.basemap_service import BasemapService
 from ..core.context import ApiContext
 from ..core.i18n import translated
 from ..core.tasks import TaskRegistry
