@@ -139,52 +139,52 @@
         <translation>Methodd QGIS agor yr haen OS Maps {0}.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="106" />
+        <location filename="../core/basemap_layers.py" line="82" />
         <source>OS Maps – {style} ({crs})</source>
         <translation>OS Maps – {style} ({crs})</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="152" />
+        <location filename="../core/basemap_layers.py" line="128" />
         <source>OS Maps API, {style} style in {crs} ({id}).</source>
         <translation>OS Maps API, arddull {style} yn {crs} ({id}).</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="157" />
+        <location filename="../core/basemap_layers.py" line="133" />
         <source>Every zoom level of this layer is open to all API keys.</source>
         <translation>Mae pob lefel chwyddo yn yr haen hon yn agored i bob allwedd API.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="159" />
+        <location filename="../core/basemap_layers.py" line="135" />
         <source>Premium zoom levels are available with this API key: all levels are shown.</source>
         <translation>Mae lefelau chwyddo premiwm ar gael gyda'r allwedd API hon: mae pob lefel yn cael ei dangos.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="162" />
+        <location filename="../core/basemap_layers.py" line="138" />
         <source>about 1:{0}</source>
         <translation>tua 1:{0}</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="163" />
+        <location filename="../core/basemap_layers.py" line="139" />
         <source>This API key has no OS Maps premium plan.</source>
         <translation>Does gan yr allwedd API hon ddim cynllun premiwm OS Maps.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="163" />
+        <location filename="../core/basemap_layers.py" line="139" />
         <source>Whether this API key has an OS Maps premium plan is not known, so open levels only are assumed.</source>
         <translation>Nid yw'n hysbys a oes gan yr allwedd API hon gynllun premiwm OS Maps, felly tybir mai dim ond y lefelau agored sydd ar gael.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="169" />
+        <location filename="../core/basemap_layers.py" line="145" />
         <source>Zoom levels {first} and closer need a premium plan: the layer is drawn down to zoom level {last} ({scale}) and hidden when zoomed in further, instead of showing broken tiles.</source>
         <translation>Mae angen cynllun premiwm ar gyfer lefelau chwyddo {first} ac agosach: mae'r haen yn cael ei lluniadu hyd at lefel chwyddo {last} ({scale}) ac yn cael ei chuddio wrth chwyddo i mewn ymhellach, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="494" />
+        <location filename="../core/basemap_service.py" line="137" />
         <source>Loading the OS Maps layers</source>
         <translation>Llwytho haenau OS Maps</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="559" />
+        <location filename="../core/basemap_service.py" line="202" />
         <source>Loading a preview of {0}</source>
         <translation>Llwytho rhagolwg o {0}</translation>
     </message>
@@ -324,22 +324,22 @@
         <translation>OS Data Hub (lawrlwythiadau a mapiau sylfaen Ordnance Survey)</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="17" />
+        <location filename="../ui/basemap_actions.py" line="18" />
         <source>This project has OS Maps layers, but no OS Data Hub API key is stored on this computer, so they cannot be drawn. Add the key in Settings → Options → OS Data Hub, then open the project again.</source>
         <translation>Mae gan y prosiect hwn haenau OS Maps, ond does dim allwedd API OS Data Hub wedi'i chadw ar y cyfrifiadur hwn, felly does dim modd eu lluniadu. Ychwanegwch yr allwedd yn Settings → Options → OS Data Hub, yna agorwch y prosiect eto.</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="47" />
+        <location filename="../ui/basemap_actions.py" line="48" />
         <source>{0} stops at zoom level {1} (about 1:{2}): closer zoom levels need an OS Maps premium plan, which this API key does not have (or could not be checked).</source>
         <translation>Mae {0} yn stopio ar lefel chwyddo {1} (tua 1:{2}): mae angen cynllun premiwm OS Maps ar gyfer lefelau chwyddo agosach, a does gan yr allwedd API hon ddim un (neu nid oedd modd gwirio hynny).</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="75" />
+        <location filename="../ui/basemap_actions.py" line="76" />
         <source>Add OS basemap</source>
         <translation>Ychwanegu map sylfaen OS</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="81" />
+        <location filename="../ui/basemap_actions.py" line="82" />
         <source>Add the OS Maps Road basemap in the project's CRS (British National Grid or Web Mercator) at the bottom of the layer list</source>
         <translation>Ychwanegu map sylfaen Road OS Maps yn CRS y prosiect (Grid Cenedlaethol Prydain neu Web Mercator) ar waelod y rhestr haenau</translation>
     </message>
@@ -408,16 +408,26 @@
         <source>{0} files ready in {1} ({2} already there).</source>
         <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod).</translation>
     </message>
+    <message>
+        <location filename="../core/catalogue.py" line="79" />
+        <source>Loading OS OpenData products</source>
+        <translation>Llwytho cynhyrchion OS OpenData</translation>
+    </message>
+    <message>
+        <location filename="../core/catalogue.py" line="123" />
+        <source>Loading a picture of {0}</source>
+        <translation>Llwytho llun o {0}</translation>
+    </message>
 </context>
 <context>
     <name>AddBasemap</name>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="39" />
+        <location filename="../processing_provider/add_basemap.py" line="36" />
         <source>Add an OS Maps basemap</source>
         <translation>Ychwanegu map sylfaen OS Maps</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="42" />
+        <location filename="../processing_provider/add_basemap.py" line="39" />
         <source>Adds an OS Maps API layer (WMTS) to the project, with the OS attribution. Needs the project's API key, stored in the plugin's settings; it is kept out of saved projects. Without a premium plan the layer is drawn down to the last open zoom level and hidden closer in.
 
 LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (British National Grid) or Road_3857, Outdoor_3857, Light_3857 (Web Mercator).
@@ -430,37 +440,37 @@ LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (Grid Cenedlaethol 
 Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="58" />
+        <location filename="../processing_provider/add_basemap.py" line="55" />
         <source>OS Maps layer (e.g. Road_27700)</source>
         <translation>Haen OS Maps (e.e. Road_27700)</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="60" />
+        <location filename="../processing_provider/add_basemap.py" line="57" />
         <source>OS Maps layer</source>
         <translation>Haen OS Maps</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="66" />
+        <location filename="../processing_provider/add_basemap.py" line="63" />
         <source>OS Maps needs an OS Data Hub API key: enter it in the plugin's settings (Settings → Options → OS Data Hub) first.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: rhowch hi yng ngosodiadau'r ategyn (Settings → Options → OS Data Hub) yn gyntaf.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="76" />
+        <location filename="../processing_provider/add_basemap.py" line="73" />
         <source>OS Maps has no layer '{0}'. Its layers are: {1}.</source>
         <translation>Does gan OS Maps ddim haen '{0}'. Haenau OS Maps yw: {1}.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="83" />
+        <location filename="../processing_provider/add_basemap.py" line="80" />
         <source>QGIS could not open the OS Maps layer {0}: check the API key and the network.</source>
         <translation>Methodd QGIS agor yr haen OS Maps {0}: gwiriwch yr allwedd API a'r rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="86" />
+        <location filename="../processing_provider/add_basemap.py" line="83" />
         <source>Added {0}</source>
         <translation>Ychwanegwyd {0}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="108" />
+        <location filename="../processing_provider/add_basemap.py" line="105" />
         <source>Using the saved OS Maps layer list: {0}</source>
         <translation>Yn defnyddio'r rhestr haenau OS Maps a gadwyd: {0}</translation>
     </message>
@@ -468,117 +478,117 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
 <context>
     <name>BasemapsTab</name>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="53" />
+        <location filename="../ui/basemaps_tab.py" line="52" />
         <source>OS Maps needs an OS Data Hub API key (a free project on osdatahub.os.uk with the OS Maps API added). Add the key in Settings → Options → OS Data Hub; the layers are listed here then.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps (prosiect am ddim ar osdatahub.os.uk gyda'r OS Maps API wedi'i ychwanegu). Ychwanegwch yr allwedd yn Settings → Options → OS Data Hub; wedyn bydd yr haenau'n cael eu rhestru yma.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="70" />
+        <location filename="../ui/basemaps_tab.py" line="69" />
         <source>Style</source>
         <translation>Arddull</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="70" />
+        <location filename="../ui/basemaps_tab.py" line="69" />
         <source>CRS</source>
         <translation>CRS</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="70" />
+        <location filename="../ui/basemaps_tab.py" line="69" />
         <source>Zoom levels</source>
         <translation>Lefelau chwyddo</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="90" />
+        <location filename="../ui/basemaps_tab.py" line="89" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="131" />
+        <location filename="../ui/basemaps_tab.py" line="130" />
         <source>Loading the OS Maps layers…</source>
         <translation>Yn llwytho haenau OS Maps…</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="157" />
+        <location filename="../ui/basemaps_tab.py" line="156" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="180" />
+        <location filename="../ui/basemaps_tab.py" line="179" />
         <source>{0} OS Maps layers</source>
         <translation>{0} haen OS Maps</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="181" />
+        <location filename="../ui/basemaps_tab.py" line="180" />
         <source>Default for this project: {0} (British National Grid layers for a British National Grid project, Web Mercator otherwise).</source>
         <translation>Rhagosodiad ar gyfer y prosiect hwn: {0} (haenau Grid Cenedlaethol Prydain ar gyfer prosiect Grid Cenedlaethol Prydain, Web Mercator fel arall).</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="198" />
+        <location filename="../ui/basemaps_tab.py" line="197" />
         <source>(premium from {0})</source>
         <translation>(premiwm o {0})</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="215" />
+        <location filename="../ui/basemaps_tab.py" line="214" />
         <source>Your API key has an OS Maps premium plan: every zoom level is shown.</source>
         <translation>Mae gan eich allwedd API gynllun premiwm OS Maps: mae pob lefel chwyddo yn cael ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="217" />
+        <location filename="../ui/basemaps_tab.py" line="216" />
         <source>Your API key has no OS Maps premium plan: layers are drawn down to the last open zoom level and hidden closer in, instead of showing broken tiles.</source>
         <translation>Does gan eich allwedd API ddim cynllun premiwm OS Maps: mae haenau'n cael eu lluniadu hyd at y lefel chwyddo agored olaf a'u cuddio'n agosach i mewn, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="222" />
+        <location filename="../ui/basemaps_tab.py" line="221" />
         <source>Not yet known whether your API key has an OS Maps premium plan: open zoom levels only are assumed.</source>
         <translation>Nid yw'n hysbys eto a oes gan eich allwedd API gynllun premiwm OS Maps: tybir mai dim ond y lefelau chwyddo agored sydd ar gael.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="254" />
+        <location filename="../ui/basemaps_tab.py" line="253" />
         <source>QGIS could not open {0}: check the API key in Settings → Options → OS Data Hub and the network connection.</source>
         <translation>Methodd QGIS agor {0}: gwiriwch yr allwedd API yn Settings → Options → OS Data Hub a'r cysylltiad rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="259" />
+        <location filename="../ui/basemaps_tab.py" line="258" />
         <source>Added {0} at the bottom of the layer list.</source>
         <translation>Ychwanegwyd {0} ar waelod y rhestr haenau.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="263" />
+        <location filename="../ui/basemaps_tab.py" line="262" />
         <source>It is drawn down to zoom level {0} (about 1:{1}): closer levels need an OS Maps premium plan.</source>
         <translation>Mae'n cael ei lluniadu hyd at lefel chwyddo {0} (tua 1:{1}): mae angen cynllun premiwm OS Maps ar gyfer lefelau agosach.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="284" />
+        <location filename="../ui/basemaps_tab.py" line="283" />
         <source>Could not load the OS Maps layers: {0}</source>
         <translation>Methu llwytho haenau OS Maps: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="284" />
+        <location filename="../ui/basemaps_tab.py" line="283" />
         <source>unknown error</source>
         <translation>gwall anhysbys</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="76" />
+        <location filename="../ui/basemaps_tab.py" line="75" />
         <source>The OS Maps layers. Enter or a double click adds the selected one to the map.</source>
         <translation>Haenau OS Maps. Mae Enter neu glic dwbl yn ychwanegu'r un a ddewiswyd at y map.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="78" />
+        <location filename="../ui/basemaps_tab.py" line="77" />
         <source>OS Maps layers</source>
         <translation>Haenau OS Maps</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="85" />
+        <location filename="../ui/basemaps_tab.py" line="84" />
         <source>&amp;Add to map</source>
         <translation>&amp;Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="86" />
+        <location filename="../ui/basemaps_tab.py" line="85" />
         <source>Add the selected OS Maps layer at the bottom of the layer list. Enter in the list does the same.</source>
         <translation>Ychwanegu'r haen OS Maps a ddewiswyd ar waelod y rhestr haenau. Mae Enter yn y rhestr yn gwneud yr un peth.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="91" />
+        <location filename="../ui/basemaps_tab.py" line="90" />
         <source>Load the OS Maps layer list again.</source>
         <translation>Llwytho rhestr haenau OS Maps eto.</translation>
     </message>
@@ -889,177 +899,177 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../ui/downloads_panel.py" line="99" />
+        <location filename="../ui/downloads_panel.py" line="98" />
         <source>All areas — or type squares: SU, TQ (or GB)</source>
         <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="101" />
+        <location filename="../ui/downloads_panel.py" line="100" />
         <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
         <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Subformat</source>
         <translation>Is-fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Area</source>
         <translation>Ardal</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="220" />
+        <location filename="../ui/downloads_panel.py" line="219" />
         <source>Loading the files of {0}…</source>
         <translation>Yn llwytho ffeiliau {0}…</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="223" />
+        <location filename="../ui/downloads_panel.py" line="222" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="255" />
+        <location filename="../ui/downloads_panel.py" line="254" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="270" />
+        <location filename="../ui/downloads_panel.py" line="269" />
         <source>All formats</source>
         <translation>Pob fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="297" />
+        <location filename="../ui/downloads_panel.py" line="296" />
         <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
         <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="348" />
+        <location filename="../ui/downloads_panel.py" line="347" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="401" />
+        <location filename="../ui/downloads_panel.py" line="400" />
         <source>{0} has no files for square {1}.</source>
         <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="416" />
+        <location filename="../ui/downloads_panel.py" line="415" />
         <source>No square with files of this product is in the current map view.</source>
         <translation>Does dim sgwâr sydd â ffeiliau'r cynnyrch hwn i'w weld ar y map ar hyn o bryd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="95" />
+        <location filename="../ui/downloads_panel.py" line="94" />
         <source>Show only files of this format.</source>
         <translation>Dangos ffeiliau yn y fformat hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="96" />
+        <location filename="../ui/downloads_panel.py" line="95" />
         <source>Forma&amp;t</source>
         <translation>Fforma&amp;t</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="105" />
+        <location filename="../ui/downloads_panel.py" line="104" />
         <source>&amp;Areas</source>
         <translation>&amp;Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="108" />
+        <location filename="../ui/downloads_panel.py" line="107" />
         <source>&amp;Grid on map</source>
         <translation>Grid 100 &amp;km ar y map</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="110" />
+        <location filename="../ui/downloads_panel.py" line="109" />
         <source>Show the 100 km National Grid squares on the map, labelled with their letters.</source>
         <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map, wedi'u labelu â'u llythrennau.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="113" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>P&amp;ick squares</source>
         <translation>Dewis s&amp;gwariau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="115" />
+        <location filename="../ui/downloads_panel.py" line="114" />
         <source>Pick squares on the map: each click adds a square to the areas or removes it. Press again to stop picking.</source>
         <translation>Dewis sgwariau ar y map: mae pob clic yn ychwanegu sgwâr at yr ardaloedd neu'n ei dynnu. Pwyswch eto i orffen dewis.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="119" />
+        <location filename="../ui/downloads_panel.py" line="118" />
         <source>All of G&amp;B</source>
         <translation>Prydain &amp;Fawr gyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="120" />
+        <location filename="../ui/downloads_panel.py" line="119" />
         <source>Show only the files that cover all of Great Britain.</source>
         <translation>Dangos dim ond y ffeiliau sy'n cwmpasu Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="124" />
+        <location filename="../ui/downloads_panel.py" line="123" />
         <source>S&amp;quares in view</source>
         <translation>Sgwaria&amp;u yn y golwg</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="125" />
+        <location filename="../ui/downloads_panel.py" line="124" />
         <source>Take the squares that the current map view covers as the areas.</source>
         <translation>Cymryd y sgwariau sydd i'w gweld ar y map ar hyn o bryd fel yr ardaloedd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="144" />
+        <location filename="../ui/downloads_panel.py" line="143" />
         <source>The product's files. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r cynnyrch. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="147" />
+        <location filename="../ui/downloads_panel.py" line="146" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="151" />
+        <location filename="../ui/downloads_panel.py" line="150" />
         <source>Tic&amp;k all shown</source>
         <translation>Ticio po&amp;b un a ddangosir</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="152" />
+        <location filename="../ui/downloads_panel.py" line="151" />
         <source>Tick every file that the format and area filters show.</source>
         <translation>Ticio pob ffeil y mae'r hidlyddion fformat ac ardal yn ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="155" />
+        <location filename="../ui/downloads_panel.py" line="154" />
         <source>&amp;Untick all</source>
         <translation>Dad-dicio'r cyfa&amp;n</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="156" />
+        <location filename="../ui/downloads_panel.py" line="155" />
         <source>Untick every file, shown or not.</source>
         <translation>Dad-dicio pob ffeil, p'un a yw'n cael ei dangos neu beidio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="255" />
+        <location filename="../ui/downloads_panel.py" line="254" />
         <source>1 file</source>
         <translation>1 ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="348" />
+        <location filename="../ui/downloads_panel.py" line="347" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1347,167 +1357,157 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OpenDataTab</name>
     <message>
-        <location filename="../ui/opendata_tab.py" line="83" />
+        <location filename="../ui/opendata_tab.py" line="80" />
         <source>Search OS OpenData products…</source>
         <translation>Chwilio cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="94" />
+        <location filename="../ui/opendata_tab.py" line="91" />
         <source>Vector and raster</source>
         <translation>Fector a raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="95" />
+        <location filename="../ui/opendata_tab.py" line="92" />
         <source>Vector</source>
         <translation>Fector</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="96" />
+        <location filename="../ui/opendata_tab.py" line="93" />
         <source>Raster</source>
         <translation>Raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="100" />
+        <location filename="../ui/opendata_tab.py" line="97" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="108" />
+        <location filename="../ui/opendata_tab.py" line="105" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="353" />
+        <location filename="../ui/opendata_tab.py" line="337" />
         <source>Version</source>
         <translation>Fersiwn</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="108" />
+        <location filename="../ui/opendata_tab.py" line="105" />
         <source>Category</source>
         <translation>Categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="108" />
+        <location filename="../ui/opendata_tab.py" line="105" />
         <source>Type</source>
         <translation>Math</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="245" />
+        <location filename="../ui/opendata_tab.py" line="247" />
         <source>Loading the OS OpenData products…</source>
         <translation>Yn llwytho cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="246" />
-        <source>Loading OS OpenData products</source>
-        <translation>Llwytho cynhyrchion OS OpenData</translation>
-    </message>
-    <message>
-        <location filename="../ui/opendata_tab.py" line="267" />
+        <location filename="../ui/opendata_tab.py" line="251" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="291" />
+        <location filename="../ui/opendata_tab.py" line="274" />
         <source>{0} products (saved list; refreshing…)</source>
         <translation>{0} cynnyrch (rhestr a gadwyd; yn adnewyddu…)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="302" />
+        <location filename="../ui/opendata_tab.py" line="285" />
         <source>All categories</source>
         <translation>Pob categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="321" />
+        <location filename="../ui/opendata_tab.py" line="304" />
         <source>{0} products</source>
         <translation>{0} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="322" />
+        <location filename="../ui/opendata_tab.py" line="305" />
         <source>{0} of {1} products</source>
         <translation>{0} o {1} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="344" />
+        <location filename="../ui/opendata_tab.py" line="328" />
         <source>End of life: {0}</source>
         <translation>Diwedd oes: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="355" />
+        <location filename="../ui/opendata_tab.py" line="339" />
         <source>Formats</source>
         <translation>Fformatau</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="361" />
+        <location filename="../ui/opendata_tab.py" line="345" />
         <source>Areas</source>
         <translation>Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="362" />
+        <location filename="../ui/opendata_tab.py" line="346" />
         <source>Product id</source>
         <translation>ID y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="367" />
+        <location filename="../ui/opendata_tab.py" line="351" />
         <source>Product documentation (opens in the browser)</source>
         <translation>Dogfennaeth y cynnyrch (yn agor yn y porwr)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="402" />
-        <source>Loading a picture of {0}</source>
-        <translation>Llwytho llun o {0}</translation>
-    </message>
-    <message>
-        <location filename="../ui/opendata_tab.py" line="85" />
+        <location filename="../ui/opendata_tab.py" line="82" />
         <source>Type words from a product's name, id or description to filter the list. Enter or Down moves to the list, Esc clears the search, Ctrl+F comes back here.</source>
         <translation>Teipiwch eiriau o enw, ID neu ddisgrifiad cynnyrch i hidlo'r rhestr. Mae Enter neu'r Saeth i Lawr yn symud i'r rhestr, mae Esc yn clirio'r chwiliad, ac mae Ctrl+F yn dod yn ôl yma.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="88" />
+        <location filename="../ui/opendata_tab.py" line="85" />
         <source>&amp;Find</source>
         <translation>Chw&amp;ilio</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="91" />
+        <location filename="../ui/opendata_tab.py" line="88" />
         <source>Show only products of this category.</source>
         <translation>Dangos cynhyrchion y categori hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="97" />
+        <location filename="../ui/opendata_tab.py" line="94" />
         <source>Show only vector or only raster products.</source>
         <translation>Dangos cynhyrchion fector yn unig neu gynhyrchion raster yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="98" />
+        <location filename="../ui/opendata_tab.py" line="95" />
         <source>Vector or raster</source>
         <translation>Fector neu raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="101" />
+        <location filename="../ui/opendata_tab.py" line="98" />
         <source>Load the product list again from the OS Data Hub.</source>
         <translation>Llwytho'r rhestr cynhyrchion eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="124" />
+        <location filename="../ui/opendata_tab.py" line="121" />
         <source>OS OpenData products: select one to see its details and files. Enter moves to its files.</source>
         <translation>Cynhyrchion OS OpenData: dewiswch un i weld ei fanylion a'i ffeiliau. Mae Enter yn symud i'w ffeiliau.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="127" />
+        <location filename="../ui/opendata_tab.py" line="124" />
         <source>OS OpenData products</source>
         <translation>Cynhyrchion OS OpenData</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="133" />
+        <location filename="../ui/opendata_tab.py" line="130" />
         <source>The selected product's description. Tab reaches its documentation link and Enter opens it in your web browser.</source>
         <translation>Disgrifiad y cynnyrch a ddewiswyd. Mae Tab yn cyrraedd dolen ei ddogfennaeth ac mae Enter yn ei hagor yn eich porwr gwe.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="136" />
+        <location filename="../ui/opendata_tab.py" line="133" />
         <source>Product details</source>
         <translation>Manylion y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="367" />
+        <location filename="../ui/opendata_tab.py" line="351" />
         <source>Open {0} in your web browser.</source>
         <translation>Agor {0} yn eich porwr gwe.</translation>
     </message>
@@ -1515,187 +1515,187 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>PackagesTab</name>
     <message>
-        <location filename="../ui/packages_tab.py" line="81" />
+        <location filename="../ui/packages_tab.py" line="80" />
         <source>Open OS Data Hub settings…</source>
         <translation>Agor gosodiadau OS Data Hub…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="85" />
+        <location filename="../ui/packages_tab.py" line="84" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="89" />
         <source>Package</source>
         <translation>Pecyn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="89" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Created</source>
         <translation>Crëwyd</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Product version</source>
         <translation>Fersiwn y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Reason</source>
         <translation>Rheswm</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Supply</source>
         <translation>Cyflenwad</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="176" />
+        <location filename="../ui/packages_tab.py" line="175" />
         <source>Data packages are premium OS data ordered on the OS Data Hub. To list and download yours, add your OS Data Hub project API key in the settings. No account yet? &lt;a href="{0}"&gt;Sign up on the OS Data Hub&lt;/a&gt;.</source>
         <translation>Data OS premiwm a archebwyd ar OS Data Hub yw pecynnau data. I restru a lawrlwytho eich rhai chi, ychwanegwch allwedd API eich prosiect OS Data Hub yn y gosodiadau. Dim cyfrif eto? &lt;a href="{0}"&gt;Cofrestrwch ar OS Data Hub&lt;/a&gt;.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="182" />
+        <location filename="../ui/packages_tab.py" line="181" />
         <source>Loading your data packages…</source>
         <translation>Yn llwytho eich pecynnau data…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="183" />
+        <location filename="../ui/packages_tab.py" line="182" />
         <source>Loading OS data packages</source>
         <translation>Llwytho pecynnau data OS</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="206" />
+        <location filename="../ui/packages_tab.py" line="205" />
         <source>The OS Data Hub refused the stored key: {0} Check the key in the settings (and that the project has the Downloads API).</source>
         <translation>Gwrthododd OS Data Hub yr allwedd a gadwyd: {0} Gwiriwch yr allwedd yn y gosodiadau (a bod gan y prosiect y Downloads API).</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="216" />
+        <location filename="../ui/packages_tab.py" line="215" />
         <source>You have no data packages yet. Data packages must first be ordered on the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; web site (Data packages → Add data package); then they appear here.</source>
         <translation>Does gennych chi ddim pecynnau data eto. Rhaid archebu pecynnau data yn gyntaf ar wefan &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (Data packages → Add data package); wedyn byddan nhw'n ymddangos yma.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="221" />
+        <location filename="../ui/packages_tab.py" line="220" />
         <source>{0} data packages</source>
         <translation>{0} pecyn data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="248" />
+        <location filename="../ui/packages_tab.py" line="247" />
         <source>Loading versions of {0}</source>
         <translation>Llwytho fersiynau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="262" />
+        <location filename="../ui/packages_tab.py" line="261" />
         <source>A change-only update holds only what changed since the previous version: it is not a full copy of the data.</source>
         <translation>Dim ond yr hyn sydd wedi newid ers y fersiwn flaenorol sydd mewn diweddariad newidiadau yn unig: nid yw'n gopi llawn o'r data.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="274" />
+        <location filename="../ui/packages_tab.py" line="273" />
         <source>Change-only update (COU)</source>
         <translation>Diweddariad newidiadau yn unig (COU)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="276" />
+        <location filename="../ui/packages_tab.py" line="275" />
         <source>Full supply</source>
         <translation>Cyflenwad llawn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="286" />
+        <location filename="../ui/packages_tab.py" line="285" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="309" />
+        <location filename="../ui/packages_tab.py" line="308" />
         <source>{0}, version {1}: {2} files.</source>
         <translation>{0}, fersiwn {1}: {2} ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="338" />
+        <location filename="../ui/packages_tab.py" line="337" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="364" />
+        <location filename="../ui/packages_tab.py" line="363" />
         <source>(change-only update)</source>
         <translation>(diweddariad newidiadau yn unig)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="82" />
+        <location filename="../ui/packages_tab.py" line="81" />
         <source>Open Settings → Options → OS Data Hub to add your project API key.</source>
         <translation>Agor Settings → Options → OS Data Hub i ychwanegu allwedd API eich prosiect.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="86" />
+        <location filename="../ui/packages_tab.py" line="85" />
         <source>Load your data packages again from the OS Data Hub.</source>
         <translation>Llwytho eich pecynnau data eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="91" />
         <source>Your data packages: select one to see its versions. Enter moves to its versions.</source>
         <translation>Eich pecynnau data: dewiswch un i weld ei fersiynau. Mae Enter yn symud i'w fersiynau.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="91" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="100" />
         <source>The versions of the selected package, the latest first. Enter moves to the version's files.</source>
         <translation>Fersiynau'r pecyn a ddewiswyd, y diweddaraf yn gyntaf. Mae Enter yn symud i ffeiliau'r fersiwn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="100" />
         <source>Versions</source>
         <translation>Fersiynau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="109" />
+        <location filename="../ui/packages_tab.py" line="108" />
         <source>The files of the selected version. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r fersiwn a ddewiswyd. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="109" />
+        <location filename="../ui/packages_tab.py" line="108" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="309" />
+        <location filename="../ui/packages_tab.py" line="308" />
         <source>{0}, version {1}: 1 file.</source>
         <translation>{0}, fersiwn {1}: 1 ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="313" />
+        <location filename="../ui/packages_tab.py" line="312" />
         <source>This is a change-only update, not a full supply.</source>
         <translation>Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="338" />
+        <location filename="../ui/packages_tab.py" line="337" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1803,132 +1803,132 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="158" />
+        <location filename="../api/download.py" line="133" />
         <source>it is empty or a folder reference</source>
         <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="160" />
+        <location filename="../api/download.py" line="135" />
         <source>it contains a folder separator</source>
         <translation>mae'n cynnwys gwahanydd ffolderi</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="162" />
+        <location filename="../api/download.py" line="137" />
         <source>it contains ':' (a drive letter or stream name)</source>
         <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="164" />
+        <location filename="../api/download.py" line="139" />
         <source>it contains control characters</source>
         <translation>mae'n cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="166" />
+        <location filename="../api/download.py" line="141" />
         <source>it starts or ends with a space or ends with a dot</source>
         <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="168" />
+        <location filename="../api/download.py" line="143" />
         <source>it is a reserved device name on Windows</source>
         <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="170" />
+        <location filename="../api/download.py" line="145" />
         <source>it is too long</source>
         <translation>mae'n rhy hir</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="172" />
+        <location filename="../api/download.py" line="147" />
         <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
         <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="504" />
+        <location filename="../api/download.py" line="401" />
         <source>Downloading {0} failed unexpectedly: {1}</source>
         <translation>Methodd lawrlwytho {0} yn annisgwyl: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="511" />
+        <location filename="../api/download.py" line="408" />
         <source>Cancelled: {0} was not finished; what was downloaded is kept and the next download resumes from there.</source>
         <translation>Canslwyd: ni orffennwyd {0}; mae'r hyn a lawrlwythwyd yn cael ei gadw a bydd y lawrlwythiad nesaf yn parhau o'r fan honno.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="575" />
+        <location filename="../api/download.py" line="472" />
         <source>The server sent the wrong part of {0}; starting that file again.</source>
         <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="616" />
+        <location filename="../api/fetch.py" line="231" />
         <source>The secure connection for {0} failed: the server's certificate was not trusted. On a network with TLS inspection, add its CA certificate in QGIS (Settings → Options → Authentication). Detail: {1}</source>
         <translation>Methodd y cysylltiad diogel ar gyfer {0}: nid oedd tystysgrif y gweinydd yn cael ei hymddiried. Ar rwydwaith sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS (Settings → Options → Authentication). Manylion: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="627" />
+        <location filename="../api/fetch.py" line="242" />
         <source>The download link of {0} is not a valid URL: {1}</source>
         <translation>Nid yw dolen lawrlwytho {0} yn URL dilys: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="639" />
+        <location filename="../api/fetch.py" line="253" />
         <source>The OS Data Hub answered a redirect without a target for {0}: try again later.</source>
         <translation>Atebodd OS Data Hub gydag ailgyfeiriad heb darged ar gyfer {0}: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="652" />
+        <location filename="../api/fetch.py" line="207" />
         <source>The download link of {0} matches several files, so the OS Data Hub listed them instead of sending one: name the file in the link (fileName=).</source>
         <translation>Mae dolen lawrlwytho {0} yn cyfateb i sawl ffeil, felly rhestrodd OS Data Hub nhw yn lle anfon un: enwch y ffeil yn y ddolen (fileName=).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="659" />
+        <location filename="../api/fetch.py" line="214" />
         <source>The download link of {0} redirected more than {1} times; giving up.</source>
         <translation>Ailgyfeiriodd dolen lawrlwytho {0} fwy na {1} o weithiau; yn rhoi'r gorau iddi.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="685" />
+        <location filename="../api/fetch.py" line="285" />
         <source>the download of {0}</source>
         <translation>lawrlwytho {0}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="695" />
+        <location filename="../api/fetch.py" line="295" />
         <source>The storage server refused the signed download link of {0} (403) again and again, even fresh ones: try again later.</source>
         <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="749" />
+        <location filename="../api/download.py" line="528" />
         <source>The connection dropped while downloading {0} ({1} bytes so far, kept to resume).</source>
         <translation>Torrodd y cysylltiad wrth lawrlwytho {0} ({1} beit hyd yma, wedi'u cadw i barhau).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="793" />
+        <location filename="../api/download.py" line="572" />
         <source>{0} changed while resuming.</source>
         <translation>Newidiodd {0} wrth barhau.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="806" />
+        <location filename="../api/download.py" line="585" />
         <source>The server refused to resume {0}.</source>
         <translation>Gwrthododd y gweinydd ailddechrau lawrlwytho {0}.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="820" />
+        <location filename="../api/download.py" line="599" />
         <source>size {0} bytes instead of {1}</source>
         <translation>maint {0} beit yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="823" />
+        <location filename="../api/download.py" line="602" />
         <source>md5 {0} instead of {1}</source>
         <translation>md5 {0} yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="827" />
+        <location filename="../api/download.py" line="606" />
         <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
         <translation>Cyrhaeddodd {0} yn llygredig ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="836" />
+        <location filename="../api/download.py" line="615" />
         <source>{name} was downloaded and verified but could not replace the file already in {folder} ({error}): close it in QGIS or other programs and download again (the verified download is kept as {part}).</source>
         <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="868" />
+        <location filename="../api/fetch.py" line="319" />
         <source>Downloading {name} failed: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then download again: it resumes where it stopped. Detail: {detail}</source>
         <translation>Methodd lawrlwytho {name}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna lawrlwythwch eto: bydd yn parhau o'r man lle stopiodd. Manylion: {detail}</translation>
     </message>
@@ -2073,52 +2073,52 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>methodd y cysylltiad neu cafodd ei dorri</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="21" />
+        <location filename="../api/models.py" line="22" />
         <source>A data package</source>
         <translation>Pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="22" />
+        <location filename="../api/models.py" line="23" />
         <source>A data package file</source>
         <translation>Ffeil pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="23" />
+        <location filename="../api/models.py" line="24" />
         <source>A data package version</source>
         <translation>Fersiwn pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="24" />
+        <location filename="../api/models.py" line="25" />
         <source>A product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="25" />
+        <location filename="../api/models.py" line="26" />
         <source>A product download</source>
         <translation>Lawrlwythiad cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="26" />
+        <location filename="../api/models.py" line="27" />
         <source>A product format</source>
         <translation>Fformat cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="30" />
+        <location filename="../api/models.py" line="31" />
         <source>The OS Data Hub sent an unexpected answer: {0}</source>
         <translation>Anfonodd OS Data Hub ateb annisgwyl: {0}</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="36" />
+        <location filename="../api/models.py" line="37" />
         <source>{what} is not a JSON object but {kind}.</source>
         <translation>{what}: {kind} yn lle gwrthrych JSON.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="52" />
+        <location filename="../api/models.py" line="53" />
         <source>{what} has no '{name}'.</source>
         <translation>{what} heb '{name}'.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="109" />
+        <location filename="../api/models.py" line="110" />
         <source>{what} is not a JSON array but {kind}.</source>
         <translation>{what}: {kind} yn lle arae JSON.</translation>
     </message>
