@@ -74,8 +74,15 @@ class OpenDataTab(QWidget):
         self.iface = iface
         self.current: Product | None = None
         self.service = CatalogueService(context, tasks, self)
+        self._build_products()
+        self._build_details()
+        self.downloads = DownloadsPanel(context, tasks, iface, self)
+        self._connect()
+        self._lay_out()
+        self._set_categories([])
 
-        # -- products ------------------------------------------------------------------------
+    def _build_products(self) -> None:
+        """The search box, the filters and the product table."""
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search OS OpenData products…"))
         self.search.setClearButtonEnabled(True)
@@ -123,10 +130,10 @@ class OpenDataTab(QWidget):
             "its files.")))
         self.table.setAccessibleName(self.tr("OS OpenData products"))
 
-        # -- details -------------------------------------------------------------------------
+    def _build_details(self) -> None:
+        """The selected product's description and pictures."""
         self.details = QTextBrowser(self)
         self.details.setOpenLinks(False)
-        self.details.anchorClicked.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.details.setToolTip(tip(self.tr(
             "The selected product's description. Tab reaches its documentation link and Enter "
             "opens it in your web browser.")))
@@ -135,16 +142,16 @@ class OpenDataTab(QWidget):
         self.thumbnail_layout = QHBoxLayout(self.thumbnails)
         self.thumbnail_layout.setContentsMargins(0, 0, 0, 0)
         self.thumbnail_layout.addStretch()
-        thumbs = QScrollArea(self)
-        thumbs.setWidget(self.thumbnails)
-        thumbs.setWidgetResizable(True)
-        thumbs.setFixedHeight(76)
-        thumbs.setFrameShape(QScrollArea.Shape.NoFrame)
-        thumbs.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # pictures only, each with its tooltip
+        self.thumbnail_area = QScrollArea(self)
+        self.thumbnail_area.setWidget(self.thumbnails)
+        self.thumbnail_area.setWidgetResizable(True)
+        self.thumbnail_area.setFixedHeight(76)
+        self.thumbnail_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Pictures only, each with its tooltip.
+        self.thumbnail_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        # -- downloads -----------------------------------------------------------------------
-        self.downloads = DownloadsPanel(context, tasks, iface, self)
-
+    def _connect(self) -> None:
+        self.details.anchorClicked.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         # Debounce: filter once typing pauses, not on every key.
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -165,6 +172,7 @@ class OpenDataTab(QWidget):
         on_keys(self.table, ENTER, lambda: focus_list(self.downloads.table),
                 when=lambda: self.table.currentIndex().isValid())
 
+    def _lay_out(self) -> None:
         filters = QHBoxLayout()
         filters.addWidget(self.category, 1)
         filters.addWidget(self.structure)
@@ -184,7 +192,7 @@ class OpenDataTab(QWidget):
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addWidget(self.details)
-        middle_layout.addWidget(thumbs)
+        middle_layout.addWidget(self.thumbnail_area)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(middle)
@@ -195,7 +203,6 @@ class OpenDataTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        self._set_categories([])
 
     @property
     def products(self) -> list[Product]:
