@@ -1,9 +1,11 @@
 """The download engine: stream to disk, resume, verify, retry, rate-limit, in parallel.
 
 Each file goes `API url --(30x)--> signed storage url --> <dest>/<file_name>.part`, and only a
-`.part` whose size and md5 match what the API announced is renamed to its final name. The redirect
-is followed by hand so that the API key (or bearer token) goes to the API host only, and every
-attempt asks the API for a fresh signed URL (they expire after an hour; none is kept).
+`.part` whose size and md5 match what the API announced is renamed to its final name. The request
+(`api.fetch.FileRequest`) follows the redirect by hand so that the API key (or bearer token) goes
+to the API host only, and every attempt asks the API for a fresh signed URL (they expire after an
+hour; none is kept). A job here orchestrates one file: already there? → fetch with retries →
+verify → rename.
 
 The progress callback is called from worker threads, one call at a time: keep it quick and marshal
 to a UI thread yourself.
@@ -19,14 +21,12 @@ import logging
 import os
 import queue
 import re
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Protocol
-from urllib.parse import urljoin, urlsplit
+from typing import Any, Callable, Iterable, Iterator
 
 import requests
 
@@ -38,24 +38,12 @@ from .errors import (
     LocalFileError,
     NetworkError,
     OSAPIError,
-    PermissionDeniedError,
-    ServerError,
     UnsafeArchiveError,
-    error_for_status,
     local_file_error,
     redact,
-    redact_url,
 )
-from .http import (
-    RETRYABLE_STATUSES,
-    HttpSettings,
-    RetryPolicy,
-    body_excerpt,
-    body_length,
-    make_session,
-    network_failure_reason,
-    parse_retry_after,
-)
+from .fetch import Auth, FileRequest, OpenResponses, Retry, origin_of
+from .http import HttpSettings, RetryPolicy, body_length, make_session
 from .phrases import QT_TRANSLATE_NOOP, join
 from .ratelimit import RateLimiter
 
@@ -71,7 +59,6 @@ CANCELLED = "cancelled"
 FINISHED_STATES = frozenset({DONE, SKIPPED, FAILED, CANCELLED})
 
 PART_SUFFIX = ".part"
-MAX_REDIRECTS = 5
 # Bytes read from the network at a time, at most: each file's reads start at FIRST_READ and
 # double up to this, so small files and the first progress come quickly and big files cost few
 # Python-level calls per MiB. A connection that drops loses at most the read in progress.
@@ -86,19 +73,7 @@ CPUS = os.cpu_count() or 1
 HASH_BUFFERS = 3  # buffers per threaded file: one being read, up to two waiting to be hashed
 DEFAULT_WORKERS = 4  # files downloaded at once
 PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one file; state changes always go out
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_SMALL_BODY = 64 * 1024
-# Never sent to a host other than the API's, whatever the session or ~/.netrc holds.
-_CREDENTIAL_HEADERS = ("Authorization", "key", "Cookie")
 _WINDOWS_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
-
-
-class Auth(Protocol):
-    """What the engine needs of `api.auth`: headers for the API host and the secrets to redact."""
-
-    def headers(self) -> dict[str, str]: ...
-
-    def secrets(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -192,17 +167,6 @@ def md5_of_file(
             size += len(chunk)
 
 
-def _origin(url: str) -> tuple[str, str, int | None] | None:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    default = {"http": 80, "https": 443}.get(scheme)
-    return scheme, (parts.hostname or "").lower(), port or default
-
-
 _FILE_LOCKS: dict[str, threading.Lock] = {}
 _FILE_LOCKS_GUARD = threading.Lock()
 
@@ -221,72 +185,6 @@ def _file_lock(final: Path, cancel: CancelToken) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-class _Retry(Exception):
-    """An attempt failed in a way another attempt may fix; `error` is what the user gets if not."""
-
-    def __init__(
-        self, error: OSAPIError, retry_after: float | None = None, immediate: bool = False
-    ) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.retry_after = retry_after
-        self.immediate = immediate
-
-
-class _NoCredentials(requests.auth.AuthBase):
-    """Keeps ~/.netrc out of every request and, off the API host, every credential header."""
-
-    def __init__(self, strip: bool) -> None:
-        self.strip = strip
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        if self.strip:
-            for name in _CREDENTIAL_HEADERS:
-                request.headers.pop(name, None)
-        return request
-
-
-_API_AUTH = _NoCredentials(strip=False)
-_FOREIGN_AUTH = _NoCredentials(strip=True)
-
-
-def _abort_response(response: requests.Response) -> None:
-    """Wake a worker blocked reading `response` by shutting its socket down."""
-    connection = getattr(response.raw, "_connection", None)
-    sock = getattr(connection, "sock", None)
-    if sock is None:
-        return
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-
-
-class _OpenResponses:
-    """Responses being read, so that cancel can interrupt a stalled read at once."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._responses: set[requests.Response] = set()
-        self._aborted = False
-
-    def add(self, response: requests.Response) -> None:
-        with self._lock:
-            if self._aborted:
-                _abort_response(response)
-            self._responses.add(response)
-
-    def discard(self, response: requests.Response) -> None:
-        with self._lock:
-            self._responses.discard(response)
-
-    def abort_all(self) -> None:
-        with self._lock:
-            self._aborted = True
-            for response in self._responses:
-                _abort_response(response)
 
 
 class _ProgressTracker:
@@ -416,7 +314,7 @@ class _Batch:
         self.dest_dir = dest_dir
         self.tracker = tracker
         self.cancel = cancel
-        self.open_responses = _OpenResponses()
+        self.open_responses = OpenResponses()
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
@@ -472,8 +370,7 @@ class _FileJob:
         # md5 state of the .part as this job last wrote it, to resume without re-reading it.
         self._hashed: tuple[int, Any] | None = None
         self._longest_part = 0
-        self._sent_auth: dict[str, str] = {}
-        self._auth_renewed = False
+        self.request = FileRequest(item.url, item.file_name, batch)
 
     # -- the job as a whole ------------------------------------------------------------------
 
@@ -499,11 +396,11 @@ class _FileJob:
             return DownloadResult(self.item, None, False, error)
         except Exception as error:  # a bug must not lose the other files' results
             log.error("Downloading %s failed unexpectedly: %s", self.item.file_name,
-                      redact(f"{type(error).__name__}: {error}", self._secrets()))
+                      redact(f"{type(error).__name__}: {error}", self.request.secrets()))
             self._state(FAILED)
             failure = OSAPIError(QT_TRANSLATE_NOOP(
                 "api", "Downloading {0} failed unexpectedly: {1}").format(
-                self.item.file_name, redact(str(error), self._secrets())))
+                self.item.file_name, redact(str(error), self.request.secrets())))
             failure.__cause__ = error
             return DownloadResult(self.item, None, False, failure)
 
@@ -535,7 +432,7 @@ class _FileJob:
             try:
                 self._attempt()
                 return
-            except _Retry as retry:
+            except Retry as retry:
                 # A try that got further than any before is forgiven: a long download over a
                 # flaky line must not run out of attempts while it is making progress.
                 failures = 1 if self._longest_part > longest_before else failures + 1
@@ -563,7 +460,7 @@ class _FileJob:
             self._discard_part()
             offset = 0
         self._state(DOWNLOADING, bytes_done=offset)
-        response = self._open(offset)
+        response = self.request.open(offset)
         try:
             if response.status_code == 416:
                 self._after_range_not_satisfiable(response, offset)
@@ -572,7 +469,7 @@ class _FileJob:
                 start = _content_range(response)[0]
                 if start != offset:
                     self._discard_part()
-                    raise _Retry(
+                    raise Retry(
                         NetworkError(QT_TRANSLATE_NOOP(
                             "api", "The server sent the wrong part of {0}; starting that file "
                             "again.").format(self.item.file_name)),
@@ -582,126 +479,8 @@ class _FileJob:
                 offset = 0  # 200: the server ignored the range, so it sends the whole file
             digest = self._write(response, offset)
         finally:
-            self.batch.open_responses.discard(response)
-            response.close()
+            self.request.close(response)
         self._verify_and_rename(digest)
-
-    def _open(self, offset: int) -> requests.Response:
-        """Ask the API url (again) and follow redirects by hand to a 200/206/416 response."""
-        url = self.item.url
-        session = self.batch.session()
-        for _hop in range(MAX_REDIRECTS + 1):
-            self.cancel.raise_if_cancelled()
-            on_api = _origin(url) == self.engine.api_origin
-            headers = {"Accept-Encoding": "identity"}
-            if offset:
-                headers["Range"] = f"bytes={offset}-"
-            if on_api:
-                self._sent_auth = self._auth_headers()
-                headers.update(self._sent_auth)
-            if on_api and self.engine.rate_limiter is not None:
-                # OS's limit is on the API; the storage host's signed URLs are not counted.
-                self.engine.rate_limiter.acquire(self.cancel)
-            log.debug("GET %s (%s)", redact_url(url), "API" if on_api else "storage")
-            try:
-                response = session.get(
-                    url,
-                    headers=headers,
-                    auth=_API_AUTH if on_api else _FOREIGN_AUTH,
-                    allow_redirects=False,
-                    stream=True,
-                    timeout=self.engine.http.timeout,
-                )
-            except requests.exceptions.SSLError as error:
-                raise NetworkError(QT_TRANSLATE_NOOP(
-                    "api", "The secure connection for {0} failed: the server's certificate was "
-                    "not trusted. On a network with TLS inspection, add its CA certificate in "
-                    "QGIS (Settings → Options → Authentication). Detail: {1}").format(
-                    self.item.file_name, self._redacted(error))
-                ) from None
-            except (
-                requests.exceptions.InvalidURL,
-                requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema,
-            ):
-                raise OSAPIError(QT_TRANSLATE_NOOP(
-                    "api", "The download link of {0} is not a valid URL: {1}").format(
-                    self.item.file_name, redact_url(url))
-                ) from None
-            except requests.RequestException as error:
-                raise _Retry(self._network_error(error)) from None
-            self.batch.open_responses.add(response)
-            status = response.status_code
-            if status in _REDIRECT_STATUSES:
-                location = response.headers.get("Location")
-                self._drain_and_close(response)
-                if not location:
-                    raise _Retry(
-                        ServerError(
-                            QT_TRANSLATE_NOOP(
-                                "api", "The OS Data Hub answered a redirect without a target "
-                                "for {0}: try again later.").format(self.item.file_name),
-                            status=status,
-                        )
-                    )
-                url = urljoin(url, location)
-                continue
-            if on_api and status == 200 and "json" in response.headers.get("Content-Type", ""):
-                # The API listed files instead of redirecting to one: the URL matches several.
-                self._drain_and_close(response)
-                raise OSAPIError(QT_TRANSLATE_NOOP(
-                    "api", "The download link of {0} matches several files, so the OS Data Hub "
-                    "listed them instead of sending one: name the file in the link "
-                    "(fileName=).").format(self.item.file_name))
-            if status in (200, 206) or (status == 416 and offset):
-                return response
-            raise self._status_error(response, on_api)
-        raise OSAPIError(QT_TRANSLATE_NOOP(
-            "api", "The download link of {0} redirected more than {1} times; giving up.").format(
-            self.item.file_name, MAX_REDIRECTS))
-
-    def _auth_headers(self) -> dict[str, str]:
-        try:
-            return dict(self.engine.auth.headers())
-        except NetworkError as error:  # e.g. the OAuth token could not be fetched
-            raise _Retry(error) from None
-
-    def _renewed_auth(self) -> bool:
-        """After a 401: forget a refused token once; True if that gave other credentials."""
-        invalidate = getattr(self.engine.auth, "invalidate", None)
-        if self._auth_renewed or not callable(invalidate):
-            return False
-        self._auth_renewed = True
-        invalidate()
-        try:
-            return dict(self.engine.auth.headers()) != self._sent_auth
-        except OSAPIError:
-            return False
-
-    def _status_error(self, response: requests.Response, on_api: bool) -> Exception:
-        status = response.status_code
-        body = self._read_small(response)
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        what = QT_TRANSLATE_NOOP("api", "the download of {0}").format(self.item.file_name)
-        error = error_for_status(
-            status, what=what, body=body, retry_after=retry_after, secrets=self._secrets()
-        )
-        if status in RETRYABLE_STATUSES:
-            return _Retry(error, retry_after)
-        if on_api and status == 401 and self._renewed_auth():
-            return _Retry(error, immediate=True)  # a bearer token that expired early
-        if not on_api and status == 403:
-            # A signed storage URL that expired: the next attempt asks the API for a fresh one.
-            return _Retry(
-                PermissionDeniedError(
-                    QT_TRANSLATE_NOOP(
-                        "api", "The storage server refused the signed download link of {0} "
-                        "(403) again and again, even fresh ones: try again later.").format(
-                        self.item.file_name),
-                    status=status,
-                )
-            )
-        return error
 
     def _write(self, response: requests.Response, offset: int) -> Any:
         """Stream the body into the .part (appending after `offset`); return its md5 state."""
@@ -735,7 +514,7 @@ class _FileJob:
                     if limit is not None and done > limit:
                         overflow = True  # longer than announced: stop filling the disk
                         break
-        except OSError as error:  # the network's errors come as _Retry: this is the disk's
+        except OSError as error:  # the network's errors come as Retry: this is the disk's
             write_failed = True
             raise local_file_error(self.part, error) from None
         finally:
@@ -746,7 +525,7 @@ class _FileJob:
             # after a failed write the .part may hold bytes the digest does not.
             self._hashed = None if write_failed else (done, digest)
         if not overflow and expected_length is not None and received < expected_length:
-            raise _Retry(
+            raise Retry(
                 NetworkError(QT_TRANSLATE_NOOP(
                     "api", "The connection dropped while downloading {0} ({1} bytes so far, kept "
                     "to resume).").format(self.item.file_name, done))
@@ -777,7 +556,7 @@ class _FileJob:
             response._content_consumed = True
         except (requests.RequestException, http.client.HTTPException, OSError) as error:
             self.cancel.raise_if_cancelled()
-            raise _Retry(self._network_error(error)) from None
+            raise Retry(self.request.network_error(error)) from None
 
     def _digest_of_part(self, offset: int) -> Any:
         """The md5 state of the first `offset` bytes of the .part (streaming, or remembered)."""
@@ -790,20 +569,20 @@ class _FileJob:
         size, digest = md5_of_file(self.part, self.engine.chunk_size, self.cancel)
         self._state(DOWNLOADING)
         if size != offset:
-            raise _Retry(NetworkError(QT_TRANSLATE_NOOP(
+            raise Retry(NetworkError(QT_TRANSLATE_NOOP(
                 "api", "{0} changed while resuming.").format(self.part)), immediate=True)
         return digest
 
     def _after_range_not_satisfiable(self, response: requests.Response, offset: int) -> None:
         """416: the .part is already as long as the file (or longer). Keep it only if right."""
         total = _content_range(response)[1]
-        self._drain_and_close(response)
+        self.request.drain_and_close(response)
         if self.expected_size is None and total is not None:
             self.expected_size = total
         if self.expected_size is None and total is None and not self.expected_md5:
             # Nothing to check the .part against: fetch the whole file again.
             self._discard_part()
-            raise _Retry(
+            raise Retry(
                 NetworkError(QT_TRANSLATE_NOOP(
                     "api", "The server refused to resume {0}.").format(self.item.file_name)),
                 immediate=True,
@@ -824,7 +603,7 @@ class _FileJob:
                 actual_md5, self.expected_md5))
         if problems:
             self._discard_part()
-            raise _Retry(
+            raise Retry(
                 IntegrityError(QT_TRANSLATE_NOOP(
                     "api", "{0} arrived damaged ({1}) even after downloading it again; nothing "
                     "was kept. Try again later.").format(
@@ -853,39 +632,6 @@ class _FileJob:
 
     def _state(self, state: str | None = None, *, bytes_done: int | None = None) -> None:
         self.batch.tracker.update(self.index, bytes_done=bytes_done, state=state)
-
-    def _secrets(self) -> tuple[str, ...]:
-        try:
-            return tuple(self.engine.auth.secrets())
-        except Exception:
-            return ()
-
-    def _redacted(self, error: BaseException) -> str:
-        return redact(str(error), self._secrets())[:300]
-
-    def _network_error(self, error: BaseException) -> NetworkError:
-        reason = network_failure_reason(error, self.engine.http.timeout)
-        return NetworkError(QT_TRANSLATE_NOOP(
-            "api", "Downloading {name} failed: {reason}. Check the internet connection and the "
-            "proxy settings (QGIS: Settings → Options → Network), then download again: it "
-            "resumes where it stopped. Detail: {detail}").format(
-            name=self.item.file_name, reason=reason, detail=self._redacted(error)))
-
-    def _read_small(self, response: requests.Response) -> bytes:
-        """The start of an error body (for its message); closes the response."""
-        self.batch.open_responses.discard(response)
-        return body_excerpt(response, _SMALL_BODY)
-
-    def _drain_and_close(self, response: requests.Response) -> None:
-        """Read a small body (so the connection can be reused) and close the response."""
-        self.batch.open_responses.discard(response)
-        length = body_length(response)
-        if length is not None and length <= _SMALL_BODY:
-            try:
-                response.content  # noqa: B018 - reading it frees the connection for reuse
-            except requests.RequestException:
-                pass
-        response.close()
 
 
 def _content_range(response: requests.Response) -> tuple[int | None, int | None]:
@@ -918,7 +664,7 @@ class DownloadEngine:
         workers: int = DEFAULT_WORKERS,
         chunk_size: int = READ_SIZE,
     ) -> None:
-        origin = _origin(api_origin)
+        origin = origin_of(api_origin)
         if origin is None or not origin[0] or not origin[1]:
             raise ValueError(f"api_origin must be an absolute URL, not {api_origin!r}")
         if workers < 1 or chunk_size < 1:

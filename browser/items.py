@@ -35,7 +35,7 @@ from ..api.models import (
 )
 from ..api.national_grid import GB
 from ..api.pipeline import package_folder, product_folder
-from ..core.basemaps import layer_name
+from ..core.basemap_layers import layer_name
 from ..core.compat import QAction
 from ..core.i18n import error_text
 from .session import DROP_KEY, BrowserSession, FileJob, basemap_uri, tr

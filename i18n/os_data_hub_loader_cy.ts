@@ -139,52 +139,52 @@
         <translation>Methodd QGIS agor yr haen OS Maps {0}.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="106" />
+        <location filename="../core/basemap_layers.py" line="82" />
         <source>OS Maps – {style} ({crs})</source>
         <translation>OS Maps – {style} ({crs})</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="152" />
+        <location filename="../core/basemap_layers.py" line="128" />
         <source>OS Maps API, {style} style in {crs} ({id}).</source>
         <translation>OS Maps API, arddull {style} yn {crs} ({id}).</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="157" />
+        <location filename="../core/basemap_layers.py" line="133" />
         <source>Every zoom level of this layer is open to all API keys.</source>
         <translation>Mae pob lefel chwyddo yn yr haen hon yn agored i bob allwedd API.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="159" />
+        <location filename="../core/basemap_layers.py" line="135" />
         <source>Premium zoom levels are available with this API key: all levels are shown.</source>
         <translation>Mae lefelau chwyddo premiwm ar gael gyda'r allwedd API hon: mae pob lefel yn cael ei dangos.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="162" />
+        <location filename="../core/basemap_layers.py" line="138" />
         <source>about 1:{0}</source>
         <translation>tua 1:{0}</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="163" />
+        <location filename="../core/basemap_layers.py" line="139" />
         <source>This API key has no OS Maps premium plan.</source>
         <translation>Does gan yr allwedd API hon ddim cynllun premiwm OS Maps.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="163" />
+        <location filename="../core/basemap_layers.py" line="139" />
         <source>Whether this API key has an OS Maps premium plan is not known, so open levels only are assumed.</source>
         <translation>Nid yw'n hysbys a oes gan yr allwedd API hon gynllun premiwm OS Maps, felly tybir mai dim ond y lefelau agored sydd ar gael.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="169" />
+        <location filename="../core/basemap_layers.py" line="145" />
         <source>Zoom levels {first} and closer need a premium plan: the layer is drawn down to zoom level {last} ({scale}) and hidden when zoomed in further, instead of showing broken tiles.</source>
         <translation>Mae angen cynllun premiwm ar gyfer lefelau chwyddo {first} ac agosach: mae'r haen yn cael ei lluniadu hyd at lefel chwyddo {last} ({scale}) ac yn cael ei chuddio wrth chwyddo i mewn ymhellach, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="494" />
+        <location filename="../core/basemap_service.py" line="137" />
         <source>Loading the OS Maps layers</source>
         <translation>Llwytho haenau OS Maps</translation>
     </message>
     <message>
-        <location filename="../core/basemaps.py" line="559" />
+        <location filename="../core/basemap_service.py" line="202" />
         <source>Loading a preview of {0}</source>
         <translation>Llwytho rhagolwg o {0}</translation>
     </message>
@@ -324,22 +324,22 @@
         <translation>OS Data Hub (lawrlwythiadau a mapiau sylfaen Ordnance Survey)</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="17" />
+        <location filename="../ui/basemap_actions.py" line="18" />
         <source>This project has OS Maps layers, but no OS Data Hub API key is stored on this computer, so they cannot be drawn. Add the key in Settings → Options → OS Data Hub, then open the project again.</source>
         <translation>Mae gan y prosiect hwn haenau OS Maps, ond does dim allwedd API OS Data Hub wedi'i chadw ar y cyfrifiadur hwn, felly does dim modd eu lluniadu. Ychwanegwch yr allwedd yn Settings → Options → OS Data Hub, yna agorwch y prosiect eto.</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="47" />
+        <location filename="../ui/basemap_actions.py" line="48" />
         <source>{0} stops at zoom level {1} (about 1:{2}): closer zoom levels need an OS Maps premium plan, which this API key does not have (or could not be checked).</source>
         <translation>Mae {0} yn stopio ar lefel chwyddo {1} (tua 1:{2}): mae angen cynllun premiwm OS Maps ar gyfer lefelau chwyddo agosach, a does gan yr allwedd API hon ddim un (neu nid oedd modd gwirio hynny).</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="75" />
+        <location filename="../ui/basemap_actions.py" line="76" />
         <source>Add OS basemap</source>
         <translation>Ychwanegu map sylfaen OS</translation>
     </message>
     <message>
-        <location filename="../ui/basemap_actions.py" line="81" />
+        <location filename="../ui/basemap_actions.py" line="82" />
         <source>Add the OS Maps Road basemap in the project's CRS (British National Grid or Web Mercator) at the bottom of the layer list</source>
         <translation>Ychwanegu map sylfaen Road OS Maps yn CRS y prosiect (Grid Cenedlaethol Prydain neu Web Mercator) ar waelod y rhestr haenau</translation>
     </message>
@@ -409,6 +409,16 @@
         <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod).</translation>
     </message>
     <message>
+        <location filename="../core/catalogue.py" line="71" />
+        <source>Loading OS OpenData products</source>
+        <translation>Llwytho cynhyrchion OS OpenData</translation>
+    </message>
+    <message>
+        <location filename="../core/catalogue.py" line="116" />
+        <source>Loading a picture of {0}</source>
+        <translation>Llwytho llun o {0}</translation>
+    </message>
+    <message>
         <location filename="../core/downloads.py" line="89" />
         <source>{0} was left out: {1}.</source>
         <translation>{0}: gadawyd hi allan: {1}.</translation>
@@ -427,12 +437,12 @@
 <context>
     <name>AddBasemap</name>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="39" />
+        <location filename="../processing_provider/add_basemap.py" line="36" />
         <source>Add an OS Maps basemap</source>
         <translation>Ychwanegu map sylfaen OS Maps</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="42" />
+        <location filename="../processing_provider/add_basemap.py" line="39" />
         <source>Adds an OS Maps API layer (WMTS) to the project, with the OS attribution. Needs the project's API key, stored in the plugin's settings; it is kept out of saved projects. Without a premium plan the layer is drawn down to the last open zoom level and hidden closer in.
 
 LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (British National Grid) or Road_3857, Outdoor_3857, Light_3857 (Web Mercator).
@@ -445,37 +455,37 @@ LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (Grid Cenedlaethol 
 Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="58" />
+        <location filename="../processing_provider/add_basemap.py" line="55" />
         <source>OS Maps layer (e.g. Road_27700)</source>
         <translation>Haen OS Maps (e.e. Road_27700)</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="60" />
+        <location filename="../processing_provider/add_basemap.py" line="57" />
         <source>OS Maps layer</source>
         <translation>Haen OS Maps</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="66" />
+        <location filename="../processing_provider/add_basemap.py" line="63" />
         <source>OS Maps needs an OS Data Hub API key: enter it in the plugin's settings (Settings → Options → OS Data Hub) first.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: rhowch hi yng ngosodiadau'r ategyn (Settings → Options → OS Data Hub) yn gyntaf.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="76" />
+        <location filename="../processing_provider/add_basemap.py" line="73" />
         <source>OS Maps has no layer '{0}'. Its layers are: {1}.</source>
         <translation>Does gan OS Maps ddim haen '{0}'. Haenau OS Maps yw: {1}.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="83" />
+        <location filename="../processing_provider/add_basemap.py" line="80" />
         <source>QGIS could not open the OS Maps layer {0}: check the API key and the network.</source>
         <translation>Methodd QGIS agor yr haen OS Maps {0}: gwiriwch yr allwedd API a'r rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="86" />
+        <location filename="../processing_provider/add_basemap.py" line="83" />
         <source>Added {0}</source>
         <translation>Ychwanegwyd {0}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="108" />
+        <location filename="../processing_provider/add_basemap.py" line="105" />
         <source>Using the saved OS Maps layer list: {0}</source>
         <translation>Yn defnyddio'r rhestr haenau OS Maps a gadwyd: {0}</translation>
     </message>
@@ -483,117 +493,117 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
 <context>
     <name>BasemapsTab</name>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="53" />
+        <location filename="../ui/basemaps_tab.py" line="57" />
         <source>OS Maps needs an OS Data Hub API key (a free project on osdatahub.os.uk with the OS Maps API added). Add the key in Settings → Options → OS Data Hub; the layers are listed here then.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps (prosiect am ddim ar osdatahub.os.uk gyda'r OS Maps API wedi'i ychwanegu). Ychwanegwch yr allwedd yn Settings → Options → OS Data Hub; wedyn bydd yr haenau'n cael eu rhestru yma.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="70" />
+        <location filename="../ui/basemaps_tab.py" line="74" />
         <source>Style</source>
         <translation>Arddull</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="70" />
+        <location filename="../ui/basemaps_tab.py" line="74" />
         <source>CRS</source>
         <translation>CRS</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="70" />
+        <location filename="../ui/basemaps_tab.py" line="74" />
         <source>Zoom levels</source>
         <translation>Lefelau chwyddo</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="90" />
+        <location filename="../ui/basemaps_tab.py" line="91" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="131" />
+        <location filename="../ui/basemaps_tab.py" line="136" />
         <source>Loading the OS Maps layers…</source>
         <translation>Yn llwytho haenau OS Maps…</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="157" />
+        <location filename="../ui/basemaps_tab.py" line="162" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="180" />
+        <location filename="../ui/basemaps_tab.py" line="185" />
         <source>{0} OS Maps layers</source>
         <translation>{0} haen OS Maps</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="181" />
+        <location filename="../ui/basemaps_tab.py" line="186" />
         <source>Default for this project: {0} (British National Grid layers for a British National Grid project, Web Mercator otherwise).</source>
         <translation>Rhagosodiad ar gyfer y prosiect hwn: {0} (haenau Grid Cenedlaethol Prydain ar gyfer prosiect Grid Cenedlaethol Prydain, Web Mercator fel arall).</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="198" />
+        <location filename="../ui/basemaps_tab.py" line="203" />
         <source>(premium from {0})</source>
         <translation>(premiwm o {0})</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="215" />
+        <location filename="../ui/basemaps_tab.py" line="220" />
         <source>Your API key has an OS Maps premium plan: every zoom level is shown.</source>
         <translation>Mae gan eich allwedd API gynllun premiwm OS Maps: mae pob lefel chwyddo yn cael ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="217" />
+        <location filename="../ui/basemaps_tab.py" line="222" />
         <source>Your API key has no OS Maps premium plan: layers are drawn down to the last open zoom level and hidden closer in, instead of showing broken tiles.</source>
         <translation>Does gan eich allwedd API ddim cynllun premiwm OS Maps: mae haenau'n cael eu lluniadu hyd at y lefel chwyddo agored olaf a'u cuddio'n agosach i mewn, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="222" />
+        <location filename="../ui/basemaps_tab.py" line="227" />
         <source>Not yet known whether your API key has an OS Maps premium plan: open zoom levels only are assumed.</source>
         <translation>Nid yw'n hysbys eto a oes gan eich allwedd API gynllun premiwm OS Maps: tybir mai dim ond y lefelau chwyddo agored sydd ar gael.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="254" />
+        <location filename="../ui/basemaps_tab.py" line="259" />
         <source>QGIS could not open {0}: check the API key in Settings → Options → OS Data Hub and the network connection.</source>
         <translation>Methodd QGIS agor {0}: gwiriwch yr allwedd API yn Settings → Options → OS Data Hub a'r cysylltiad rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="259" />
+        <location filename="../ui/basemaps_tab.py" line="264" />
         <source>Added {0} at the bottom of the layer list.</source>
         <translation>Ychwanegwyd {0} ar waelod y rhestr haenau.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="263" />
+        <location filename="../ui/basemaps_tab.py" line="268" />
         <source>It is drawn down to zoom level {0} (about 1:{1}): closer levels need an OS Maps premium plan.</source>
         <translation>Mae'n cael ei lluniadu hyd at lefel chwyddo {0} (tua 1:{1}): mae angen cynllun premiwm OS Maps ar gyfer lefelau agosach.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="284" />
+        <location filename="../ui/basemaps_tab.py" line="289" />
         <source>Could not load the OS Maps layers: {0}</source>
         <translation>Methu llwytho haenau OS Maps: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="284" />
+        <location filename="../ui/basemaps_tab.py" line="289" />
         <source>unknown error</source>
         <translation>gwall anhysbys</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="76" />
+        <location filename="../ui/basemaps_tab.py" line="80" />
         <source>The OS Maps layers. Enter or a double click adds the selected one to the map.</source>
         <translation>Haenau OS Maps. Mae Enter neu glic dwbl yn ychwanegu'r un a ddewiswyd at y map.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="78" />
+        <location filename="../ui/basemaps_tab.py" line="82" />
         <source>OS Maps layers</source>
         <translation>Haenau OS Maps</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="85" />
+        <location filename="../ui/basemaps_tab.py" line="86" />
         <source>&amp;Add to map</source>
         <translation>&amp;Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="86" />
+        <location filename="../ui/basemaps_tab.py" line="87" />
         <source>Add the selected OS Maps layer at the bottom of the layer list. Enter in the list does the same.</source>
         <translation>Ychwanegu'r haen OS Maps a ddewiswyd ar waelod y rhestr haenau. Mae Enter yn y rhestr yn gwneud yr un peth.</translation>
     </message>
     <message>
-        <location filename="../ui/basemaps_tab.py" line="91" />
+        <location filename="../ui/basemaps_tab.py" line="92" />
         <source>Load the OS Maps layer list again.</source>
         <translation>Llwytho rhestr haenau OS Maps eto.</translation>
     </message>
@@ -684,47 +694,47 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="79" />
+        <location filename="../ui/download_controls.py" line="83" />
         <source>Cancel</source>
         <translation>Canslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="197" />
+        <location filename="../ui/download_controls.py" line="201" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="190" />
+        <location filename="../ui/download_controls.py" line="194" />
         <source>Cancelling…</source>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="197" />
+        <location filename="../ui/download_controls.py" line="201" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="198" />
+        <location filename="../ui/download_controls.py" line="202" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="198" />
+        <location filename="../ui/download_controls.py" line="202" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="199" />
+        <location filename="../ui/download_controls.py" line="203" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="199" />
+        <location filename="../ui/download_controls.py" line="203" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="200" />
+        <location filename="../ui/download_controls.py" line="204" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
     </message>
@@ -759,27 +769,27 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Llwytho'r data fel haenau pan fydd y lawrlwytho wedi gorffen.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="78" />
+        <location filename="../ui/download_controls.py" line="82" />
         <source>Dow&amp;nload</source>
         <translation>Lawrlw&amp;ytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="80" />
+        <location filename="../ui/download_controls.py" line="84" />
         <source>Stop the download; partly downloaded files are kept and resume next time. Esc does the same while the focus is in the file list or here.</source>
         <translation>Stopio'r lawrlwytho; mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw ac yn parhau y tro nesaf. Mae Esc yn gwneud yr un peth tra bo'r ffocws yn y rhestr ffeiliau neu yma.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="128" />
+        <location filename="../ui/download_controls.py" line="132" />
         <source>Tick the files to download first: Space ticks the current file.</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="138" />
+        <location filename="../ui/download_controls.py" line="142" />
         <source>Download the ticked files. Enter in the file list does the same.</source>
         <translation>Lawrlwytho'r ffeiliau sydd wedi'u ticio. Mae Enter yn y rhestr ffeiliau yn gwneud yr un peth.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="138" />
+        <location filename="../ui/download_controls.py" line="142" />
         <source>Tick the files to download first: Space ticks the current file in the file list.</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol yn y rhestr ffeiliau.</translation>
     </message>
@@ -939,177 +949,177 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../ui/downloads_panel.py" line="98" />
+        <location filename="../ui/downloads_panel.py" line="107" />
         <source>All areas — or type squares: SU, TQ (or GB)</source>
         <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="100" />
+        <location filename="../ui/downloads_panel.py" line="109" />
         <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
         <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="128" />
+        <location filename="../ui/downloads_panel.py" line="139" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="128" />
+        <location filename="../ui/downloads_panel.py" line="139" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="128" />
+        <location filename="../ui/downloads_panel.py" line="139" />
         <source>Subformat</source>
         <translation>Is-fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="128" />
+        <location filename="../ui/downloads_panel.py" line="139" />
         <source>Area</source>
         <translation>Ardal</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="128" />
+        <location filename="../ui/downloads_panel.py" line="139" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="128" />
+        <location filename="../ui/downloads_panel.py" line="139" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="219" />
+        <location filename="../ui/downloads_panel.py" line="228" />
         <source>Loading the files of {0}…</source>
         <translation>Yn llwytho ffeiliau {0}…</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="222" />
+        <location filename="../ui/downloads_panel.py" line="231" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="254" />
+        <location filename="../ui/downloads_panel.py" line="263" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="269" />
+        <location filename="../ui/downloads_panel.py" line="278" />
         <source>All formats</source>
         <translation>Pob fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="296" />
+        <location filename="../ui/downloads_panel.py" line="305" />
         <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
         <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="347" />
+        <location filename="../ui/downloads_panel.py" line="356" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="400" />
+        <location filename="../ui/downloads_panel.py" line="409" />
         <source>{0} has no files for square {1}.</source>
         <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="415" />
+        <location filename="../ui/downloads_panel.py" line="424" />
         <source>No square with files of this product is in the current map view.</source>
         <translation>Does dim sgwâr sydd â ffeiliau'r cynnyrch hwn i'w weld ar y map ar hyn o bryd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="94" />
+        <location filename="../ui/downloads_panel.py" line="103" />
         <source>Show only files of this format.</source>
         <translation>Dangos ffeiliau yn y fformat hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="95" />
+        <location filename="../ui/downloads_panel.py" line="104" />
         <source>Forma&amp;t</source>
         <translation>Fforma&amp;t</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="104" />
+        <location filename="../ui/downloads_panel.py" line="113" />
         <source>&amp;Areas</source>
         <translation>&amp;Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="107" />
+        <location filename="../ui/downloads_panel.py" line="116" />
         <source>&amp;Grid on map</source>
         <translation>Grid 100 &amp;km ar y map</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="109" />
+        <location filename="../ui/downloads_panel.py" line="118" />
         <source>Show the 100 km National Grid squares on the map, labelled with their letters.</source>
         <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map, wedi'u labelu â'u llythrennau.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="112" />
+        <location filename="../ui/downloads_panel.py" line="121" />
         <source>P&amp;ick squares</source>
         <translation>Dewis s&amp;gwariau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="114" />
+        <location filename="../ui/downloads_panel.py" line="123" />
         <source>Pick squares on the map: each click adds a square to the areas or removes it. Press again to stop picking.</source>
         <translation>Dewis sgwariau ar y map: mae pob clic yn ychwanegu sgwâr at yr ardaloedd neu'n ei dynnu. Pwyswch eto i orffen dewis.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="118" />
+        <location filename="../ui/downloads_panel.py" line="127" />
         <source>All of G&amp;B</source>
         <translation>Prydain &amp;Fawr gyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="119" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Show only the files that cover all of Great Britain.</source>
         <translation>Dangos dim ond y ffeiliau sy'n cwmpasu Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="123" />
+        <location filename="../ui/downloads_panel.py" line="132" />
         <source>S&amp;quares in view</source>
         <translation>Sgwaria&amp;u yn y golwg</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="124" />
+        <location filename="../ui/downloads_panel.py" line="133" />
         <source>Take the squares that the current map view covers as the areas.</source>
         <translation>Cymryd y sgwariau sydd i'w gweld ar y map ar hyn o bryd fel yr ardaloedd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="143" />
+        <location filename="../ui/downloads_panel.py" line="154" />
         <source>The product's files. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r cynnyrch. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="146" />
+        <location filename="../ui/downloads_panel.py" line="157" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="150" />
+        <location filename="../ui/downloads_panel.py" line="161" />
         <source>Tic&amp;k all shown</source>
         <translation>Ticio po&amp;b un a ddangosir</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="151" />
+        <location filename="../ui/downloads_panel.py" line="162" />
         <source>Tick every file that the format and area filters show.</source>
         <translation>Ticio pob ffeil y mae'r hidlyddion fformat ac ardal yn ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="154" />
+        <location filename="../ui/downloads_panel.py" line="165" />
         <source>&amp;Untick all</source>
         <translation>Dad-dicio'r cyfa&amp;n</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="155" />
+        <location filename="../ui/downloads_panel.py" line="166" />
         <source>Untick every file, shown or not.</source>
         <translation>Dad-dicio pob ffeil, p'un a yw'n cael ei dangos neu beidio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="254" />
+        <location filename="../ui/downloads_panel.py" line="263" />
         <source>1 file</source>
         <translation>1 ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="347" />
+        <location filename="../ui/downloads_panel.py" line="356" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1201,7 +1211,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OSDataHubOptionsFactory</name>
     <message>
-        <location filename="../ui/settings_page.py" line="254" />
+        <location filename="../ui/settings_page.py" line="267" />
         <source>OS Data Hub</source>
         <translation>OS Data Hub</translation>
     </message>
@@ -1209,187 +1219,187 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OSDataHubOptionsPage</name>
     <message>
-        <location filename="../ui/settings_page.py" line="51" />
+        <location filename="../ui/settings_page.py" line="61" />
         <source>OS OpenData needs no account. Premium data packages and OS Maps basemaps need a project API key from the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (sign up, create a project, add the Downloads API and OS Maps API to it, and copy its key). The key and secret are kept encrypted in the QGIS authentication database, never in project files.</source>
         <translation>Does dim angen cyfrif ar gyfer OS OpenData. Mae angen allwedd API prosiect o &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; ar gyfer pecynnau data premiwm a mapiau sylfaen OS Maps (cofrestrwch, crëwch brosiect, ychwanegwch y Downloads API a'r OS Maps API ato, a chopïwch ei allwedd). Mae'r allwedd a'r gyfrinach yn cael eu cadw wedi'u hamgryptio yng nghronfa ddata dilysu QGIS, byth mewn ffeiliau prosiect.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="67" />
+        <location filename="../ui/settings_page.py" line="77" />
         <source>optional: then OAuth 2 is used</source>
         <translation>dewisol: yna defnyddir OAuth 2</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="82" />
+        <location filename="../ui/settings_page.py" line="92" />
         <source>OS Data Hub project</source>
         <translation>Prosiect OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="96" />
+        <location filename="../ui/settings_page.py" line="109" />
         <source>Live project (600 requests a minute)</source>
         <translation>Prosiect byw (600 cais y funud)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="97" />
+        <location filename="../ui/settings_page.py" line="110" />
         <source>Development project (50 requests a minute)</source>
         <translation>Prosiect datblygu (50 cais y funud)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="116" />
+        <location filename="../ui/settings_page.py" line="129" />
         <source>Advanced: another address for the OS APIs (a mirror, or the local test server). The OS_API_BASE_URL environment variable, when set, wins over this.</source>
         <translation>Uwch: cyfeiriad arall ar gyfer APIs OS (drych, neu'r gweinydd prawf lleol). Os yw'r newidyn amgylchedd OS_API_BASE_URL wedi'i osod, mae'n cael blaenoriaeth dros hwn.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="119" />
+        <location filename="../ui/settings_page.py" line="132" />
         <source>Downloads</source>
         <translation>Lawrlwythiadau</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="107" />
+        <location filename="../ui/settings_page.py" line="120" />
         <source>Download folder</source>
         <translation>Ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="130" />
+        <location filename="../ui/settings_page.py" line="143" />
         <source>The environment variable OS_API_BASE_URL is set: {0} is used instead.</source>
         <translation>Mae'r newidyn amgylchedd OS_API_BASE_URL wedi'i osod: defnyddir {0} yn lle hynny.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="163" />
+        <location filename="../ui/settings_page.py" line="176" />
         <source>A key is stored in the QGIS authentication database. Leave the fields empty to keep it, or enter a new key to replace it.</source>
         <translation>Mae allwedd wedi'i chadw yng nghronfa ddata dilysu QGIS. Gadewch y meysydd yn wag i'w chadw, neu rhowch allwedd newydd yn ei lle.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="163" />
+        <location filename="../ui/settings_page.py" line="176" />
         <source>No key is stored.</source>
         <translation>Does dim allwedd wedi'i chadw.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="169" />
+        <location filename="../ui/settings_page.py" line="182" />
         <source>(stored)</source>
         <translation>(wedi'i chadw)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="169" />
+        <location filename="../ui/settings_page.py" line="182" />
         <source>paste the key</source>
         <translation>gludwch yr allwedd</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="186" />
+        <location filename="../ui/settings_page.py" line="199" />
         <source>The API address was not changed: it must start with https:// (or http:// for a local test server).</source>
         <translation>Ni newidiwyd cyfeiriad yr API: rhaid iddo ddechrau gyda https:// (neu http:// ar gyfer gweinydd prawf lleol).</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="192" />
+        <location filename="../ui/settings_page.py" line="205" />
         <source>The key was saved.</source>
         <translation>Cadwyd yr allwedd.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="194" />
+        <location filename="../ui/settings_page.py" line="207" />
         <source>The key was not saved: the QGIS authentication database is locked or its master password was not given.</source>
         <translation>Ni chadwyd yr allwedd: mae cronfa ddata dilysu QGIS wedi'i chloi neu ni roddwyd ei phrif gyfrinair.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="205" />
+        <location filename="../ui/settings_page.py" line="218" />
         <source>The key and secret were removed.</source>
         <translation>Tynnwyd yr allwedd a'r gyfrinach.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="211" />
+        <location filename="../ui/settings_page.py" line="224" />
         <source>Enter an API key first. OS OpenData works without one.</source>
         <translation>Rhowch allwedd API yn gyntaf. Mae OS OpenData yn gweithio hebddi.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="218" />
+        <location filename="../ui/settings_page.py" line="231" />
         <source>Testing…</source>
         <translation>Yn profi…</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="220" />
+        <location filename="../ui/settings_page.py" line="233" />
         <source>Testing the OS Data Hub key</source>
         <translation>Profi allwedd OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="62" />
+        <location filename="../ui/settings_page.py" line="72" />
         <source>Your OS Data Hub project API key. It is kept encrypted in the QGIS authentication database; leave the field empty to keep the stored key.</source>
         <translation>Allwedd API eich prosiect OS Data Hub. Mae'n cael ei chadw wedi'i hamgryptio yng nghronfa ddata dilysu QGIS; gadewch y maes yn wag i gadw'r allwedd sydd wedi'i chadw.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="68" />
+        <location filename="../ui/settings_page.py" line="78" />
         <source>The project's API secret, only to sign in with OAuth 2. Leave it empty to send the key itself.</source>
         <translation>Cyfrinach API y prosiect, dim ond i fewngofnodi gydag OAuth 2. Gadewch hi'n wag i anfon yr allwedd ei hun.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="72" />
+        <location filename="../ui/settings_page.py" line="82" />
         <source>&amp;Test</source>
         <translation>&amp;Profi</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="73" />
+        <location filename="../ui/settings_page.py" line="83" />
         <source>Check what these credentials (or the stored ones) open.</source>
         <translation>Gwirio beth mae'r manylion mewngofnodi hyn (neu'r rhai sydd wedi'u cadw) yn ei agor.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="75" />
+        <location filename="../ui/settings_page.py" line="85" />
         <source>&amp;Forget credentials</source>
         <translation>&amp;Anghofio'r manylion mewngofnodi</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="76" />
+        <location filename="../ui/settings_page.py" line="86" />
         <source>Remove the stored key and secret from the QGIS authentication database.</source>
         <translation>Tynnu'r allwedd a'r gyfrinach sydd wedi'u cadw o gronfa ddata dilysu QGIS.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="85" />
+        <location filename="../ui/settings_page.py" line="95" />
         <source>API &amp;key</source>
         <translation>A&amp;llwedd API</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="86" />
+        <location filename="../ui/settings_page.py" line="96" />
         <source>API s&amp;ecret</source>
         <translation>&amp;Cyfrinach API</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="99" />
+        <location filename="../ui/settings_page.py" line="112" />
         <source>Your project's plan on the OS Data Hub: the plugin keeps its requests under the plan's limit.</source>
         <translation>Cynllun eich prosiect ar OS Data Hub: mae'r ategyn yn cadw ei geisiadau o dan derfyn y cynllun.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="104" />
+        <location filename="../ui/settings_page.py" line="117" />
         <source>How many files are downloaded at the same time.</source>
         <translation>Faint o ffeiliau sy'n cael eu lawrlwytho ar yr un pryd.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="107" />
+        <location filename="../ui/settings_page.py" line="120" />
         <source>Where downloads go; each product and version gets its own sub-folder.</source>
         <translation>Ble mae lawrlwythiadau'n mynd; mae pob cynnyrch a fersiwn yn cael ei is-ffolder ei hun.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="107" />
+        <location filename="../ui/settings_page.py" line="120" />
         <source>Choose the download folder.</source>
         <translation>Dewis y ffolder lawrlwytho.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="107" />
+        <location filename="../ui/settings_page.py" line="120" />
         <source>Choose the download folder</source>
         <translation>Dewis y ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="121" />
+        <location filename="../ui/settings_page.py" line="134" />
         <source>Do&amp;wnload folder</source>
         <translation>&amp;Ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="125" />
+        <location filename="../ui/settings_page.py" line="138" />
         <source>&amp;Rate limit</source>
         <translation>&amp;Terfyn cyfradd</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="126" />
+        <location filename="../ui/settings_page.py" line="139" />
         <source>F&amp;iles at once</source>
         <translation>Ffeilia&amp;u ar y tro</translation>
     </message>
     <message>
-        <location filename="../ui/settings_page.py" line="127" />
+        <location filename="../ui/settings_page.py" line="140" />
         <source>API &amp;address</source>
         <translation>Cyfeiriad &amp;yr API</translation>
     </message>
@@ -1397,167 +1407,157 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>OpenDataTab</name>
     <message>
-        <location filename="../ui/opendata_tab.py" line="83" />
+        <location filename="../ui/opendata_tab.py" line="87" />
         <source>Search OS OpenData products…</source>
         <translation>Chwilio cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="94" />
+        <location filename="../ui/opendata_tab.py" line="98" />
         <source>Vector and raster</source>
         <translation>Fector a raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="95" />
+        <location filename="../ui/opendata_tab.py" line="99" />
         <source>Vector</source>
         <translation>Fector</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="96" />
+        <location filename="../ui/opendata_tab.py" line="100" />
         <source>Raster</source>
         <translation>Raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="100" />
+        <location filename="../ui/opendata_tab.py" line="104" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="108" />
+        <location filename="../ui/opendata_tab.py" line="112" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="353" />
+        <location filename="../ui/opendata_tab.py" line="344" />
         <source>Version</source>
         <translation>Fersiwn</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="108" />
+        <location filename="../ui/opendata_tab.py" line="112" />
         <source>Category</source>
         <translation>Categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="108" />
+        <location filename="../ui/opendata_tab.py" line="112" />
         <source>Type</source>
         <translation>Math</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="245" />
+        <location filename="../ui/opendata_tab.py" line="254" />
         <source>Loading the OS OpenData products…</source>
         <translation>Yn llwytho cynhyrchion OS OpenData…</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="246" />
-        <source>Loading OS OpenData products</source>
-        <translation>Llwytho cynhyrchion OS OpenData</translation>
-    </message>
-    <message>
-        <location filename="../ui/opendata_tab.py" line="267" />
+        <location filename="../ui/opendata_tab.py" line="258" />
         <source>Showing the saved list: {0}</source>
         <translation>Yn dangos y rhestr a gadwyd: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="291" />
+        <location filename="../ui/opendata_tab.py" line="281" />
         <source>{0} products (saved list; refreshing…)</source>
         <translation>{0} cynnyrch (rhestr a gadwyd; yn adnewyddu…)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="302" />
+        <location filename="../ui/opendata_tab.py" line="292" />
         <source>All categories</source>
         <translation>Pob categori</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="321" />
+        <location filename="../ui/opendata_tab.py" line="311" />
         <source>{0} products</source>
         <translation>{0} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="322" />
+        <location filename="../ui/opendata_tab.py" line="312" />
         <source>{0} of {1} products</source>
         <translation>{0} o {1} cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="344" />
+        <location filename="../ui/opendata_tab.py" line="335" />
         <source>End of life: {0}</source>
         <translation>Diwedd oes: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="355" />
+        <location filename="../ui/opendata_tab.py" line="346" />
         <source>Formats</source>
         <translation>Fformatau</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="361" />
+        <location filename="../ui/opendata_tab.py" line="352" />
         <source>Areas</source>
         <translation>Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="362" />
+        <location filename="../ui/opendata_tab.py" line="353" />
         <source>Product id</source>
         <translation>ID y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="367" />
+        <location filename="../ui/opendata_tab.py" line="358" />
         <source>Product documentation (opens in the browser)</source>
         <translation>Dogfennaeth y cynnyrch (yn agor yn y porwr)</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="402" />
-        <source>Loading a picture of {0}</source>
-        <translation>Llwytho llun o {0}</translation>
-    </message>
-    <message>
-        <location filename="../ui/opendata_tab.py" line="85" />
+        <location filename="../ui/opendata_tab.py" line="89" />
         <source>Type words from a product's name, id or description to filter the list. Enter or Down moves to the list, Esc clears the search, Ctrl+F comes back here.</source>
         <translation>Teipiwch eiriau o enw, ID neu ddisgrifiad cynnyrch i hidlo'r rhestr. Mae Enter neu'r Saeth i Lawr yn symud i'r rhestr, mae Esc yn clirio'r chwiliad, ac mae Ctrl+F yn dod yn ôl yma.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="88" />
+        <location filename="../ui/opendata_tab.py" line="92" />
         <source>&amp;Find</source>
         <translation>Chw&amp;ilio</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="91" />
+        <location filename="../ui/opendata_tab.py" line="95" />
         <source>Show only products of this category.</source>
         <translation>Dangos cynhyrchion y categori hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="97" />
+        <location filename="../ui/opendata_tab.py" line="101" />
         <source>Show only vector or only raster products.</source>
         <translation>Dangos cynhyrchion fector yn unig neu gynhyrchion raster yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="98" />
+        <location filename="../ui/opendata_tab.py" line="102" />
         <source>Vector or raster</source>
         <translation>Fector neu raster</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="101" />
+        <location filename="../ui/opendata_tab.py" line="105" />
         <source>Load the product list again from the OS Data Hub.</source>
         <translation>Llwytho'r rhestr cynhyrchion eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="124" />
+        <location filename="../ui/opendata_tab.py" line="128" />
         <source>OS OpenData products: select one to see its details and files. Enter moves to its files.</source>
         <translation>Cynhyrchion OS OpenData: dewiswch un i weld ei fanylion a'i ffeiliau. Mae Enter yn symud i'w ffeiliau.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="127" />
+        <location filename="../ui/opendata_tab.py" line="131" />
         <source>OS OpenData products</source>
         <translation>Cynhyrchion OS OpenData</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="133" />
+        <location filename="../ui/opendata_tab.py" line="137" />
         <source>The selected product's description. Tab reaches its documentation link and Enter opens it in your web browser.</source>
         <translation>Disgrifiad y cynnyrch a ddewiswyd. Mae Tab yn cyrraedd dolen ei ddogfennaeth ac mae Enter yn ei hagor yn eich porwr gwe.</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="136" />
+        <location filename="../ui/opendata_tab.py" line="140" />
         <source>Product details</source>
         <translation>Manylion y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/opendata_tab.py" line="367" />
+        <location filename="../ui/opendata_tab.py" line="358" />
         <source>Open {0} in your web browser.</source>
         <translation>Agor {0} yn eich porwr gwe.</translation>
     </message>
@@ -1565,187 +1565,187 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>PackagesTab</name>
     <message>
-        <location filename="../ui/packages_tab.py" line="80" />
+        <location filename="../ui/packages_tab.py" line="87" />
         <source>Open OS Data Hub settings…</source>
         <translation>Agor gosodiadau OS Data Hub…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="84" />
+        <location filename="../ui/packages_tab.py" line="91" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="89" />
+        <location filename="../ui/packages_tab.py" line="96" />
         <source>Package</source>
         <translation>Pecyn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="89" />
+        <location filename="../ui/packages_tab.py" line="96" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="97" />
+        <location filename="../ui/packages_tab.py" line="104" />
         <source>Created</source>
         <translation>Crëwyd</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="97" />
+        <location filename="../ui/packages_tab.py" line="104" />
         <source>Product version</source>
         <translation>Fersiwn y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="97" />
+        <location filename="../ui/packages_tab.py" line="104" />
         <source>Reason</source>
         <translation>Rheswm</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="97" />
+        <location filename="../ui/packages_tab.py" line="104" />
         <source>Supply</source>
         <translation>Cyflenwad</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="97" />
+        <location filename="../ui/packages_tab.py" line="104" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="106" />
+        <location filename="../ui/packages_tab.py" line="113" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="106" />
+        <location filename="../ui/packages_tab.py" line="113" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="106" />
+        <location filename="../ui/packages_tab.py" line="113" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="175" />
+        <location filename="../ui/packages_tab.py" line="182" />
         <source>Data packages are premium OS data ordered on the OS Data Hub. To list and download yours, add your OS Data Hub project API key in the settings. No account yet? &lt;a href="{0}"&gt;Sign up on the OS Data Hub&lt;/a&gt;.</source>
         <translation>Data OS premiwm a archebwyd ar OS Data Hub yw pecynnau data. I restru a lawrlwytho eich rhai chi, ychwanegwch allwedd API eich prosiect OS Data Hub yn y gosodiadau. Dim cyfrif eto? &lt;a href="{0}"&gt;Cofrestrwch ar OS Data Hub&lt;/a&gt;.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="181" />
+        <location filename="../ui/packages_tab.py" line="188" />
         <source>Loading your data packages…</source>
         <translation>Yn llwytho eich pecynnau data…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="182" />
+        <location filename="../ui/packages_tab.py" line="189" />
         <source>Loading OS data packages</source>
         <translation>Llwytho pecynnau data OS</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="205" />
+        <location filename="../ui/packages_tab.py" line="212" />
         <source>The OS Data Hub refused the stored key: {0} Check the key in the settings (and that the project has the Downloads API).</source>
         <translation>Gwrthododd OS Data Hub yr allwedd a gadwyd: {0} Gwiriwch yr allwedd yn y gosodiadau (a bod gan y prosiect y Downloads API).</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="215" />
+        <location filename="../ui/packages_tab.py" line="222" />
         <source>You have no data packages yet. Data packages must first be ordered on the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; web site (Data packages → Add data package); then they appear here.</source>
         <translation>Does gennych chi ddim pecynnau data eto. Rhaid archebu pecynnau data yn gyntaf ar wefan &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (Data packages → Add data package); wedyn byddan nhw'n ymddangos yma.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="220" />
+        <location filename="../ui/packages_tab.py" line="227" />
         <source>{0} data packages</source>
         <translation>{0} pecyn data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="247" />
+        <location filename="../ui/packages_tab.py" line="254" />
         <source>Loading versions of {0}</source>
         <translation>Llwytho fersiynau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="261" />
+        <location filename="../ui/packages_tab.py" line="268" />
         <source>A change-only update holds only what changed since the previous version: it is not a full copy of the data.</source>
         <translation>Dim ond yr hyn sydd wedi newid ers y fersiwn flaenorol sydd mewn diweddariad newidiadau yn unig: nid yw'n gopi llawn o'r data.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="273" />
+        <location filename="../ui/packages_tab.py" line="280" />
         <source>Change-only update (COU)</source>
         <translation>Diweddariad newidiadau yn unig (COU)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="275" />
+        <location filename="../ui/packages_tab.py" line="282" />
         <source>Full supply</source>
         <translation>Cyflenwad llawn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="285" />
+        <location filename="../ui/packages_tab.py" line="292" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="308" />
+        <location filename="../ui/packages_tab.py" line="315" />
         <source>{0}, version {1}: {2} files.</source>
         <translation>{0}, fersiwn {1}: {2} ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="337" />
+        <location filename="../ui/packages_tab.py" line="344" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="363" />
+        <location filename="../ui/packages_tab.py" line="370" />
         <source>(change-only update)</source>
         <translation>(diweddariad newidiadau yn unig)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="81" />
+        <location filename="../ui/packages_tab.py" line="88" />
         <source>Open Settings → Options → OS Data Hub to add your project API key.</source>
         <translation>Agor Settings → Options → OS Data Hub i ychwanegu allwedd API eich prosiect.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="85" />
+        <location filename="../ui/packages_tab.py" line="92" />
         <source>Load your data packages again from the OS Data Hub.</source>
         <translation>Llwytho eich pecynnau data eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="91" />
+        <location filename="../ui/packages_tab.py" line="98" />
         <source>Your data packages: select one to see its versions. Enter moves to its versions.</source>
         <translation>Eich pecynnau data: dewiswch un i weld ei fersiynau. Mae Enter yn symud i'w fersiynau.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="91" />
+        <location filename="../ui/packages_tab.py" line="98" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="100" />
+        <location filename="../ui/packages_tab.py" line="107" />
         <source>The versions of the selected package, the latest first. Enter moves to the version's files.</source>
         <translation>Fersiynau'r pecyn a ddewiswyd, y diweddaraf yn gyntaf. Mae Enter yn symud i ffeiliau'r fersiwn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="100" />
+        <location filename="../ui/packages_tab.py" line="107" />
         <source>Versions</source>
         <translation>Fersiynau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="108" />
+        <location filename="../ui/packages_tab.py" line="115" />
         <source>The files of the selected version. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r fersiwn a ddewiswyd. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="108" />
+        <location filename="../ui/packages_tab.py" line="115" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="308" />
+        <location filename="../ui/packages_tab.py" line="315" />
         <source>{0}, version {1}: 1 file.</source>
         <translation>{0}, fersiwn {1}: 1 ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="312" />
+        <location filename="../ui/packages_tab.py" line="319" />
         <source>This is a change-only update, not a full supply.</source>
         <translation>Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="337" />
+        <location filename="../ui/packages_tab.py" line="344" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1853,132 +1853,132 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="158" />
+        <location filename="../api/download.py" line="133" />
         <source>it is empty or a folder reference</source>
         <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="160" />
+        <location filename="../api/download.py" line="135" />
         <source>it contains a folder separator</source>
         <translation>mae'n cynnwys gwahanydd ffolderi</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="162" />
+        <location filename="../api/download.py" line="137" />
         <source>it contains ':' (a drive letter or stream name)</source>
         <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="164" />
+        <location filename="../api/download.py" line="139" />
         <source>it contains control characters</source>
         <translation>mae'n cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="166" />
+        <location filename="../api/download.py" line="141" />
         <source>it starts or ends with a space or ends with a dot</source>
         <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="168" />
+        <location filename="../api/download.py" line="143" />
         <source>it is a reserved device name on Windows</source>
         <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="170" />
+        <location filename="../api/download.py" line="145" />
         <source>it is too long</source>
         <translation>mae'n rhy hir</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="172" />
+        <location filename="../api/download.py" line="147" />
         <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
         <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="504" />
+        <location filename="../api/download.py" line="401" />
         <source>Downloading {0} failed unexpectedly: {1}</source>
         <translation>Methodd lawrlwytho {0} yn annisgwyl: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="511" />
+        <location filename="../api/download.py" line="408" />
         <source>Cancelled: {0} was not finished; what was downloaded is kept and the next download resumes from there.</source>
         <translation>Canslwyd: ni orffennwyd {0}; mae'r hyn a lawrlwythwyd yn cael ei gadw a bydd y lawrlwythiad nesaf yn parhau o'r fan honno.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="575" />
+        <location filename="../api/download.py" line="472" />
         <source>The server sent the wrong part of {0}; starting that file again.</source>
         <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="616" />
+        <location filename="../api/fetch.py" line="231" />
         <source>The secure connection for {0} failed: the server's certificate was not trusted. On a network with TLS inspection, add its CA certificate in QGIS (Settings → Options → Authentication). Detail: {1}</source>
         <translation>Methodd y cysylltiad diogel ar gyfer {0}: nid oedd tystysgrif y gweinydd yn cael ei hymddiried. Ar rwydwaith sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS (Settings → Options → Authentication). Manylion: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="627" />
+        <location filename="../api/fetch.py" line="242" />
         <source>The download link of {0} is not a valid URL: {1}</source>
         <translation>Nid yw dolen lawrlwytho {0} yn URL dilys: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="639" />
+        <location filename="../api/fetch.py" line="253" />
         <source>The OS Data Hub answered a redirect without a target for {0}: try again later.</source>
         <translation>Atebodd OS Data Hub gydag ailgyfeiriad heb darged ar gyfer {0}: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="652" />
+        <location filename="../api/fetch.py" line="207" />
         <source>The download link of {0} matches several files, so the OS Data Hub listed them instead of sending one: name the file in the link (fileName=).</source>
         <translation>Mae dolen lawrlwytho {0} yn cyfateb i sawl ffeil, felly rhestrodd OS Data Hub nhw yn lle anfon un: enwch y ffeil yn y ddolen (fileName=).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="659" />
+        <location filename="../api/fetch.py" line="214" />
         <source>The download link of {0} redirected more than {1} times; giving up.</source>
         <translation>Ailgyfeiriodd dolen lawrlwytho {0} fwy na {1} o weithiau; yn rhoi'r gorau iddi.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="685" />
+        <location filename="../api/fetch.py" line="285" />
         <source>the download of {0}</source>
         <translation>lawrlwytho {0}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="695" />
+        <location filename="../api/fetch.py" line="295" />
         <source>The storage server refused the signed download link of {0} (403) again and again, even fresh ones: try again later.</source>
         <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="749" />
+        <location filename="../api/download.py" line="528" />
         <source>The connection dropped while downloading {0} ({1} bytes so far, kept to resume).</source>
         <translation>Torrodd y cysylltiad wrth lawrlwytho {0} ({1} beit hyd yma, wedi'u cadw i barhau).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="793" />
+        <location filename="../api/download.py" line="572" />
         <source>{0} changed while resuming.</source>
         <translation>Newidiodd {0} wrth barhau.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="806" />
+        <location filename="../api/download.py" line="585" />
         <source>The server refused to resume {0}.</source>
         <translation>Gwrthododd y gweinydd ailddechrau lawrlwytho {0}.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="820" />
+        <location filename="../api/download.py" line="599" />
         <source>size {0} bytes instead of {1}</source>
         <translation>maint {0} beit yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="823" />
+        <location filename="../api/download.py" line="602" />
         <source>md5 {0} instead of {1}</source>
         <translation>md5 {0} yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="827" />
+        <location filename="../api/download.py" line="606" />
         <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
         <translation>Cyrhaeddodd {0} yn llygredig ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="836" />
+        <location filename="../api/download.py" line="615" />
         <source>{name} was downloaded and verified but could not replace the file already in {folder} ({error}): close it in QGIS or other programs and download again (the verified download is kept as {part}).</source>
         <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="868" />
+        <location filename="../api/fetch.py" line="319" />
         <source>Downloading {name} failed: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then download again: it resumes where it stopped. Detail: {detail}</source>
         <translation>Methodd lawrlwytho {name}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna lawrlwythwch eto: bydd yn parhau o'r man lle stopiodd. Manylion: {detail}</translation>
     </message>

@@ -1,5 +1,5 @@
 """`os_data_hub:add_basemap`: an OS Maps layer added to the project, built by
-`core.basemaps.add_basemap` (the Basemaps tab's own function: key handling, attribution,
+`core.basemap_layers.add_basemap` (the Basemaps tab's own function: key handling, attribution,
 premium zoom limits)."""
 
 from __future__ import annotations
@@ -15,13 +15,10 @@ from qgis.core import (
 
 from ..api.cancel import CancelToken
 from ..api.errors import OSAPIError
-from ..api.wmts import Capabilities, MapsClient
+from ..api.wmts import PREMIUM_UNKNOWN, Capabilities, MapsClient
 from ..core import cache
-from ..core.basemaps import (
-    CACHE_NAME,
-    PREMIUM_UNKNOWN,
-    add_basemap,
-)
+from ..core.basemap_layers import add_basemap
+from ..core.basemap_service import CACHE_NAME
 from ..core.network import qgis_http_settings
 from .base import FeedbackCancel, OSDataHubAlgorithm, api_context, processing_error
 

@@ -68,7 +68,7 @@ def main(language: str, output: Path) -> None:
     dock.show()
     tab = dock.opendata
     tab.ensure_loaded()
-    wait(lambda: tab.products and tab._load_task is None)
+    wait(lambda: tab.products and not tab.loading_products)
     tab.select_product("OpenGreenspace")
     wait(lambda: tab.downloads.downloads)
     tab.downloads.model.item(0, 0).setCheckState(Qt.CheckState.Checked)

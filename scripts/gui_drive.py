@@ -234,7 +234,7 @@ def open_dock_act() -> None:
 
 def open_dock_done() -> bool:
     tab = opendata()
-    return dock().isVisible() and bool(tab.products) and tab._load_task is None
+    return dock().isVisible() and bool(tab.products) and not tab.loading_products
 
 
 def open_dock_check() -> str:

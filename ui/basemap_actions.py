@@ -7,9 +7,10 @@ from __future__ import annotations
 from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QObject
 
-from ..core.basemaps import OPEN_LEVELS_PROPERTY, ProjectKeyGuard
+from ..core.basemap_layers import OPEN_LEVELS_PROPERTY
 from ..core.compat import QAction
 from ..core.i18n import tr
+from ..core.key_guard import ProjectKeyGuard
 from .messages import notify
 
 

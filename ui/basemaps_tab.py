@@ -19,16 +19,15 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..api.wmts import WmtsLayer, open_max_zoom, premium_zoom_from
-from ..core.basemaps import (
+from ..api.wmts import (
     PREMIUM_AVAILABLE,
     PREMIUM_UNAVAILABLE,
-    BasemapService,
-    canvas_dpi,
-    default_layer,
-    layer_name,
-    open_scale_limit,
+    WmtsLayer,
+    open_max_zoom,
+    premium_zoom_from,
 )
+from ..core.basemap_layers import canvas_dpi, default_layer, layer_name, open_scale_limit
+from ..core.basemap_service import BasemapService
 from ..core.context import ApiContext
 from ..core.i18n import translated
 from ..core.tasks import TaskRegistry
@@ -47,7 +46,12 @@ class BasemapsTab(QWidget):
         self.service = BasemapService(context, tasks, self)
         self._previews: dict[str, QPixmap] = {}
         self._refreshed = False  # refreshed from the API since the tab was made
+        self._build()
+        self._lay_out()
+        self._connect()
+        self._show_key_state()
 
+    def _build(self) -> None:
         self.no_key = QLabel(self)
         self.no_key.setWordWrap(True)
         self.no_key.setText(self.tr(
@@ -76,9 +80,6 @@ class BasemapsTab(QWidget):
         self.tree.setToolTip(tip(self.tr(
             "The OS Maps layers. Enter or a double click adds the selected one to the map.")))
         self.tree.setAccessibleName(self.tr("OS Maps layers"))
-        self.tree.itemDoubleClicked.connect(lambda _item, _column: self.add_selected())
-        on_keys(self.tree, ENTER, self.add_selected, when=lambda: (
-            self.tree.currentItem() is not None and self.add_button.isEnabled()))
 
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
@@ -89,9 +90,8 @@ class BasemapsTab(QWidget):
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText(self.tr("Refresh"))
         self.refresh_button.setToolTip(tip(self.tr("Load the OS Maps layer list again.")))
-        self.add_button.clicked.connect(self.add_selected)
-        self.refresh_button.clicked.connect(self.refresh)
 
+    def _lay_out(self) -> None:
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addStretch()
@@ -106,11 +106,16 @@ class BasemapsTab(QWidget):
         layout.addWidget(self.hint)
         layout.addLayout(buttons)
 
+    def _connect(self) -> None:
+        self.tree.itemDoubleClicked.connect(lambda _item, _column: self.add_selected())
+        on_keys(self.tree, ENTER, self.add_selected, when=lambda: (
+            self.tree.currentItem() is not None and self.add_button.isEnabled()))
+        self.add_button.clicked.connect(self.add_selected)
+        self.refresh_button.clicked.connect(self.refresh)
         self.service.capabilitiesChanged.connect(self._show_layers)
         self.service.premiumChanged.connect(self._show_premium)
         self.service.failed.connect(self._failed)
         self.context.credentials.changed.connect(self._credentials_changed)
-        self._show_key_state()
 
     def focus_order(self) -> list[QWidget]:
         return [self.tree, self.add_button, self.refresh_button]

@@ -89,7 +89,16 @@ class DownloadsPanel(QWidget):
         self.grid_layer = None
         self.picker: SquarePickerTool | None = None
         self._rows: dict[str, int] = {}
+        self._build_filters()
+        self._build_files()
+        self.controls = DownloadControls(context, tasks, iface, self)
+        self.status = self.controls.status
+        self._connect()
+        self._lay_out()
+        self._update_total()
 
+    def _build_filters(self) -> None:
+        """Format and area filters, and the buttons that pick areas on the map."""
         self.format = QComboBox(self)
         self.format.setToolTip(tip(self.tr("Show only files of this format.")))
         self.format_label = QLabel(self.tr("Forma&t"), self)
@@ -124,6 +133,8 @@ class DownloadsPanel(QWidget):
         self.view_button.setToolTip(tip(self.tr(
             "Take the squares that the current map view covers as the areas.")))
 
+    def _build_files(self) -> None:
+        """The file table, the tick buttons and the total."""
         self.model = QStandardItemModel(0, STATUS_COLUMN + 1, self)
         self.model.setHorizontalHeaderLabels([
             self.tr("File"), self.tr("Format"), self.tr("Subformat"), self.tr("Area"),
@@ -155,9 +166,7 @@ class DownloadsPanel(QWidget):
         self.tick_none.setToolTip(tip(self.tr("Untick every file, shown or not.")))
         self.total = QLabel(self)
 
-        self.controls = DownloadControls(context, tasks, iface, self)
-        self.status = self.controls.status
-
+    def _connect(self) -> None:
         self.format.currentIndexChanged.connect(self._apply_filters)
         self.areas.editingFinished.connect(self._areas_edited)
         self.areas.textChanged.connect(lambda text: self._areas_edited() if not text else None)
@@ -176,6 +185,7 @@ class DownloadsPanel(QWidget):
         on_keys(self.table, ENTER, self.controls.request_download)
         self.controls.cancel_on_escape(self)
 
+    def _lay_out(self) -> None:
         filters = QHBoxLayout()
         filters.addWidget(self.format_label)
         filters.addWidget(self.format, 1)
@@ -196,7 +206,6 @@ class DownloadsPanel(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(ticks)
         layout.addWidget(self.controls)
-        self._update_total()
 
     @property
     def listing_files(self) -> bool:

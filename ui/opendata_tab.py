@@ -23,11 +23,10 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..api.cancel import CancelToken
 from ..api.models import Product
-from ..core import cache
+from ..core.catalogue import CatalogueService
 from ..core.context import ApiContext
-from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
+from ..core.tasks import TaskRegistry
 from .downloads_panel import DownloadsPanel
 from .messages import notify
 from .widgets import ENTER, ColumnFitter, busy_bar, focus_list, on_keys, tip
@@ -73,12 +72,17 @@ class OpenDataTab(QWidget):
         self.context = context
         self.tasks = tasks
         self.iface = iface
-        self.products: list[Product] = []
         self.current: Product | None = None
-        self._load_task: ApiTask | None = None
-        self._detail_tasks: list[ApiTask] = []
+        self.service = CatalogueService(context, tasks, self)
+        self._build_products()
+        self._build_details()
+        self.downloads = DownloadsPanel(context, tasks, iface, self)
+        self._connect()
+        self._lay_out()
+        self._set_categories([])
 
-        # -- products ------------------------------------------------------------------------
+    def _build_products(self) -> None:
+        """The search box, the filters and the product table."""
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search OS OpenData products…"))
         self.search.setClearButtonEnabled(True)
@@ -126,10 +130,10 @@ class OpenDataTab(QWidget):
             "its files.")))
         self.table.setAccessibleName(self.tr("OS OpenData products"))
 
-        # -- details -------------------------------------------------------------------------
+    def _build_details(self) -> None:
+        """The selected product's description and pictures."""
         self.details = QTextBrowser(self)
         self.details.setOpenLinks(False)
-        self.details.anchorClicked.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.details.setToolTip(tip(self.tr(
             "The selected product's description. Tab reaches its documentation link and Enter "
             "opens it in your web browser.")))
@@ -138,16 +142,16 @@ class OpenDataTab(QWidget):
         self.thumbnail_layout = QHBoxLayout(self.thumbnails)
         self.thumbnail_layout.setContentsMargins(0, 0, 0, 0)
         self.thumbnail_layout.addStretch()
-        thumbs = QScrollArea(self)
-        thumbs.setWidget(self.thumbnails)
-        thumbs.setWidgetResizable(True)
-        thumbs.setFixedHeight(76)
-        thumbs.setFrameShape(QScrollArea.Shape.NoFrame)
-        thumbs.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # pictures only, each with its tooltip
+        self.thumbnail_area = QScrollArea(self)
+        self.thumbnail_area.setWidget(self.thumbnails)
+        self.thumbnail_area.setWidgetResizable(True)
+        self.thumbnail_area.setFixedHeight(76)
+        self.thumbnail_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Pictures only, each with its tooltip.
+        self.thumbnail_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        # -- downloads -----------------------------------------------------------------------
-        self.downloads = DownloadsPanel(context, tasks, iface, self)
-
+    def _connect(self) -> None:
+        self.details.anchorClicked.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         # Debounce: filter once typing pauses, not on every key.
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -158,12 +162,17 @@ class OpenDataTab(QWidget):
         self.structure.currentIndexChanged.connect(self._apply_filters)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.service.loadingChanged.connect(self._loading_changed)
+        self.service.productsChanged.connect(self._show_products)
+        self.service.failed.connect(self._failed)
+        self.service.thumbnailLoaded.connect(self._add_thumbnail)
         on_keys(self.search, [*ENTER, Qt.Key.Key_Down], self.go_to_list)
         on_keys(self.search, [Qt.Key.Key_Escape], self.clear_search, when=lambda: bool(
             self.search.text()))
         on_keys(self.table, ENTER, lambda: focus_list(self.downloads.table),
                 when=lambda: self.table.currentIndex().isValid())
 
+    def _lay_out(self) -> None:
         filters = QHBoxLayout()
         filters.addWidget(self.category, 1)
         filters.addWidget(self.structure)
@@ -183,7 +192,7 @@ class OpenDataTab(QWidget):
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addWidget(self.details)
-        middle_layout.addWidget(thumbs)
+        middle_layout.addWidget(self.thumbnail_area)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(middle)
@@ -194,12 +203,21 @@ class OpenDataTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        self._set_categories([])
+
+    @property
+    def products(self) -> list[Product]:
+        """The products listed (A–Z), shown or filtered out."""
+        return self.service.products
 
     @property
     def loading_products(self) -> bool:
         """Whether the product list is being loaded or refreshed."""
-        return self._load_task is not None
+        return self.service.loading
+
+    @property
+    def thumbnail_count(self) -> int:
+        """How many pictures of the selected product are shown."""
+        return self.thumbnail_layout.count() - 1
 
     def focus_order(self) -> list[QWidget]:
         return [self.search, self.category, self.structure, self.refresh_button, self.table,
@@ -221,56 +239,28 @@ class OpenDataTab(QWidget):
         self._search_timer.stop()
         self._apply_filters()
 
-    # -- loading the catalogue -----------------------------------------------------------------
+    # -- the catalogue ---------------------------------------------------------------------------
     def ensure_loaded(self) -> None:
         """First show: the cached catalogue at once, and a refresh in the background."""
-        if self.products or self._load_task is not None:
-            return
-        cached = cache.load_json("products", self.context.settings.base_url)
-        if isinstance(cached, list):
-            try:
-                self._show_products([Product.from_json(item) for item in cached], cached=True)
-            except Exception:  # a stale or damaged cache is ignored, never an error
-                self.products = []
-        self.refresh()
+        self.service.ensure_loaded()
 
     def refresh(self) -> None:
-        if self._load_task is not None:
-            return
-        token = CancelToken()
-        client = self.context.downloads_client(cancel=token)
-        self.busy.show()
-        self.refresh_button.setEnabled(False)
-        if not self.products:
-            self.status.setText(self.tr("Loading the OS OpenData products…"))
-        self._load_task = ApiTask(
-            self.tr("Loading OS OpenData products"),
-            lambda _task: closing(client, lambda: client.products(expanded=True)),
-            on_done=self._loaded,
-            on_error=self._failed,
-            cancel_token=token,
-        )
-        self.tasks.start(self._load_task)
+        self.service.refresh()
 
-    def _loaded(self, products: list[Product]) -> None:
-        self._load_task = None
-        self.busy.hide()
-        self.refresh_button.setEnabled(True)
-        cache.save_json("products", self.context.settings.base_url, [p.raw for p in products])
-        self._show_products(products, cached=False)
+    def _loading_changed(self, loading: bool) -> None:
+        self.busy.setVisible(loading)
+        self.refresh_button.setEnabled(not loading)
+        if loading and not self.products:
+            self.status.setText(self.tr("Loading the OS OpenData products…"))
 
     def _failed(self, message: str) -> None:
-        self._load_task = None
-        self.busy.hide()
-        self.refresh_button.setEnabled(True)
         if self.products:
             message = self.tr("Showing the saved list: {0}").format(message)
         self.status.setText(message)
         notify(self.iface, message, Qgis.MessageLevel.Warning)
 
-    def _show_products(self, products: list[Product], cached: bool) -> None:
+    def _show_products(self, cached: bool) -> None:
         selected = self.current.id if self.current is not None else None
-        self.products = sorted(products, key=lambda p: p.name.lower())
         self.model.removeRows(0, self.model.rowCount())
         for product in self.products:
             name = QStandardItem(product.name)
@@ -312,7 +302,7 @@ class OpenDataTab(QWidget):
             self.search.text(), self.category.currentData() or ALL,
             self.structure.currentData() or ALL,
         )
-        if self._load_task is None and self.products:
+        if not self.service.loading and self.products:
             self.status.setText(self._count_text())
 
     def _count_text(self) -> str:
@@ -335,7 +325,8 @@ class OpenDataTab(QWidget):
             return
         self.current = product
         self._show_details(product)
-        self._load_thumbnails(product)
+        self._clear_thumbnails()
+        self.service.load_thumbnails(product)
         self.downloads.show_product(product)
 
     def _show_details(self, product: Product) -> None:
@@ -379,40 +370,6 @@ class OpenDataTab(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
 
-    def _load_thumbnails(self, product: Product) -> None:
-        self._clear_thumbnails()
-        for task in self._detail_tasks:
-            cancel_task(task)
-        self._detail_tasks = []
-        base_url = self.context.settings.base_url
-        for index in range(1, (product.image_count or 0) + 1):
-            path = cache.image_path(base_url, product.id, product.version, index)
-            if path.exists():
-                self._add_thumbnail(product, path.read_bytes())
-                continue
-            token = CancelToken()
-            client = self.context.downloads_client(cancel=token)
-
-            def fetch(_task, index=index, path=path, client=client):
-                with client:
-                    data = client.product_image(product.id, index)
-                cache.save_image(path, data)
-                return data
-
-            task = ApiTask(
-                self.tr("Loading a picture of {0}").format(product.name), fetch,
-                on_done=lambda data, p=product: self._add_thumbnail(p, data),
-                cancel_token=token,
-            )
-            task.taskCompleted.connect(lambda t=task: self._forget(t))
-            task.taskTerminated.connect(lambda t=task: self._forget(t))
-            self._detail_tasks.append(task)
-            self.tasks.start(task)
-
-    def _forget(self, task: ApiTask) -> None:
-        if task in self._detail_tasks:
-            self._detail_tasks.remove(task)
-
     def _add_thumbnail(self, product: Product, data: bytes) -> None:
         if product is not self.current:
             return
@@ -426,8 +383,5 @@ class OpenDataTab(QWidget):
 
     def close_down(self) -> None:
         self._search_timer.stop()
-        for task in [self._load_task, *self._detail_tasks]:
-            cancel_task(task)
-        self._load_task = None
-        self._detail_tasks = []
+        self.service.close_down()
         self.downloads.close_down()

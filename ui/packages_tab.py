@@ -73,7 +73,14 @@ class PackagesTab(QWidget):
         self.version: DataPackageVersionDetail | None = None
         self._task: ApiTask | None = None
         self._rows: dict[str, int] = {}
+        self._build()
+        self.controls = DownloadControls(context, tasks, iface, self)
+        self._connect()
+        self._lay_out()
+        self._update_total()
 
+    def _build(self) -> None:
+        """The message (no key, no packages), the three tables and the total."""
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setOpenExternalLinks(True)
@@ -111,8 +118,8 @@ class PackagesTab(QWidget):
                     "file; Enter downloads the ticked files."),
             self.tr("Files"))
         self.total = QLabel(self)
-        self.controls = DownloadControls(context, tasks, iface, self)
 
+    def _connect(self) -> None:
         self.settings_button.clicked.connect(self.open_settings)
         self.refresh_button.clicked.connect(self.refresh)
         self.package_table.selectionModel().currentRowChanged.connect(self._package_changed)
@@ -130,6 +137,7 @@ class PackagesTab(QWidget):
         on_keys(self.file_table, ENTER, self.controls.request_download)
         self.controls.cancel_on_escape(self.file_table)
 
+    def _lay_out(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.message, 1)
         top.addWidget(self.refresh_button)
@@ -143,7 +151,6 @@ class PackagesTab(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.total)
         layout.addWidget(self.controls)
-        self._update_total()
 
     @property
     def busy(self) -> bool:

@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from ..api.cancel import CancelToken
@@ -47,7 +48,16 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         self.context = context
         self.tasks = tasks
         self._check_task: ApiTask | None = None
+        credentials, intro = self._build_credentials()
+        downloads, folder_parts = self._build_downloads()
+        self._lay_out(credentials, downloads)
+        set_tab_order(intro, self.key, self.secret, self.test_button, self.forget_button,
+                      *folder_parts, self.plan, self.workers, self.base_url)
+        self._connect()
+        self._load()
 
+    def _build_credentials(self) -> tuple[QGroupBox, QLabel]:
+        """The key, the secret, Test and Forget, in their group (and its introduction)."""
         intro = QLabel(self.tr(
             'OS OpenData needs no account. Premium data packages and OS Maps basemaps need a '
             'project API key from the <a href="{0}">OS Data Hub</a> (sign up, create a project, '
@@ -91,7 +101,10 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         form.addRow(self.stored)
         form.addRow(buttons)
         form.addRow(self.result)
+        return credentials, intro
 
+    def _build_downloads(self) -> tuple[QGroupBox, list[QWidget]]:
+        """The download settings in their group (and the folder widget's focusable parts)."""
         self.plan = QComboBox(self)
         self.plan.addItem(self.tr("Live project (600 requests a minute)"), LIVE_PROJECT_RPM)
         self.plan.addItem(
@@ -132,17 +145,17 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
                 override), self)
             note.setWordWrap(True)
             download_form.addRow("", note)
+        return downloads, folder_parts
 
+    def _lay_out(self, credentials: QGroupBox, downloads: QGroupBox) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(credentials)
         layout.addWidget(downloads)
         layout.addStretch()
 
-        set_tab_order(intro, self.key, self.secret, self.test_button, self.forget_button,
-                      *folder_parts, self.plan, self.workers, self.base_url)
+    def _connect(self) -> None:
         self.test_button.clicked.connect(self.test)
         self.forget_button.clicked.connect(self.forget)
-        self._load()
 
     @property
     def checking(self) -> bool:

@@ -12,15 +12,18 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from os_data_hub_loader.api.wmts import parse_capabilities
-from os_data_hub_loader.core import basemaps
-from os_data_hub_loader.core.basemaps import (
-    OPEN_LEVELS_PROPERTY,
+from os_data_hub_loader.api.wmts import (
     PREMIUM_AVAILABLE,
     PREMIUM_UNAVAILABLE,
     PREMIUM_UNKNOWN,
-    ProjectKeyGuard,
+    open_max_zoom,
+    parse_capabilities,
+    premium_zoom_from,
+)
+from os_data_hub_loader.core.basemap_layers import (
+    OPEN_LEVELS_PROPERTY,
     add_basemap,
+    canvas_dpi,
     default_layer,
     layer_name,
     layer_uri,
@@ -29,6 +32,7 @@ from os_data_hub_loader.core.basemaps import (
 )
 from os_data_hub_loader.core.compat import HAS_API_HEADER_AUTH
 from os_data_hub_loader.core.credentials import Credentials, CredentialStore
+from os_data_hub_loader.core.key_guard import ProjectKeyGuard
 from os_data_hub_loader.core.settings import PluginSettings
 from qgis.core import (
     Qgis,
@@ -233,7 +237,7 @@ def test_each_layer_is_added_and_renders(layer_id, capabilities, store, os_api, 
     assert all(sent_key(r) == DEMO_KEY for r in tiles)
     assert holds_key(added)
     assert len(colours(image)) >= 3, "the map image is blank"
-    assert max(levels(tiles)) < basemaps.premium_zoom_from(capabilities.layer(layer_id))
+    assert max(levels(tiles)) < premium_zoom_from(capabilities.layer(layer_id))
 
 
 def test_added_at_the_bottom_of_the_layer_tree(capabilities, store, project):
@@ -452,9 +456,9 @@ def test_without_premium_the_layer_stops_at_the_open_levels(
     added = add(capabilities, layer_id, store, premium=PREMIUM_UNAVAILABLE)
     limit = open_scale_limit(capabilities, layer)
     assert added.hasScaleBasedVisibility() and added.maximumScale() == pytest.approx(limit)
-    assert added.customProperty(OPEN_LEVELS_PROPERTY) == basemaps.open_max_zoom(layer)
+    assert added.customProperty(OPEN_LEVELS_PROPERTY) == open_max_zoom(layer)
     assert "no OS Maps premium plan" in added.metadata().abstract()
-    first_premium = basemaps.premium_zoom_from(layer)
+    first_premium = premium_zoom_from(layer)
     # Just above the limit: tiles of the last open level, never a premium one.
     os_api.clear_requests()
     half = half_width_for_scale(limit * 1.02, layer.crs)
@@ -810,14 +814,13 @@ def test_the_limit_follows_the_drawing_dpi(capabilities, store, os_api, project,
                                      centre=(448_000.0, 129_500.0))
     assert settings.scale() > limit and errors == [] and not_blank(image)
     assert levels(tile_requests(os_api, "Road_27700")) == {9}
-    assert basemaps.canvas_dpi(None) == 96.0
-    assert basemaps.canvas_dpi(iface.mapCanvas()) > 0
+    assert canvas_dpi(None) == 96.0
+    assert canvas_dpi(iface.mapCanvas()) > 0
 
 
 def test_keys_stay_out_of_projects_after_the_api_address_changes_and_on_unload(
         auth_db, os_api, monkeypatch, tmp_path):
     from os_data_hub_loader.api.wmts import MapsClient
-    from os_data_hub_loader.core.basemaps import ProjectKeyGuard
 
     monkeypatch.setenv("OS_API_BASE_URL", os_api.url)
     store = CredentialStore()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from os_data_hub_loader.api.models import human_size
 from os_data_hub_loader.core import cache
+from os_data_hub_loader.core.catalogue import CatalogueService
 from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.tasks import TaskRegistry
 from os_data_hub_loader.ui.opendata_tab import OpenDataTab
@@ -15,6 +16,7 @@ from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, 
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QPoint, Qt
 from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QLabel
 from testsupport import wait_until
 
 
@@ -125,9 +127,35 @@ def test_details_show_description_formats_and_documentation_link(tab):
 def test_thumbnails_load_in_the_background(tab):
     loaded(tab)
     choose(tab, "OpenGreenspace")
-    wait_until(lambda: tab.thumbnail_layout.count() > 1, what="a thumbnail")
-    label = tab.thumbnail_layout.itemAt(0).widget()
+    wait_until(lambda: tab.thumbnail_count > 0, what="a thumbnail")
+    label = tab.thumbnails.findChild(QLabel)
     assert label.pixmap() is not None and not label.pixmap().isNull()
+
+
+def test_the_catalogue_service_shows_the_saved_list_then_the_fresh_one(tab, os_api):
+    loaded(tab)
+    service = CatalogueService(tab.context, TaskRegistry())
+    seen: list[tuple[str, object]] = []
+    service.loadingChanged.connect(lambda loading: seen.append(("loading", loading)))
+    service.productsChanged.connect(lambda saved: seen.append(("products", saved)))
+    service.ensure_loaded()
+    assert seen == [("products", True), ("loading", True)]  # the saved list at once
+    assert [p.name for p in service.products] == sorted(
+        (p.name for p in service.products), key=str.lower)
+    wait_until(lambda: not service.loading, what="the refresh")
+    assert seen[2:] == [("loading", False), ("products", False)]
+    assert len(service.products) == len(os_api.catalogue.products)
+    service.ensure_loaded()  # loaded: nothing again
+    assert len(seen) == 4
+
+    pictures: list[tuple[str, bytes]] = []
+    service.thumbnailLoaded.connect(lambda product, data: pictures.append((product.id, data)))
+    greenspace = next(p for p in service.products if p.id == "OpenGreenspace")
+    service.load_thumbnails(greenspace)  # cached by the tab's test above, or fetched
+    wait_until(lambda: len(pictures) == greenspace.image_count, what="the pictures")
+    assert {product_id for product_id, _data in pictures} == {"OpenGreenspace"}
+    assert all(data for _id, data in pictures)
+    service.close_down()
 
 
 def test_files_filter_by_format_and_area(tab):
