@@ -472,9 +472,9 @@ def _tile_span(matrix_set: TileMatrixSet, zoom: int) -> float:
 
 class MapsClient(ApiClient):
     """The OS Maps API WMTS for the plugin's own requests (capabilities, previews, the premium
-    probe). The key goes in the `key` header, so it is in no URL that a log could show (QGIS's
-    own tile requests need it in the URL: see `core.basemaps`). Retries, rate limit, cancel and
-    redacted errors come from `api.transport.ApiClient`."""
+    probe). The key goes in the `key` header, so it is in no URL that a log could show (QGIS
+    3.22's own tile requests need it in the URL: see `core.basemap_layers`). Retries, rate
+    limit, cancel and redacted errors come from `api.transport.ApiClient`."""
 
     def __init__(
         self,

@@ -22,13 +22,12 @@ from ..api.auth import Auth, NoAuth
 from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
 from ..api.download import DownloadItem
-from ..api.errors import OSAPIError
 from ..api.http import HttpSettings, RetryPolicy
 from ..api.pipeline import folder_name
 from ..api.ratelimit import RateLimiter
-from ..api.wmts import Capabilities, MapsClient
-from ..core import cache
-from ..core.basemaps import CACHE_NAME, PREMIUM_UNKNOWN, add_basemap
+from ..api.wmts import PREMIUM_UNKNOWN, Capabilities, MapsClient
+from ..core.basemap_layers import add_basemap
+from ..core.basemap_service import saved_capabilities
 from ..core.context import ApiContext
 from ..core.download_task import DownloadTask, start_download
 from ..core.downloads import DownloadRequest, starting_message
@@ -194,7 +193,7 @@ class BrowserSession:
 
     def add_basemap(self, layer_id: str):
         """Add an OS Maps layer with the Basemaps tab's own function. None if it failed."""
-        capabilities = self.capabilities or self._saved_capabilities()
+        capabilities = self.capabilities or saved_capabilities(self.context.settings.base_url)
         layer = capabilities.layer(layer_id) if capabilities is not None else None
         if layer is None or not self.context.has_credentials:
             notify(self.iface, tr("OS Maps needs the OS Data Hub API key and its layer list: "
@@ -206,15 +205,6 @@ class BrowserSession:
             notify(self.iface, tr("QGIS could not open the OS Maps layer {0}.").format(layer_id),
                    Qgis.MessageLevel.Critical)
         return raster
-
-    def _saved_capabilities(self) -> Capabilities | None:
-        saved = cache.load_json(CACHE_NAME, self.context.settings.base_url)
-        if not isinstance(saved, dict):
-            return None
-        try:
-            return Capabilities.from_json(saved)
-        except OSAPIError:
-            return None
 
     def handle_uri(self, text: str) -> bool:
         """A dropped item (see `FileJob.to_uri`, `basemap_uri`)."""
