@@ -15,14 +15,13 @@ from qgis.core import (
 
 from ..api.cancel import CancelToken
 from ..api.errors import OSAPIError
-from ..api.wmts import Capabilities, MapsClient
+from ..api.wmts import Capabilities
 from ..core import cache
 from ..core.basemaps import (
     CACHE_NAME,
     PREMIUM_UNKNOWN,
     add_basemap,
 )
-from ..core.network import qgis_http_settings
 from .base import FeedbackCancel, OSDataHubAlgorithm, api_context, processing_error
 
 DEFAULT_LAYER = "Road_27700"
@@ -95,9 +94,7 @@ class AddBasemap(OSDataHubAlgorithm):
         with FeedbackCancel(feedback) as cancel:
             cancel.add(token)
             try:
-                with MapsClient(base_url, key=key, http=qgis_http_settings(),
-                                retry=api.retry, rate_limiter=api.rate_limiter,
-                                cancel=token) as client:
+                with api.maps_client(key, cancel=token) as client:
                     capabilities, premium = client.capabilities_and_plan()
                 cache.save_json(CACHE_NAME, base_url, capabilities.to_json())
                 return capabilities, premium
