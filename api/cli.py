@@ -18,11 +18,11 @@ from typing import Any, Callable, Dict, List, Sequence, Set, TextIO, Tuple
 from . import __version__
 from .auth import SECRET_HINT, Auth, auth_from
 from .cancel import CancelToken
-from .client import DownloadsClient, normalise_area
+from .client import normalise_area
+from .clients import RETRY_DEFAULT, ApiConnection
 from .download import (
     DEFAULT_WORKERS,
     FINISHED_STATES,
-    DownloadEngine,
     DownloadItem,
     Progress,
 )
@@ -42,7 +42,7 @@ from .models import Product, ProductDownload, human_size
 from .pipeline import FileFailure, Order, Pipeline
 from .ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM, RateLimiter
 from .transport import DEFAULT_BASE_URL
-from .wmts import MapsClient, layers_table_rows
+from .wmts import layers_table_rows
 
 PROG = "python3 -m api"
 # Each exit code is written once, as the `exit_code` of its error (api.errors); these names
@@ -317,7 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class Context:
-    """What every command needs: the client and the pieces the download engine shares."""
+    """What every command needs: the connection (`api.clients.ApiConnection`) built from the
+    options and the environment, its Downloads API client, and the cancel token."""
 
     def __init__(self, args: argparse.Namespace, console: Console) -> None:
         self.args = args
@@ -328,24 +329,25 @@ class Context:
         self.secret = (
             args.secret if args.secret is not None else env.get("OS_API_SECRET", "")
         ).strip()
-        self.http = HttpSettings(timeout=_env_float("OS_API_TIMEOUT", 60.0))
-        base_delay = _env_float("OS_API_RETRY_BASE_DELAY", 1.0)
-        self.retry = RetryPolicy(
-            attempts=max(1, int(_env_float("OS_API_RETRY_ATTEMPTS", 5))),
+        http = HttpSettings(timeout=_env_float("OS_API_TIMEOUT", 60.0))
+        default = RETRY_DEFAULT
+        base_delay = _env_float("OS_API_RETRY_BASE_DELAY", default.base_delay)
+        retry = RetryPolicy(
+            attempts=max(1, int(_env_float("OS_API_RETRY_ATTEMPTS", default.attempts))),
             base_delay=base_delay,
-            max_delay=max(base_delay, _env_float("OS_API_RETRY_MAX_DELAY", 60.0)),
+            max_delay=max(base_delay, _env_float("OS_API_RETRY_MAX_DELAY", default.max_delay)),
         )
         self.cancel = CancelToken()
-        self.rate_limiter = RateLimiter(args.rate_limit)
-        self.auth: Auth = auth_from(self.key, self.secret, self.base_url, self.http)
-        self.client = DownloadsClient(
-            self.base_url,
-            auth=self.auth,
-            http=self.http,
-            retry=self.retry,
-            rate_limiter=self.rate_limiter,
-            cancel=self.cancel,
+        self.connection = ApiConnection(
+            base_url=self.base_url,
+            auth=auth_from(self.key, self.secret, self.base_url, http),
+            http=http,
+            retry=retry,
+            rate_limiter=RateLimiter(args.rate_limit),
+            workers=getattr(args, "workers", DEFAULT_WORKERS),  # download commands only
         )
+        self.auth: Auth = self.connection.auth
+        self.client = self.connection.downloads_client(self.cancel)
 
     def secrets(self) -> Tuple[str, ...]:
         return tuple(s for s in (self.key, self.secret, *self.auth.secrets()) if s)
@@ -495,14 +497,7 @@ def _run_downloads(s: Context, items: Sequence[DownloadItem], title: str,
                    version: str | None) -> int:
     """The shared pipeline (`api.pipeline`): fetch, verify and, with --unpack, unpack (a zip
     unpacked before and still complete is not unpacked again)."""
-    engine = DownloadEngine(
-        api_origin=s.client.api_origin,
-        auth=s.auth,
-        http=s.http,
-        retry=s.retry,
-        rate_limiter=s.rate_limiter,
-        workers=s.args.workers,
-    )
+    engine = s.connection.download_engine()
     store = Store(s.args.store) if s.args.store else None
     if store is not None:
         gdal_available()  # before downloading: GdalMissing says what to do
@@ -725,14 +720,7 @@ def _cmd_version(s: Context) -> int:
 def _cmd_basemaps(s: Context) -> int:
     if not s.key:
         raise AuthenticationError(NEEDS_MAPS_KEY)
-    with MapsClient(
-        s.base_url,
-        key=s.key,
-        http=s.http,
-        retry=s.retry,
-        rate_limiter=s.rate_limiter,
-        cancel=s.cancel,
-    ) as client:
+    with s.connection.maps_client(s.key, s.cancel) as client:
         capabilities = client.capabilities()
     if s.args.json:
         s.console.json([layer.summary() for layer in capabilities.layers])

@@ -4,7 +4,8 @@ the dock on a product).
 
 Browser items make their children in worker threads: everything that reads QGIS settings, the
 network settings or the authentication database is read here first, on the main thread, into a
-`Connection`, which the workers only use.
+`Connection` (the `ApiContext`'s snapshot, `api.clients.ApiConnection`, with the key's state),
+which the workers only use.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from qgis.PyQt.QtWidgets import QFileDialog
 from ..api.auth import Auth, NoAuth
 from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
+from ..api.clients import RETRY_QUICK, ApiConnection
 from ..api.download import DownloadItem
-from ..api.http import HttpSettings, RetryPolicy
 from ..api.pipeline import folder_name
-from ..api.ratelimit import RateLimiter
 from ..api.wmts import PREMIUM_UNKNOWN, Capabilities, MapsClient
 from ..core.basemap_layers import add_basemap
 from ..core.basemap_service import saved_capabilities
@@ -32,35 +32,32 @@ from ..core.context import ApiContext
 from ..core.download_task import DownloadTask, start_download
 from ..core.downloads import DownloadRequest, starting_message
 from ..core.i18n import tr
-from ..core.network import qgis_http_settings
 from ..core.tasks import TaskRegistry
 from ..ui.messages import notify, tell_outcome
 
-# The Browser lists: fail fast rather than keep a tree node spinning.
-BROWSER_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
 SELECT_ATTEMPTS = 150  # x 200 ms: how long "Open in panel" waits for the product list
 DROP_KEY = "os_data_hub"  # QgsMimeDataUtils.Uri.providerKey of dragged items
 
 
-@dataclass
+@dataclass(frozen=True)
 class Connection:
-    """The API as the user set it up, read on the main thread for worker threads."""
+    """The API as the user set it up, read on the main thread for worker threads: the snapshot
+    (with the quick retry policy: the Browser lists fail fast rather than keep a tree node
+    spinning) and the stored key, if it could be read."""
 
-    base_url: str
-    http: HttpSettings
-    rate_limiter: RateLimiter
-    auth: Auth = field(default_factory=NoAuth, repr=False)
+    api: ApiConnection
     key: str | None = field(default=None, repr=False)
     locked: bool = False  # a key is stored but the authentication database is not unlocked
 
+    @property
+    def auth(self) -> Auth:
+        return self.api.auth
+
     def downloads_client(self, cancel: CancelToken | None = None) -> DownloadsClient:
-        return DownloadsClient(self.base_url, auth=self.auth, http=self.http,
-                               retry=BROWSER_RETRY, rate_limiter=self.rate_limiter,
-                               cancel=cancel)
+        return self.api.downloads_client(cancel)
 
     def maps_client(self) -> MapsClient:
-        return MapsClient(self.base_url, key=self.key or "", http=self.http,
-                          retry=BROWSER_RETRY, rate_limiter=self.rate_limiter)
+        return self.api.maps_client(self.key or "")
 
 
 @dataclass(frozen=True)
@@ -131,8 +128,7 @@ class BrowserSession:
                     auth, key = context.auth(), stored.key
             else:
                 locked = True  # asking for the master password is left to a double-click
-        self.connection = Connection(context.settings.base_url, qgis_http_settings(),
-                                     context.rate_limiter, auth, key, locked)
+        self.connection = Connection(context.connection(auth, retry=RETRY_QUICK), key, locked)
         return self.connection
 
     def unlock(self) -> bool:

@@ -21,7 +21,6 @@ from . import cache
 from .basemap_layers import SCREEN_DPI, add_basemap, layer_name
 from .context import ApiContext
 from .i18n import tr
-from .network import qgis_http_settings
 from .tasks import ApiTask, TaskRegistry, cancel_task
 
 CACHE_NAME = "os_maps_capabilities"
@@ -102,14 +101,7 @@ class BasemapService(QObject):
         return True
 
     def _client(self, key: str, cancel: CancelToken) -> MapsClient:
-        return MapsClient(
-            self.base_url,
-            key=key,
-            http=qgis_http_settings(),
-            retry=self.context.retry,
-            rate_limiter=self.context.rate_limiter,
-            cancel=cancel,
-        )
+        return self.context.maps_client(key, cancel)
 
     def _key(self) -> str | None:
         stored = self.context.credentials.load() if self.has_key() else None

@@ -1,5 +1,9 @@
-"""Builds `api` objects from the user's settings. Call on the main thread (it reads QgsSettings
-and QGIS's network settings); the objects it returns are then used inside tasks."""
+"""Builds `api` objects from the user's settings: the only place on the QGIS side that makes
+API clients and download engines. Call on the main thread (it reads QgsSettings, QGIS's network
+settings and the authentication database); what it returns is then used inside tasks.
+
+`connection()` is the snapshot (`api.clients.ApiConnection`) that worker threads are given; the
+other methods are shortcuts for a client or an engine made from a fresh one."""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ import hashlib
 from ..api.auth import Auth, NoAuth, auth_from
 from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
+from ..api.clients import RETRY_DEFAULT, ApiConnection
 from ..api.download import DownloadEngine
 from ..api.http import RetryPolicy
 from ..api.ratelimit import RateLimiter
+from ..api.wmts import MapsClient
 from .credentials import CredentialStore
 from .network import qgis_http_settings
 from .settings import PluginSettings
@@ -27,7 +33,7 @@ class ApiContext:
     ) -> None:
         self.settings = settings or PluginSettings()
         self.credentials = credentials or CredentialStore()
-        self.retry = RetryPolicy()
+        self.retry: RetryPolicy = RETRY_DEFAULT  # when `connection()` is given none
         self._limiter: RateLimiter | None = None
         self._auth: Auth = NoAuth()
         self._auth_fingerprint = ""
@@ -69,24 +75,35 @@ class ApiContext:
             self._limiter = RateLimiter(rpm)
         return self._limiter
 
-    def downloads_client(
-        self, cancel: CancelToken | None = None, auth: Auth | None = None
-    ) -> DownloadsClient:
-        return DownloadsClient(
-            base_url=self.settings.base_url,
-            auth=auth or NoAuth(),
+    def connection(
+        self,
+        auth: Auth | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+        base_url: str | None = None,
+    ) -> ApiConnection:
+        """The API as set up now, for clients made here or in a worker thread: the API address
+        (`base_url` instead, e.g. one typed but not saved yet), QGIS's network settings, the
+        shared rate limiter, `auth` (no auth by default: pass `auth()` for the stored
+        credentials) and `retry` (`self.retry` by default; `api.clients.RETRY_QUICK` where
+        someone waits for a listing). Later changes of the settings do not alter it."""
+        return ApiConnection(
+            base_url=(base_url or self.settings.base_url).strip().rstrip("/"),
+            auth=auth if auth is not None else NoAuth(),
             http=qgis_http_settings(),
-            retry=self.retry,
-            rate_limiter=self.rate_limiter,
-            cancel=cancel,
-        )
-
-    def download_engine(self, auth: Auth | None = None) -> DownloadEngine:
-        return DownloadEngine(
-            api_origin=self.settings.base_url,
-            auth=auth or NoAuth(),
-            http=qgis_http_settings(),
-            retry=self.retry,
+            retry=retry if retry is not None else self.retry,
             rate_limiter=self.rate_limiter,
             workers=self.settings.workers,
         )
+
+    def downloads_client(
+        self, cancel: CancelToken | None = None, auth: Auth | None = None
+    ) -> DownloadsClient:
+        return self.connection(auth).downloads_client(cancel)
+
+    def maps_client(self, key: str, cancel: CancelToken | None = None) -> MapsClient:
+        """OS Maps with `key` (the stored key, which the caller has loaded)."""
+        return self.connection().maps_client(key, cancel)
+
+    def download_engine(self, auth: Auth | None = None) -> DownloadEngine:
+        return self.connection(auth).download_engine()

@@ -1,23 +1,21 @@
 """The settings page's "Test" button: which OS Data Hub services the given credentials open.
 
-Runs inside a task (it makes HTTP calls); the answer says plainly what works and what the user
-can do about what does not. Messages never contain the key or secret.
+Runs inside a task (it makes HTTP calls) with a connection the settings page took from
+`ApiContext.connection(retry=RETRY_QUICK)`; the answer says plainly what works and what the
+user can do about what does not. Messages never contain the key or secret.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..api.auth import auth_from
+from ..api.auth import NoAuth
 from ..api.cancel import CancelToken
-from ..api.client import DownloadsClient
+from ..api.clients import ApiConnection
 from ..api.errors import AuthenticationError, OSAPIError, PermissionDeniedError
-from ..api.http import HttpSettings, RetryPolicy
-from ..api.wmts import PREMIUM_AVAILABLE, PREMIUM_UNAVAILABLE, MapsClient
+from ..api.wmts import PREMIUM_AVAILABLE, PREMIUM_UNAVAILABLE
 from .credentials import Credentials
 from .i18n import error_text, tr
-
-QUICK_RETRY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0)
 
 
 @dataclass
@@ -53,11 +51,12 @@ def _failure(error: OSAPIError) -> str:
 
 
 def check_credentials(
-    base_url: str, credentials: Credentials, http: HttpSettings, cancel: CancelToken
+    connection: ApiConnection, credentials: Credentials, cancel: CancelToken
 ) -> CredentialReport:
-    """Try OpenData (no key needed), data packages (key) and OS Maps (key)."""
+    """Try OpenData (no key needed), data packages (key) and OS Maps (key) at the connection's
+    address, with `credentials` (those typed in, maybe not saved yet)."""
     report = CredentialReport()
-    with DownloadsClient(base_url, http=http, retry=QUICK_RETRY, cancel=cancel) as client:
+    with connection.with_auth(NoAuth()).downloads_client(cancel) as client:
         try:
             count = len(client.products())
             report.checks.append(ServiceCheck(
@@ -66,24 +65,25 @@ def check_credentials(
         except OSAPIError as error:
             report.checks.append(ServiceCheck(tr("OS OpenData"), False, error_text(error)))
 
-    auth = auth_from(credentials.key, credentials.secret, base_url, http)
-    with DownloadsClient(base_url, auth=auth, http=http, retry=QUICK_RETRY,
-                         cancel=cancel) as client:
-        try:
-            packages = client.data_packages()
-            message = (
-                tr("the key works: {0} data packages").format(len(packages)) if packages else
-                tr("the key works; no data packages yet (order them on the OS Data Hub)")
-            )
-            if credentials.secret:
-                message += " " + tr("(signed in with OAuth 2)")
-            report.checks.append(ServiceCheck(tr("Data packages"), True, message))
-        except OSAPIError as error:
-            report.checks.append(ServiceCheck(tr("Data packages"), False, _failure(error)))
+    signed_in = connection.signed_in(credentials.key, credentials.secret)
+    try:
+        with signed_in.downloads_client(cancel) as client:
+            try:
+                packages = client.data_packages()
+                message = (
+                    tr("the key works: {0} data packages").format(len(packages)) if packages else
+                    tr("the key works; no data packages yet (order them on the OS Data Hub)")
+                )
+                if credentials.secret:
+                    message += " " + tr("(signed in with OAuth 2)")
+                report.checks.append(ServiceCheck(tr("Data packages"), True, message))
+            except OSAPIError as error:
+                report.checks.append(ServiceCheck(tr("Data packages"), False, _failure(error)))
+    finally:
+        signed_in.auth.close()  # an OAuth 2 auth holds a session for its token requests
 
     try:
-        with MapsClient(base_url, credentials.key, http=http, retry=QUICK_RETRY,
-                        cancel=cancel) as maps:
+        with connection.maps_client(credentials.key, cancel) as maps:
             capabilities, premium = maps.capabilities_and_plan()
             plan = {
                 PREMIUM_AVAILABLE: tr("premium zoom levels included"),

@@ -15,11 +15,10 @@ from qgis.core import (
 
 from ..api.cancel import CancelToken
 from ..api.errors import OSAPIError
-from ..api.wmts import PREMIUM_UNKNOWN, Capabilities, MapsClient
+from ..api.wmts import PREMIUM_UNKNOWN, Capabilities
 from ..core import cache
 from ..core.basemap_layers import add_basemap
 from ..core.basemap_service import CACHE_NAME
-from ..core.network import qgis_http_settings
 from .base import FeedbackCancel, OSDataHubAlgorithm, api_context, processing_error
 
 DEFAULT_LAYER = "Road_27700"
@@ -92,9 +91,7 @@ class AddBasemap(OSDataHubAlgorithm):
         with FeedbackCancel(feedback) as cancel:
             cancel.add(token)
             try:
-                with MapsClient(base_url, key=key, http=qgis_http_settings(),
-                                retry=api.retry, rate_limiter=api.rate_limiter,
-                                cancel=token) as client:
+                with api.maps_client(key, cancel=token) as client:
                     capabilities, premium = client.capabilities_and_plan()
                 cache.save_json(CACHE_NAME, base_url, capabilities.to_json())
                 return capabilities, premium

@@ -23,11 +23,11 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..api.cancel import CancelToken
+from ..api.clients import RETRY_QUICK
 from ..api.ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM
 from ..core.context import ApiContext
 from ..core.credential_check import CredentialReport, check_credentials
 from ..core.credentials import Credentials, clean
-from ..core.network import qgis_http_settings
 from ..core.settings import DEFAULT_BASE_URL
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task
 from .widgets import describe_file_widget, set_tab_order, tip
@@ -227,12 +227,12 @@ class OSDataHubOptionsPage(QgsOptionsPageWidget):
         cancel_task(self._check_task)
         token = CancelToken()
         base_url = clean(self.base_url.text()) or self.context.settings.base_url
-        http = qgis_http_settings()
+        connection = self.context.connection(retry=RETRY_QUICK, base_url=base_url)
         self.result.setText(self.tr("Testing…"))
         self.test_button.setEnabled(False)
         self._check_task = ApiTask(
             self.tr("Testing the OS Data Hub key"),
-            lambda _task: check_credentials(base_url, credentials, http, token),
+            lambda _task: check_credentials(connection, credentials, token),
             on_done=self._tested,
             on_error=self._test_failed,
             cancel_token=token,

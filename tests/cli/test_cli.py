@@ -237,6 +237,29 @@ def test_server_failure_after_retries_exits_6(os_api: Any) -> None:
     assert "503" in error_line(result)
 
 
+@pytest.mark.parametrize(
+    ("command", "target", "path_part"),
+    [
+        (["products"], "api", "/products"),
+        (["basemaps"], "api", "/maps/"),
+        (["download", "OpenGreenspace", "--area", "SV", "--format", "GML", "--subformat", "3"],
+         "storage", "opgrsp_gml3_sv.zip"),
+    ],
+    ids=["listing", "os-maps", "download-engine"],
+)
+def test_every_client_tries_as_often_as_os_api_retry_attempts_says(
+    os_api: Any, tmp_path: Path, command: List[str], target: str, path_part: str
+) -> None:
+    """The Downloads client, the OS Maps client and the engine all get the CLI's policy."""
+    if command[0] == "download":
+        command = [*command, "--dest", str(tmp_path)]
+    os_api.faults.fail_next(503, times=100, target=target)
+    result = run(os_api, *command, key=DEMO_KEY, env={"OS_API_RETRY_ATTEMPTS": "3"})
+    assert result.returncode == 6, result.stderr
+    tried = [r for r in os_api.requests if r.server == target and path_part in r.path]
+    assert len(tried) == 3, [r.path for r in os_api.requests]
+
+
 def test_unreachable_server_exits_6(os_api: Any) -> None:
     result = run(
         os_api, "--base-url", "http://127.0.0.1:9", "products", env={"OS_API_RETRY_ATTEMPTS": "2"}

@@ -126,6 +126,24 @@ def test_an_unreachable_api_shows_an_error_item(session, os_api):
     children = child(root_of(session), "OpenData").createChildren()
     assert len(children) == 1 and isinstance(children[0], QgsErrorItem)
     assert "503" in children[0].name()
+    # The quick policy: one retry, not the downloads' five tries, while the node spins.
+    assert len([r for r in os_api.requests if r.path.endswith("/products")]) == 2
+
+
+def test_the_workers_use_the_connection_taken_on_the_main_thread(with_key, os_api, monkeypatch):
+    session = with_key
+    root = root_of(session)
+    opendata, packages = child(root, "OpenData"), child(root, "Data packages")
+    # Settings changed after the snapshot do not reach the worker threads' clients.
+    monkeypatch.setenv("OS_API_BASE_URL", "http://127.0.0.1:9")
+    assert len(opendata.createChildren()) == len(os_api.catalogue.products)
+    assert any("0040046952" in c.name() for c in packages.createChildren())
+    listed = [r for r in os_api.requests if "/dataPackages" in r.path]
+    assert listed and all(r.headers.get("key") == DEMO_KEY for r in listed)
+    # A new snapshot is taken when the root is listed again.
+    child(root_of(session), "OpenData")
+    assert session.connection is not None
+    assert session.connection.api.base_url == "http://127.0.0.1:9"
 
 
 def test_double_click_downloads_and_loads_a_file(session, os_api, wait_until):

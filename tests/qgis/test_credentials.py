@@ -104,6 +104,22 @@ def test_test_button_says_what_the_credentials_open(page, wait_until, key, secre
             assert value not in text
 
 
+def test_test_checks_the_typed_address_with_the_quick_policy(page, wait_until, os_api,
+                                                             monkeypatch):
+    monkeypatch.setenv("OS_API_BASE_URL", "http://127.0.0.1:9")  # not the address tested
+    page.base_url.setText(os_api.url)
+    page.key.setText(DEMO_KEY)
+    os_api.faults.fail_next(503, times=100)
+    page.test()
+    wait_until(lambda: not page.checking, what="the credential test")
+    assert page.result.text().count("503") == 3, page.result.text()
+    # Someone is waiting for the answer: each service is tried twice, not five times.
+    api = [r for r in os_api.requests if r.server == "api"]
+    assert len([r for r in api if r.path.endswith("/products")]) == 2
+    assert len([r for r in api if r.path.endswith("/dataPackages")]) == 2
+    assert len([r for r in api if "/maps/" in r.path]) == 2
+
+
 def test_test_without_any_key_says_opendata_needs_none(page):
     page.test()
     assert "OS OpenData works without one" in page.result.text()
