@@ -63,6 +63,7 @@ GRID_CODE = re.compile(r"^[A-Za-z]{2}(\d{2}|\d{4})?([NS][EW])?$")
 OVERVIEW_PIXELS = 4096 * 4096  # a mosaic larger than this gets overviews
 DISK_RESERVE = 1024 * 1024  # less free than this when GDAL fails: the disk is full
 TRANSACTION_ROWS = 100_000
+SAMPLED_FEATURES = 100  # features read to tell the geometry type of a layer that does not say
 
 
 class Store(str, Enum):
@@ -406,9 +407,15 @@ class Importer:
         gdal, _ogr = _gdal()
         gdal.PushErrorHandler("CPLQuietErrorHandler")  # GDAL's warnings are not for the user
         try:
-            return self._run(sorted({p for p in files if p.is_file()}))
+            return self._run(sorted({p for p in files if p.is_file() and not self._ours(p)}))
         finally:
             gdal.PopErrorHandler()
+
+    def _ours(self, path: Path) -> bool:
+        """What an import wrote (the GeoPackage, VRTs, overviews) is never a source."""
+        name = path.name
+        return (path.parent == self.folder and name.startswith(self.name)) or \
+            name.endswith((".georeferenced.vrt", ".vrt.ovr", ".importing.gpkg"))
 
     def _run(self, files: list[Path]) -> Imported:
         imported = Imported()
@@ -520,18 +527,35 @@ class Importer:
         return layer is not None and layer.GetSpatialRef() is not None
 
     def _target_type(self, ogr: Any, theme: _Theme) -> str:
-        kinds = set()
+        """The table's geometry type: polygons and multipolygons (squares differ) as
+        multipolygons, and lines alike; points stay points unless some are multipoints; a layer
+        that does not say (a CSV's WKT column) is judged by its first features."""
+        kinds, multi = set(), False
         for source in theme.sources:
             dataset = self._open_source(source)
             layer = dataset.GetLayerByName(source.layer) if dataset is not None else None
             if layer is None and dataset is not None:
                 layer = dataset.GetLayer(0)
-            if layer is not None:
-                kinds.add(_geometry_of(ogr, layer.GetGeomType()))
+            if layer is None:
+                continue
+            types = [layer.GetGeomType()]
+            if ogr.GT_Flatten(types[0]) == ogr.wkbUnknown:
+                types = [f.GetGeometryRef().GetGeometryType() for f, _n in
+                         zip(layer, range(SAMPLED_FEATURES)) if f.GetGeometryRef() is not None]
+                layer.ResetReading()
+            for geom_type in types:
+                kinds.add(_geometry_of(ogr, geom_type))
+                multi = multi or ogr.GT_Flatten(geom_type) in (
+                    ogr.wkbMultiPoint, ogr.wkbMultiLineString, ogr.wkbMultiPolygon)
             dataset = None
         kinds.discard(Geometry.NONE)
-        return "PROMOTE_TO_MULTI" if len(kinds) <= 1 and Geometry.MIXED not in kinds else \
-            "GEOMETRY"
+        if len(kinds) != 1:
+            return "GEOMETRY" if kinds else "NONE"
+        kind = kinds.pop()
+        if kind is Geometry.POINT:
+            return "MULTIPOINT" if multi else "POINT"
+        return {Geometry.LINE: "MULTILINESTRING", Geometry.POLYGON: "MULTIPOLYGON"}.get(
+            kind, "GEOMETRY")
 
     def _callback(self, done: int, total: int) -> Callable[..., int]:
         def callback(fraction: float, _message: Any, _data: Any) -> int:
