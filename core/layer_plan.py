@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -35,16 +36,41 @@ BNG = "EPSG:27700"
 JOINED_SUFFIX = ".joined.csv"
 
 
+class LayerKind(Enum):
+    """Which QGIS layer class a layer is made with."""
+
+    VECTOR = "vector"
+    RASTER = "raster"
+    VECTOR_TILE = "vectortile"
+
+
+class Provider(str, Enum):
+    """The QGIS data provider that opens a layer (its value is the provider key)."""
+
+    OGR = "ogr"
+    DELIMITED_TEXT = "delimitedtext"
+    GDAL = "gdal"
+    VECTOR_TILE = "vectortile"
+
+    @property
+    def kind(self) -> LayerKind:
+        if self is Provider.GDAL:
+            return LayerKind.RASTER
+        return LayerKind.VECTOR_TILE if self is Provider.VECTOR_TILE else LayerKind.VECTOR
+
+
 @dataclass(frozen=True)
 class LayerSpec:
-    """One layer to add: `provider` is a QGIS data provider key (ogr, gdal, delimitedtext,
-    vectortile); `kind` is vector, raster or vectortile."""
+    """One layer to add, opened by `provider`."""
 
     name: str
     uri: str
-    provider: str
-    kind: str
+    provider: Provider
     default_crs: str = BNG
+
+    @property
+    def kind(self) -> LayerKind:
+        return self.provider.kind
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -124,7 +150,7 @@ def _plan_csvs(
         if _looks_like_header(header):
             specs.append(
                 LayerSpec(path.stem, _delimited_uri(path, _coordinate_fields(header)),
-                          "delimitedtext", "vector")
+                          Provider.DELIMITED_TEXT)
             )
         else:
             headerless.append(path)
@@ -133,8 +159,8 @@ def _plan_csvs(
         if header is None:
             # Without names we cannot find the coordinates: load them as they are.
             specs += [
-                LayerSpec(p.stem, _delimited_uri(p, None) + "&useHeader=no", "delimitedtext",
-                          "vector")
+                LayerSpec(p.stem, _delimited_uri(p, None) + "&useHeader=no",
+                          Provider.DELIMITED_TEXT)
                 for p in headerless
             ]
         else:
@@ -142,7 +168,7 @@ def _plan_csvs(
             _join_headerless_csvs(headerless, header, joined, cancelled)
             specs.append(
                 LayerSpec(title, _delimited_uri(joined, _coordinate_fields(header)),
-                          "delimitedtext", "vector")
+                          Provider.DELIMITED_TEXT)
             )
     return specs
 
@@ -160,10 +186,10 @@ def _vector_specs(path: Path) -> list[LayerSpec]:
         return []
     names = [source.GetLayer(i).GetName() for i in range(source.GetLayerCount())]
     if len(names) == 1 and path.suffix.lower() in {".shp", ".tab", ".mif"}:
-        return [LayerSpec(path.stem, str(path), "ogr", "vector")]
+        return [LayerSpec(path.stem, str(path), Provider.OGR)]
     return [
-        LayerSpec(name if len(names) > 1 else path.stem, f"{path}|layername={name}", "ogr",
-                  "vector")
+        LayerSpec(name if len(names) > 1 else path.stem, f"{path}|layername={name}",
+                  Provider.OGR)
         for name in names
     ]
 
@@ -195,14 +221,14 @@ def _raster_specs(folder: Path, rasters: list[Path], title: str) -> list[LayerSp
     if not rasters:
         return []
     if len(rasters) == 1:
-        return [LayerSpec(rasters[0].stem, str(rasters[0]), "gdal", "raster")]
+        return [LayerSpec(rasters[0].stem, str(rasters[0]), Provider.GDAL)]
     # Several tiles of one product: one mosaic layer through a VRT.
     vrt = folder / f"{_safe_name(title)}_mosaic.vrt"
     # ASCII grids carry no CRS: the mosaic says EPSG:27700.
     options = {} if _has_crs(rasters[0]) else {"options": gdal.BuildVRTOptions(outputSRS=BNG)}
     dataset = gdal.BuildVRT(str(vrt), [str(p) for p in rasters], **options)
     dataset = None  # noqa: F841 - closing the dataset writes the VRT
-    return [LayerSpec(title, str(vrt), "gdal", "raster")]
+    return [LayerSpec(title, str(vrt), Provider.GDAL)]
 
 
 def _has_crs(path: Path) -> bool:
@@ -242,9 +268,9 @@ def plan_layers(
         elif suffix == ".mbtiles":
             if _mbtiles_is_vector(path):
                 uri = f"type=mbtiles&url={path.resolve()}"
-                tiles.append(LayerSpec(path.stem, uri, "vectortile", "vectortile", "EPSG:3857"))
+                tiles.append(LayerSpec(path.stem, uri, Provider.VECTOR_TILE, "EPSG:3857"))
             else:
-                tiles.append(LayerSpec(path.stem, str(path), "gdal", "raster", "EPSG:3857"))
+                tiles.append(LayerSpec(path.stem, str(path), Provider.GDAL, "EPSG:3857"))
     return (
         vector
         + _plan_csvs(folder, csvs, title, cancelled)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 from os_data_hub_loader.core.layer_loader import add_layers, attribution_for
-from os_data_hub_loader.core.layer_plan import plan_layers
+from os_data_hub_loader.core.layer_plan import (
+    LayerKind,
+    LayerSpec,
+    Provider,
+    disambiguate,
+    plan_layers,
+)
 from osgeo import gdal, ogr, osr
 from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer, QgsVectorTileLayer
 
@@ -61,7 +67,7 @@ def test_plan_finds_every_data_file_and_nothing_else(product_folder: Path):
     specs = plan_layers(product_folder, "OS Test Product")
     names = sorted(spec.name for spec in specs)
     assert names == ["AccessPoint", "GreenspaceSite", "OS Test Product", "addresses", "sites"]
-    mosaic = next(spec for spec in specs if spec.kind == "raster")
+    mosaic = next(spec for spec in specs if spec.kind is LayerKind.RASTER)
     assert mosaic.uri.endswith(".vrt") and Path(mosaic.uri).exists()
 
 
@@ -124,10 +130,18 @@ def test_vector_mbtiles_becomes_a_vector_tile_layer(tmp_path: Path):
     gdal.VectorTranslate(str(target), str(source), format="MBTiles",
                          datasetCreationOptions=["MAXZOOM=5"], dstSRS="EPSG:3857")
     specs = plan_layers(tmp_path / "none", "x", files=[target])
-    assert [(s.provider, s.kind) for s in specs] == [("vectortile", "vectortile")]
+    assert [(s.provider, s.kind) for s in specs] == [
+        (Provider.VECTOR_TILE, LayerKind.VECTOR_TILE)]
     project = QgsProject()
     layers, failed = add_layers(specs, "Zoomstack", "2024-01", project)
     assert failed == [] and isinstance(layers[0], QgsVectorTileLayer)
+
+
+def test_the_provider_says_which_kind_of_layer_it_makes():
+    assert {provider.value: provider.kind for provider in Provider} == {
+        "ogr": LayerKind.VECTOR, "delimitedtext": LayerKind.VECTOR,
+        "gdal": LayerKind.RASTER, "vectortile": LayerKind.VECTOR_TILE}
+    assert LayerSpec("a", "a.tif", Provider.GDAL).kind is LayerKind.RASTER
 
 
 def test_attribution_year_comes_from_the_version():
@@ -137,11 +151,9 @@ def test_attribution_year_comes_from_the_version():
 
 
 def test_layers_that_several_files_share_get_the_file_in_their_name():
-    from os_data_hub_loader.core.layer_plan import LayerSpec, disambiguate
-
-    su = [LayerSpec("GreenspaceSite", "su.gpkg|layername=GreenspaceSite", "ogr", "vector"),
-          LayerSpec("su_only", "su.gpkg|layername=su_only", "ogr", "vector")]
-    tq = [LayerSpec("GreenspaceSite", "tq.gpkg|layername=GreenspaceSite", "ogr", "vector")]
+    su = [LayerSpec("GreenspaceSite", "su.gpkg|layername=GreenspaceSite", Provider.OGR),
+          LayerSpec("su_only", "su.gpkg|layername=su_only", Provider.OGR)]
+    tq = [LayerSpec("GreenspaceSite", "tq.gpkg|layername=GreenspaceSite", Provider.OGR)]
     names = [s.name for s in disambiguate([("opgrsp_gpkg_su", su), ("opgrsp_gpkg_tq", tq)])]
     assert names == ["GreenspaceSite (opgrsp_gpkg_su)", "su_only",
                      "GreenspaceSite (opgrsp_gpkg_tq)"]
