@@ -259,12 +259,12 @@
         <translation>mae'r allwedd yn gweithio: {0} haen, {1}</translation>
     </message>
     <message>
-        <location filename="../core/download_task.py" line="38" />
+        <location filename="../core/download_task.py" line="34" />
         <source>Downloading {0}</source>
         <translation>Lawrlwytho {0}</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="70" />
+        <location filename="../core/tasks.py" line="29" />
         <source>Unexpected error: {0}</source>
         <translation>Gwall annisgwyl: {0}</translation>
     </message>
@@ -274,14 +274,9 @@
         <translation>Ni chafodd {0} ei dadbacio, felly ni chafodd ei hychwanegu at y map.</translation>
     </message>
     <message>
-        <location filename="../core/download_task.py" line="87" />
+        <location filename="../core/download_task.py" line="75" />
         <source>The layers could not be added: {0}</source>
         <translation>Methu ychwanegu'r haenau: {0}</translation>
-    </message>
-    <message>
-        <location filename="../core/download_task.py" line="93" />
-        <source>A download could not report back: {0}</source>
-        <translation>Methodd lawrlwythiad adrodd yn ôl: {0}</translation>
     </message>
     <message>
         <location filename="../core/grid_layer.py" line="33" />
@@ -294,12 +289,12 @@
         <translation>Methu ysgrifennu'r tystysgrifau dibynadwy i {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="107" />
+        <location filename="../core/tasks.py" line="138" />
         <source>Cancelled.</source>
         <translation>Canslwyd.</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="109" />
+        <location filename="../core/tasks.py" line="78" />
         <source>A background task could not report back: {0}</source>
         <translation>Methodd tasg gefndir adrodd yn ôl: {0}</translation>
     </message>
@@ -659,7 +654,7 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Canslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="173" />
+        <location filename="../ui/download_controls.py" line="177" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
@@ -669,32 +664,32 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="173" />
+        <location filename="../ui/download_controls.py" line="177" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="174" />
+        <location filename="../ui/download_controls.py" line="178" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="174" />
+        <location filename="../ui/download_controls.py" line="178" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="175" />
+        <location filename="../ui/download_controls.py" line="179" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="175" />
+        <location filename="../ui/download_controls.py" line="179" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="176" />
+        <location filename="../ui/download_controls.py" line="180" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
     </message>
@@ -889,177 +884,177 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../ui/downloads_panel.py" line="99" />
+        <location filename="../ui/downloads_panel.py" line="98" />
         <source>All areas — or type squares: SU, TQ (or GB)</source>
         <translation>Pob ardal — neu teipiwch sgwariau: SU, TQ (neu GB)</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="101" />
+        <location filename="../ui/downloads_panel.py" line="100" />
         <source>100 km National Grid squares, separated by commas; pick them on the map with the buttons below. Empty: all areas.</source>
         <translation>Sgwariau 100 km y Grid Cenedlaethol, wedi'u gwahanu gan atalnodau; dewiswch nhw ar y map gyda'r botymau isod. Gwag: pob ardal.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Subformat</source>
         <translation>Is-fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Area</source>
         <translation>Ardal</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="129" />
+        <location filename="../ui/downloads_panel.py" line="128" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="220" />
+        <location filename="../ui/downloads_panel.py" line="219" />
         <source>Loading the files of {0}…</source>
         <translation>Yn llwytho ffeiliau {0}…</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="223" />
+        <location filename="../ui/downloads_panel.py" line="222" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="255" />
+        <location filename="../ui/downloads_panel.py" line="254" />
         <source>{0} files</source>
         <translation>{0} ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="270" />
+        <location filename="../ui/downloads_panel.py" line="269" />
         <source>All formats</source>
         <translation>Pob fformat</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="297" />
+        <location filename="../ui/downloads_panel.py" line="296" />
         <source>Not National Grid squares: {0}. Use two letters such as SU or TQ, or GB for all of Great Britain.</source>
         <translation>Nid yw'r rhain yn sgwariau'r Grid Cenedlaethol: {0}. Defnyddiwch ddwy lythyren fel SU neu TQ, neu GB ar gyfer Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="348" />
+        <location filename="../ui/downloads_panel.py" line="347" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="401" />
+        <location filename="../ui/downloads_panel.py" line="400" />
         <source>{0} has no files for square {1}.</source>
         <translation>Does gan {0} ddim ffeiliau ar gyfer sgwâr {1}.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="416" />
+        <location filename="../ui/downloads_panel.py" line="415" />
         <source>No square with files of this product is in the current map view.</source>
         <translation>Does dim sgwâr sydd â ffeiliau'r cynnyrch hwn i'w weld ar y map ar hyn o bryd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="95" />
+        <location filename="../ui/downloads_panel.py" line="94" />
         <source>Show only files of this format.</source>
         <translation>Dangos ffeiliau yn y fformat hwn yn unig.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="96" />
+        <location filename="../ui/downloads_panel.py" line="95" />
         <source>Forma&amp;t</source>
         <translation>Fforma&amp;t</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="105" />
+        <location filename="../ui/downloads_panel.py" line="104" />
         <source>&amp;Areas</source>
         <translation>&amp;Ardaloedd</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="108" />
+        <location filename="../ui/downloads_panel.py" line="107" />
         <source>&amp;Grid on map</source>
         <translation>Grid 100 &amp;km ar y map</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="110" />
+        <location filename="../ui/downloads_panel.py" line="109" />
         <source>Show the 100 km National Grid squares on the map, labelled with their letters.</source>
         <translation>Dangos sgwariau 100 km y Grid Cenedlaethol ar y map, wedi'u labelu â'u llythrennau.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="113" />
+        <location filename="../ui/downloads_panel.py" line="112" />
         <source>P&amp;ick squares</source>
         <translation>Dewis s&amp;gwariau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="115" />
+        <location filename="../ui/downloads_panel.py" line="114" />
         <source>Pick squares on the map: each click adds a square to the areas or removes it. Press again to stop picking.</source>
         <translation>Dewis sgwariau ar y map: mae pob clic yn ychwanegu sgwâr at yr ardaloedd neu'n ei dynnu. Pwyswch eto i orffen dewis.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="119" />
+        <location filename="../ui/downloads_panel.py" line="118" />
         <source>All of G&amp;B</source>
         <translation>Prydain &amp;Fawr gyfan</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="120" />
+        <location filename="../ui/downloads_panel.py" line="119" />
         <source>Show only the files that cover all of Great Britain.</source>
         <translation>Dangos dim ond y ffeiliau sy'n cwmpasu Prydain Fawr gyfan.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="124" />
+        <location filename="../ui/downloads_panel.py" line="123" />
         <source>S&amp;quares in view</source>
         <translation>Sgwaria&amp;u yn y golwg</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="125" />
+        <location filename="../ui/downloads_panel.py" line="124" />
         <source>Take the squares that the current map view covers as the areas.</source>
         <translation>Cymryd y sgwariau sydd i'w gweld ar y map ar hyn o bryd fel yr ardaloedd.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="144" />
+        <location filename="../ui/downloads_panel.py" line="143" />
         <source>The product's files. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r cynnyrch. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="147" />
+        <location filename="../ui/downloads_panel.py" line="146" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="151" />
+        <location filename="../ui/downloads_panel.py" line="150" />
         <source>Tic&amp;k all shown</source>
         <translation>Ticio po&amp;b un a ddangosir</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="152" />
+        <location filename="../ui/downloads_panel.py" line="151" />
         <source>Tick every file that the format and area filters show.</source>
         <translation>Ticio pob ffeil y mae'r hidlyddion fformat ac ardal yn ei dangos.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="155" />
+        <location filename="../ui/downloads_panel.py" line="154" />
         <source>&amp;Untick all</source>
         <translation>Dad-dicio'r cyfa&amp;n</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="156" />
+        <location filename="../ui/downloads_panel.py" line="155" />
         <source>Untick every file, shown or not.</source>
         <translation>Dad-dicio pob ffeil, p'un a yw'n cael ei dangos neu beidio.</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="255" />
+        <location filename="../ui/downloads_panel.py" line="254" />
         <source>1 file</source>
         <translation>1 ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/downloads_panel.py" line="348" />
+        <location filename="../ui/downloads_panel.py" line="347" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1515,187 +1510,187 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>PackagesTab</name>
     <message>
-        <location filename="../ui/packages_tab.py" line="81" />
+        <location filename="../ui/packages_tab.py" line="80" />
         <source>Open OS Data Hub settings…</source>
         <translation>Agor gosodiadau OS Data Hub…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="85" />
+        <location filename="../ui/packages_tab.py" line="84" />
         <source>Refresh</source>
         <translation>Adnewyddu</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="89" />
         <source>Package</source>
         <translation>Pecyn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="90" />
+        <location filename="../ui/packages_tab.py" line="89" />
         <source>Product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Created</source>
         <translation>Crëwyd</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Product version</source>
         <translation>Fersiwn y cynnyrch</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Reason</source>
         <translation>Rheswm</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Supply</source>
         <translation>Cyflenwad</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="98" />
+        <location filename="../ui/packages_tab.py" line="97" />
         <source>Format</source>
         <translation>Fformat</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>File</source>
         <translation>Ffeil</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>Size</source>
         <translation>Maint</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="107" />
+        <location filename="../ui/packages_tab.py" line="106" />
         <source>Status</source>
         <translation>Statws</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="176" />
+        <location filename="../ui/packages_tab.py" line="175" />
         <source>Data packages are premium OS data ordered on the OS Data Hub. To list and download yours, add your OS Data Hub project API key in the settings. No account yet? &lt;a href="{0}"&gt;Sign up on the OS Data Hub&lt;/a&gt;.</source>
         <translation>Data OS premiwm a archebwyd ar OS Data Hub yw pecynnau data. I restru a lawrlwytho eich rhai chi, ychwanegwch allwedd API eich prosiect OS Data Hub yn y gosodiadau. Dim cyfrif eto? &lt;a href="{0}"&gt;Cofrestrwch ar OS Data Hub&lt;/a&gt;.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="182" />
+        <location filename="../ui/packages_tab.py" line="181" />
         <source>Loading your data packages…</source>
         <translation>Yn llwytho eich pecynnau data…</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="183" />
+        <location filename="../ui/packages_tab.py" line="182" />
         <source>Loading OS data packages</source>
         <translation>Llwytho pecynnau data OS</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="206" />
+        <location filename="../ui/packages_tab.py" line="205" />
         <source>The OS Data Hub refused the stored key: {0} Check the key in the settings (and that the project has the Downloads API).</source>
         <translation>Gwrthododd OS Data Hub yr allwedd a gadwyd: {0} Gwiriwch yr allwedd yn y gosodiadau (a bod gan y prosiect y Downloads API).</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="216" />
+        <location filename="../ui/packages_tab.py" line="215" />
         <source>You have no data packages yet. Data packages must first be ordered on the &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; web site (Data packages → Add data package); then they appear here.</source>
         <translation>Does gennych chi ddim pecynnau data eto. Rhaid archebu pecynnau data yn gyntaf ar wefan &lt;a href="{0}"&gt;OS Data Hub&lt;/a&gt; (Data packages → Add data package); wedyn byddan nhw'n ymddangos yma.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="221" />
+        <location filename="../ui/packages_tab.py" line="220" />
         <source>{0} data packages</source>
         <translation>{0} pecyn data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="248" />
+        <location filename="../ui/packages_tab.py" line="247" />
         <source>Loading versions of {0}</source>
         <translation>Llwytho fersiynau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="262" />
+        <location filename="../ui/packages_tab.py" line="261" />
         <source>A change-only update holds only what changed since the previous version: it is not a full copy of the data.</source>
         <translation>Dim ond yr hyn sydd wedi newid ers y fersiwn flaenorol sydd mewn diweddariad newidiadau yn unig: nid yw'n gopi llawn o'r data.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="274" />
+        <location filename="../ui/packages_tab.py" line="273" />
         <source>Change-only update (COU)</source>
         <translation>Diweddariad newidiadau yn unig (COU)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="276" />
+        <location filename="../ui/packages_tab.py" line="275" />
         <source>Full supply</source>
         <translation>Cyflenwad llawn</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="286" />
+        <location filename="../ui/packages_tab.py" line="285" />
         <source>Loading the files of {0}</source>
         <translation>Llwytho ffeiliau {0}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="309" />
+        <location filename="../ui/packages_tab.py" line="308" />
         <source>{0}, version {1}: {2} files.</source>
         <translation>{0}, fersiwn {1}: {2} ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="338" />
+        <location filename="../ui/packages_tab.py" line="337" />
         <source>{0} files ticked, {1}</source>
         <translation>Ticiwyd {0} ffeil, {1}</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="364" />
+        <location filename="../ui/packages_tab.py" line="363" />
         <source>(change-only update)</source>
         <translation>(diweddariad newidiadau yn unig)</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="82" />
+        <location filename="../ui/packages_tab.py" line="81" />
         <source>Open Settings → Options → OS Data Hub to add your project API key.</source>
         <translation>Agor Settings → Options → OS Data Hub i ychwanegu allwedd API eich prosiect.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="86" />
+        <location filename="../ui/packages_tab.py" line="85" />
         <source>Load your data packages again from the OS Data Hub.</source>
         <translation>Llwytho eich pecynnau data eto o OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="91" />
         <source>Your data packages: select one to see its versions. Enter moves to its versions.</source>
         <translation>Eich pecynnau data: dewiswch un i weld ei fersiynau. Mae Enter yn symud i'w fersiynau.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="92" />
+        <location filename="../ui/packages_tab.py" line="91" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="100" />
         <source>The versions of the selected package, the latest first. Enter moves to the version's files.</source>
         <translation>Fersiynau'r pecyn a ddewiswyd, y diweddaraf yn gyntaf. Mae Enter yn symud i ffeiliau'r fersiwn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="101" />
+        <location filename="../ui/packages_tab.py" line="100" />
         <source>Versions</source>
         <translation>Fersiynau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="109" />
+        <location filename="../ui/packages_tab.py" line="108" />
         <source>The files of the selected version. Space ticks or unticks the current file; Enter downloads the ticked files.</source>
         <translation>Ffeiliau'r fersiwn a ddewiswyd. Mae'r Bylchwr yn ticio neu'n dad-dicio'r ffeil gyfredol; mae Enter yn lawrlwytho'r ffeiliau sydd wedi'u ticio.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="109" />
+        <location filename="../ui/packages_tab.py" line="108" />
         <source>Files</source>
         <translation>Ffeiliau</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="309" />
+        <location filename="../ui/packages_tab.py" line="308" />
         <source>{0}, version {1}: 1 file.</source>
         <translation>{0}, fersiwn {1}: 1 ffeil.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="313" />
+        <location filename="../ui/packages_tab.py" line="312" />
         <source>This is a change-only update, not a full supply.</source>
         <translation>Diweddariad newidiadau yn unig yw hwn, nid cyflenwad llawn.</translation>
     </message>
     <message>
-        <location filename="../ui/packages_tab.py" line="338" />
+        <location filename="../ui/packages_tab.py" line="337" />
         <source>1 file ticked, {1}</source>
         <translation>Ticiwyd 1 ffeil, {1}</translation>
     </message>
@@ -1803,132 +1798,132 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="158" />
+        <location filename="../api/download.py" line="173" />
         <source>it is empty or a folder reference</source>
         <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="160" />
+        <location filename="../api/download.py" line="175" />
         <source>it contains a folder separator</source>
         <translation>mae'n cynnwys gwahanydd ffolderi</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="162" />
+        <location filename="../api/download.py" line="177" />
         <source>it contains ':' (a drive letter or stream name)</source>
         <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="164" />
+        <location filename="../api/download.py" line="179" />
         <source>it contains control characters</source>
         <translation>mae'n cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="166" />
+        <location filename="../api/download.py" line="181" />
         <source>it starts or ends with a space or ends with a dot</source>
         <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="168" />
+        <location filename="../api/download.py" line="183" />
         <source>it is a reserved device name on Windows</source>
         <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="170" />
+        <location filename="../api/download.py" line="185" />
         <source>it is too long</source>
         <translation>mae'n rhy hir</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="172" />
+        <location filename="../api/download.py" line="187" />
         <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
         <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="504" />
+        <location filename="../api/download.py" line="519" />
         <source>Downloading {0} failed unexpectedly: {1}</source>
         <translation>Methodd lawrlwytho {0} yn annisgwyl: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="511" />
+        <location filename="../api/download.py" line="526" />
         <source>Cancelled: {0} was not finished; what was downloaded is kept and the next download resumes from there.</source>
         <translation>Canslwyd: ni orffennwyd {0}; mae'r hyn a lawrlwythwyd yn cael ei gadw a bydd y lawrlwythiad nesaf yn parhau o'r fan honno.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="575" />
+        <location filename="../api/download.py" line="590" />
         <source>The server sent the wrong part of {0}; starting that file again.</source>
         <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="616" />
+        <location filename="../api/download.py" line="631" />
         <source>The secure connection for {0} failed: the server's certificate was not trusted. On a network with TLS inspection, add its CA certificate in QGIS (Settings → Options → Authentication). Detail: {1}</source>
         <translation>Methodd y cysylltiad diogel ar gyfer {0}: nid oedd tystysgrif y gweinydd yn cael ei hymddiried. Ar rwydwaith sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS (Settings → Options → Authentication). Manylion: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="627" />
+        <location filename="../api/download.py" line="642" />
         <source>The download link of {0} is not a valid URL: {1}</source>
         <translation>Nid yw dolen lawrlwytho {0} yn URL dilys: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="639" />
+        <location filename="../api/download.py" line="654" />
         <source>The OS Data Hub answered a redirect without a target for {0}: try again later.</source>
         <translation>Atebodd OS Data Hub gydag ailgyfeiriad heb darged ar gyfer {0}: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="652" />
+        <location filename="../api/download.py" line="667" />
         <source>The download link of {0} matches several files, so the OS Data Hub listed them instead of sending one: name the file in the link (fileName=).</source>
         <translation>Mae dolen lawrlwytho {0} yn cyfateb i sawl ffeil, felly rhestrodd OS Data Hub nhw yn lle anfon un: enwch y ffeil yn y ddolen (fileName=).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="659" />
+        <location filename="../api/download.py" line="674" />
         <source>The download link of {0} redirected more than {1} times; giving up.</source>
         <translation>Ailgyfeiriodd dolen lawrlwytho {0} fwy na {1} o weithiau; yn rhoi'r gorau iddi.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="685" />
+        <location filename="../api/download.py" line="700" />
         <source>the download of {0}</source>
         <translation>lawrlwytho {0}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="695" />
+        <location filename="../api/download.py" line="710" />
         <source>The storage server refused the signed download link of {0} (403) again and again, even fresh ones: try again later.</source>
         <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="749" />
+        <location filename="../api/download.py" line="764" />
         <source>The connection dropped while downloading {0} ({1} bytes so far, kept to resume).</source>
         <translation>Torrodd y cysylltiad wrth lawrlwytho {0} ({1} beit hyd yma, wedi'u cadw i barhau).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="793" />
+        <location filename="../api/download.py" line="808" />
         <source>{0} changed while resuming.</source>
         <translation>Newidiodd {0} wrth barhau.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="806" />
+        <location filename="../api/download.py" line="821" />
         <source>The server refused to resume {0}.</source>
         <translation>Gwrthododd y gweinydd ailddechrau lawrlwytho {0}.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="820" />
+        <location filename="../api/download.py" line="835" />
         <source>size {0} bytes instead of {1}</source>
         <translation>maint {0} beit yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="823" />
+        <location filename="../api/download.py" line="838" />
         <source>md5 {0} instead of {1}</source>
         <translation>md5 {0} yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="827" />
+        <location filename="../api/download.py" line="842" />
         <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
         <translation>Cyrhaeddodd {0} yn llygredig ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="836" />
+        <location filename="../api/download.py" line="851" />
         <source>{name} was downloaded and verified but could not replace the file already in {folder} ({error}): close it in QGIS or other programs and download again (the verified download is kept as {part}).</source>
         <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="868" />
+        <location filename="../api/download.py" line="883" />
         <source>Downloading {name} failed: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then download again: it resumes where it stopped. Detail: {detail}</source>
         <translation>Methodd lawrlwytho {name}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna lawrlwythwch eto: bydd yn parhau o'r man lle stopiodd. Manylion: {detail}</translation>
     </message>
@@ -2073,52 +2068,52 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>methodd y cysylltiad neu cafodd ei dorri</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="21" />
+        <location filename="../api/models.py" line="22" />
         <source>A data package</source>
         <translation>Pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="22" />
+        <location filename="../api/models.py" line="23" />
         <source>A data package file</source>
         <translation>Ffeil pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="23" />
+        <location filename="../api/models.py" line="24" />
         <source>A data package version</source>
         <translation>Fersiwn pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="24" />
+        <location filename="../api/models.py" line="25" />
         <source>A product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="25" />
+        <location filename="../api/models.py" line="26" />
         <source>A product download</source>
         <translation>Lawrlwythiad cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="26" />
+        <location filename="../api/models.py" line="27" />
         <source>A product format</source>
         <translation>Fformat cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="30" />
+        <location filename="../api/models.py" line="31" />
         <source>The OS Data Hub sent an unexpected answer: {0}</source>
         <translation>Anfonodd OS Data Hub ateb annisgwyl: {0}</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="36" />
+        <location filename="../api/models.py" line="37" />
         <source>{what} is not a JSON object but {kind}.</source>
         <translation>{what}: {kind} yn lle gwrthrych JSON.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="52" />
+        <location filename="../api/models.py" line="53" />
         <source>{what} has no '{name}'.</source>
         <translation>{what} heb '{name}'.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="109" />
+        <location filename="../api/models.py" line="110" />
         <source>{what} is not a JSON array but {kind}.</source>
         <translation>{what}: {kind} yn lle arae JSON.</translation>
     </message>
@@ -2273,97 +2268,97 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>{0} beit</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="45" />
+        <location filename="../api/wmts.py" line="56" />
         <source>British National Grid</source>
         <translation>Grid Cenedlaethol Prydain</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="46" />
+        <location filename="../api/wmts.py" line="57" />
         <source>Web Mercator</source>
         <translation>Web Mercator</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="211" />
+        <location filename="../api/wmts.py" line="222" />
         <source>The saved OS Maps layer list is damaged ({0}).</source>
         <translation>Mae'r rhestr haenau OS Maps a gadwyd yn llygredig ({0}).</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="293" />
+        <location filename="../api/wmts.py" line="304" />
         <source>{0} has no whole number in {1} ('{2}')</source>
         <translation>{0}: dim rhif cyfan yn {1} ('{2}')</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="298" />
+        <location filename="../api/wmts.py" line="309" />
         <source>The OS Maps capabilities could not be read: {0}.</source>
         <translation>Methu darllen galluoedd OS Maps: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="304" />
+        <location filename="../api/wmts.py" line="315" />
         <source>tile matrix '{0}' of '{1}'</source>
         <translation>matrics teils '{0}' o '{1}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="309" />
+        <location filename="../api/wmts.py" line="320" />
         <source>{0} has no scale or top-left corner</source>
         <translation>{0}: dim graddfa na chornel chwith uchaf</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="312" />
+        <location filename="../api/wmts.py" line="323" />
         <source>{0} has no identifier, scale or top-left corner</source>
         <translation>{0}: dim dynodydd, graddfa na chornel chwith uchaf</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="339" />
+        <location filename="../api/wmts.py" line="350" />
         <source>the limits of tile matrix '{0}'</source>
         <translation>terfynau matrics teils '{0}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="419" />
+        <location filename="../api/wmts.py" line="430" />
         <source>it is not XML ({0}); a proxy or login page may be in the way</source>
         <translation>nid XML ydyw ({0}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="427" />
+        <location filename="../api/wmts.py" line="438" />
         <source>The OS Maps API answered with an error: {0}.</source>
         <translation>Atebodd OS Maps API gyda gwall: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="427" />
+        <location filename="../api/wmts.py" line="438" />
         <source>no details</source>
         <translation>dim manylion</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="431" />
+        <location filename="../api/wmts.py" line="442" />
         <source>it is a '{0}' document, not WMTS capabilities</source>
         <translation>dogfen '{0}' ydyw, nid galluoedd WMTS</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="435" />
+        <location filename="../api/wmts.py" line="446" />
         <source>it lists no Contents</source>
         <translation>nid yw'n rhestru Contents</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="443" />
+        <location filename="../api/wmts.py" line="454" />
         <source>it lists no layers</source>
         <translation>nid yw'n rhestru unrhyw haenau</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="500" />
+        <location filename="../api/wmts.py" line="511" />
         <source>the OS Maps layer list (WMTS capabilities)</source>
         <translation>rhestr haenau OS Maps (galluoedd WMTS)</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="529" />
+        <location filename="../api/wmts.py" line="540" />
         <source>tile {0}/{1}/{2} of OS Maps layer '{3}'</source>
         <translation>teilsen {0}/{1}/{2} o haen OS Maps '{3}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="538" />
+        <location filename="../api/wmts.py" line="549" />
         <source>OS Maps layer '{0}' has no zoom level {1}.</source>
         <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo {1}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="551" />
+        <location filename="../api/wmts.py" line="562" />
         <source>OS Maps layer '{0}' has no open zoom level.</source>
         <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo agored.</translation>
     </message>
@@ -2378,7 +2373,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>gwiriwch hi yn Settings → Options → OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="490" />
+        <location filename="../api/wmts.py" line="501" />
         <source>OS Maps needs an OS Data Hub API key: add it in Settings → Options → OS Data Hub.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → Options → OS Data Hub.</translation>
     </message>
