@@ -2143,129 +2143,119 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Methu cyrraedd OS Data Hub ({host}) ar gyfer {what}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="207" />
-        <source>{0} is larger than {1} MB.</source>
-        <translation>Mae {0} yn fwy na {1} MB.</translation>
-    </message>
-    <message>
-        <location filename="../api/unpack.py" line="110" />
+        <location filename="../api/unpack.py" line="111" />
         <source>{0} unpacks to more than {1}, the limit: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn dadbacio i fwy na {1}, y terfyn: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="155" />
+        <location filename="../api/unpack.py" line="156" />
         <source>The zip file {0} is empty (0 bytes): there is nothing to unpack. If the OS Data Hub lists it with a size of 0, the file itself is empty; ask Ordnance Survey about it.</source>
         <translation>Mae'r ffeil zip {0} yn wag (0 beit): does dim i'w ddadbacio. Os yw OS Data Hub yn ei rhestru gyda maint 0, mae'r ffeil ei hun yn wag; gofynnwch i Ordnance Survey amdani.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="167" />
+        <location filename="../api/unpack.py" line="168" />
         <source>The zip file {0} does not exist.</source>
         <translation>Nid yw'r ffeil zip {0} yn bodoli.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="173" />
+        <location filename="../api/unpack.py" line="174" />
         <source>{0} (inside {1})</source>
         <translation>{0} (y tu mewn i {1})</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="198" />
+        <location filename="../api/unpack.py" line="199" />
         <source>{0} has {1} members, more than the limit of {2}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae gan {0} {1} eitem, mwy na'r terfyn o {2}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="215" />
+        <location filename="../api/unpack.py" line="216" />
         <source>{0} holds '{1}' twice: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae {0} yn cynnwys '{1}' ddwywaith: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="224" />
+        <location filename="../api/unpack.py" line="225" />
         <source>{0} has '{1}' both as a file and as a folder: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae gan {0} '{1}' fel ffeil ac fel ffolder: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="231" />
+        <location filename="../api/unpack.py" line="232" />
         <source>{0} would expand {1:.0f} times (more than {2:.0f}) to {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Byddai {0} yn ehangu {1:.0f} gwaith (mwy na {2:.0f}) i {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="236" />
+        <location filename="../api/unpack.py" line="237" />
         <source>{0} declares {1} of files, which would make {2} unpacked in all, more than the limit of {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn datgan {1} o ffeiliau, a fyddai'n golygu {2} wedi'u dadbacio i gyd, mwy na'r terfyn o {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="243" />
+        <location filename="../api/unpack.py" line="244" />
         <source>Not enough disk space to unpack {0}: it needs {1}, {2} are free in {3}. Free some space or choose another download folder, then try again.</source>
         <translation>Dim digon o le ar y ddisg i ddadbacio {0}: mae angen {1}, ac mae {2} yn rhydd yn {3}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="287" />
+        <location filename="../api/unpack.py" line="288" />
         <source>'{0}' in {1} holds more than the {2} bytes it declares: the zip is hostile or damaged and was not unpacked.</source>
         <translation>Mae '{0}' yn {1} yn cynnwys mwy na'r {2} beit y mae'n eu datgan: mae'r ffeil zip yn faleisus neu'n llygredig ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="319" />
+        <location filename="../api/unpack.py" line="320" />
         <source>{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; nothing was written.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}. Mae'r ffeil zip yn anniogel neu'n llygredig; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="324" />
+        <location filename="../api/unpack.py" line="325" />
         <source>contains control characters</source>
         <translation>yn cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="327" />
+        <location filename="../api/unpack.py" line="328" />
         <source>is an absolute or network (UNC) path</source>
         <translation>yn llwybr absoliwt neu rwydwaith (UNC)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="329" />
+        <location filename="../api/unpack.py" line="330" />
         <source>contains ':' (a drive letter or a Windows stream name)</source>
         <translation>yn cynnwys ':' (llythyren gyriant neu enw ffrwd Windows)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="333" />
+        <location filename="../api/unpack.py" line="334" />
         <source>would be written outside the target folder ('..')</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed ('..')</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="338" />
+        <location filename="../api/unpack.py" line="339" />
         <source>would be written outside the target folder (through a link)</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed (drwy ddolen)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="345" />
+        <location filename="../api/unpack.py" line="346" />
         <source>{label} was not unpacked: its member {name!r} {why}.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="351" />
+        <location filename="../api/unpack.py" line="352" />
         <source>is a symbolic link, which is refused</source>
         <translation>yn ddolen symbolaidd, sy'n cael ei gwrthod</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="353" />
+        <location filename="../api/unpack.py" line="354" />
         <source>is encrypted (password-protected zips are not supported)</source>
         <translation>wedi'i hamgryptio (nid yw ffeiliau zip wedi'u diogelu gan gyfrinair yn cael eu cefnogi)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="356" />
+        <location filename="../api/unpack.py" line="357" />
         <source>uses compression method {0}, which cannot be unpacked here (Deflate64 is 9); unpack it with another tool</source>
         <translation>yn defnyddio dull cywasgu {0}, nad oes modd ei ddadbacio yma (Deflate64 yw 9); dadbaciwch hi gydag offeryn arall</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="361" />
+        <location filename="../api/unpack.py" line="362" />
         <source>expands {0:.0f} times (more than {1:.0f}): it looks like a zip bomb</source>
         <translation>yn ehangu {0:.0f} gwaith (mwy na {1:.0f}): mae'n edrych fel bom zip</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="374" />
+        <location filename="../api/unpack.py" line="375" />
         <source>The zip file {0} is damaged ({1}) and was not unpacked: download it again.</source>
         <translation>Mae'r ffeil zip {0} yn llygredig ({1}) ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
-    </message>
-    <message>
-        <location filename="../api/unpack.py" line="387" />
-        <source>{0} bytes</source>
-        <translation>{0} beit</translation>
     </message>
     <message>
         <location filename="../api/wmts.py" line="56" />
@@ -2376,6 +2366,11 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <location filename="../api/wmts.py" line="501" />
         <source>OS Maps needs an OS Data Hub API key: add it in Settings → Options → OS Data Hub.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → Options → OS Data Hub.</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="207" />
+        <source>{0} is larger than {1}.</source>
+        <translation>Mae {0} yn fwy na {1}.</translation>
     </message>
 </context>
 </TS>
