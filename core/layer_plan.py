@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 from osgeo import gdal, ogr
 
 from ..api.errors import Cancelled
+from ..api.models import safe_name
 
 # GDAL's exception mode is global to the QGIS Python: it is neither set nor assumed here.
 
@@ -164,17 +165,13 @@ def _plan_csvs(
                 for p in headerless
             ]
         else:
-            joined = folder / f"{_safe_name(title)}{JOINED_SUFFIX}"
+            joined = folder / (safe_name(title, default="layer") + JOINED_SUFFIX)
             _join_headerless_csvs(headerless, header, joined, cancelled)
             specs.append(
                 LayerSpec(title, _delimited_uri(joined, _coordinate_fields(header)),
                           Provider.DELIMITED_TEXT)
             )
     return specs
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "layer"
 
 
 def _vector_specs(path: Path) -> list[LayerSpec]:
@@ -223,7 +220,7 @@ def _raster_specs(folder: Path, rasters: list[Path], title: str) -> list[LayerSp
     if len(rasters) == 1:
         return [LayerSpec(rasters[0].stem, str(rasters[0]), Provider.GDAL)]
     # Several tiles of one product: one mosaic layer through a VRT.
-    vrt = folder / f"{_safe_name(title)}_mosaic.vrt"
+    vrt = folder / (safe_name(title, default="layer") + "_mosaic.vrt")
     # ASCII grids carry no CRS: the mosaic says EPSG:27700.
     options = {} if _has_crs(rasters[0]) else {"options": gdal.BuildVRTOptions(outputSRS=BNG)}
     dataset = gdal.BuildVRT(str(vrt), [str(p) for p in rasters], **options)
