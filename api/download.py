@@ -25,6 +25,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -49,14 +50,28 @@ from .ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
-QUEUED = "queued"
-DOWNLOADING = "downloading"
-VERIFYING = "verifying"
-DONE = "done"
-SKIPPED = "skipped"
-FAILED = "failed"
-CANCELLED = "cancelled"
-FINISHED_STATES = frozenset({DONE, SKIPPED, FAILED, CANCELLED})
+
+class FileState(str, Enum):
+    """Where one file of a batch is. A `str`, so that it crosses Qt signals and compares with
+    the text it has always been; `str()` and f-strings give that text too."""
+
+    QUEUED = "queued"
+    DOWNLOADING = "downloading"
+    VERIFYING = "verifying"
+    DONE = "done"
+    SKIPPED = "skipped"  # already there and verified
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+FINISHED_STATES = frozenset({FileState.DONE, FileState.SKIPPED, FileState.FAILED,
+                             FileState.CANCELLED})
+# The short names `_FileJob` uses.
+DOWNLOADING, VERIFYING, DONE = FileState.DOWNLOADING, FileState.VERIFYING, FileState.DONE
+SKIPPED, FAILED, CANCELLED = FileState.SKIPPED, FileState.FAILED, FileState.CANCELLED
 
 PART_SUFFIX = ".part"
 # Bytes read from the network at a time, at most: each file's reads start at FIRST_READ and
@@ -98,12 +113,12 @@ class DownloadResult:
 
 @dataclass
 class FileProgress:
-    """One file: `state` is queued|downloading|verifying|done|skipped|failed|cancelled."""
+    """One file and its state."""
 
     file_name: str
     bytes_done: int
     bytes_total: int | None
-    state: str
+    state: FileState
 
 
 @dataclass
@@ -195,7 +210,7 @@ class _ProgressTracker:
     ) -> None:
         self._callback = callback
         self._lock = threading.Lock()
-        self._files = [FileProgress(i.file_name, 0, i.size, QUEUED) for i in items]
+        self._files = [FileProgress(i.file_name, 0, i.size, FileState.QUEUED) for i in items]
         self._sizes = [i.size for i in items]
         self._last_emit = [0.0] * len(items)
         self._bytes_total = sum(size for size in self._sizes if size)
@@ -203,7 +218,7 @@ class _ProgressTracker:
         self._files_done = 0
 
     def update(
-        self, index: int, *, bytes_done: int | None = None, state: str | None = None
+        self, index: int, *, bytes_done: int | None = None, state: FileState | None = None
     ) -> None:
         with self._lock:
             file = self._files[index]
@@ -213,10 +228,10 @@ class _ProgressTracker:
                 if size:
                     self._bytes_done += min(bytes_done, size) - min(file.bytes_done, size)
                 file.bytes_done = bytes_done
-            if state_changed:
+            if state is not None and state_changed:
                 if state in FINISHED_STATES and file.state not in FINISHED_STATES:
                     self._files_done += 1
-                file.state = state  # type: ignore[assignment]
+                file.state = state
             now = time.monotonic()
             if not state_changed and now - self._last_emit[index] < PROGRESS_INTERVAL:
                 return
@@ -630,7 +645,7 @@ class _FileJob:
         self.part.unlink(missing_ok=True)
         return existed
 
-    def _state(self, state: str | None = None, *, bytes_done: int | None = None) -> None:
+    def _state(self, state: FileState | None = None, *, bytes_done: int | None = None) -> None:
         self.batch.tracker.update(self.index, bytes_done=bytes_done, state=state)
 
 

@@ -10,6 +10,7 @@ the API's own field names, for `--json` output.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 from urllib.parse import quote
@@ -341,8 +342,17 @@ __all__ = [
     "ProductFormat",
     "md5_equal",
     "parse_list",
+    "safe_name",
     "unexpected_answer",
 ]
+
+
+def safe_name(*parts: str | None, default: str = "download") -> str:
+    """One file or folder name that every file system accepts, made of names from the API or
+    the user (a product id, a version, a title, a URL): never trusted as a path. Runs of other
+    characters than letters, digits, `.`, `-` and `_` become `_`, with none at either end."""
+    text = " ".join(p for p in parts if p)
+    return re.sub(r"[^\w.-]+", "_", text).strip("._") or default
 
 
 def human_size(size: int | None) -> str:

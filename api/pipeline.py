@@ -11,7 +11,6 @@ before is not unpacked again while every file it gave is still there with its si
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -21,6 +20,7 @@ from .cancel import CancelToken
 from .download import DownloadEngine, DownloadItem, Progress
 from .errors import CREATE_FOLDER, Cancelled, OSAPIError, local_file_error
 from .importer import Imported, Importer, Store
+from .models import safe_name
 from .unpack import safe_unpack
 
 # Percent of the whole given to downloading, unpacking and importing.
@@ -30,11 +30,8 @@ UNPACKED_SUFFIX = ".unpacked"
 PACKAGES_FOLDER = "data-packages"  # beside the OpenData products' folders
 
 
-def folder_name(*parts: str | None) -> str:
-    """One folder name that every file system accepts, made of API-given names (product id,
-    version, package name): never trusted as paths."""
-    text = " ".join(p for p in parts if p)
-    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "download"
+# One folder name made of API-given names (product id, version, package name).
+folder_name = safe_name
 
 
 def product_folder(base: Path, product_id: str, version: str | None) -> Path:

@@ -34,7 +34,7 @@ from .http import (
     network_failure_reason,
     parse_retry_after,
 )
-from .models import unexpected_answer
+from .models import human_size, unexpected_answer
 from .phrases import QT_TRANSLATE_NOOP
 from .ratelimit import RateLimiter
 
@@ -205,8 +205,7 @@ class ApiClient:
                     total += len(chunk)
                     if total > limit:
                         raise unexpected_answer(QT_TRANSLATE_NOOP(
-                            "api", "{0} is larger than {1} MB.").format(
-                            what, limit // (1024 * 1024)))
+                            "api", "{0} is larger than {1}.").format(what, human_size(limit)))
                     chunks.append(chunk)
             except requests.RequestException as exc:
                 raise self._network_error(exc, what, response.url) from exc

@@ -30,6 +30,7 @@ from .errors import (
     UnsafeArchiveError,
     local_file_error,
 )
+from .models import human_size
 from .phrases import QT_TRANSLATE_NOOP
 
 MB = 1024 * 1024
@@ -109,7 +110,7 @@ class _Budget:
         if self.used > self.limit:
             raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
                 "api", "{0} unpacks to more than {1}, the limit: it looks like a zip bomb and "
-                "was not unpacked.").format(label, _size(self.limit)))
+                "was not unpacked.").format(label, human_size(self.limit)))
 
     def release(self, count: int) -> None:
         self.used -= count
@@ -231,19 +232,19 @@ class _Unpacker:
             raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
                 "api", "{0} would expand {1:.0f} times (more than {2:.0f}) to {3}: it looks like "
                 "a zip bomb and was not unpacked.").format(
-                label, overall, self.limits.max_ratio, _size(declared)))
+                label, overall, self.limits.max_ratio, human_size(declared)))
         if self.budget.used + declared > self.limits.max_total_bytes:
             raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
                 "api", "{0} declares {1} of files, which would make {2} unpacked in all, more "
                 "than the limit of {3}: it looks like a zip bomb and was not unpacked.").format(
-                label, _size(declared), _size(self.budget.used + declared),
-                _size(self.limits.max_total_bytes)))
+                label, human_size(declared), human_size(self.budget.used + declared),
+                human_size(self.limits.max_total_bytes)))
         free = shutil.disk_usage(root).free
         if declared > free:
             raise LocalFileError(QT_TRANSLATE_NOOP(
                 "api", "Not enough disk space to unpack {0}: it needs {1}, {2} are free in "
                 "{3}. Free some space or choose another download folder, then try "
-                "again.").format(label, _size(declared), _size(free), target_dir))
+                "again.").format(label, human_size(declared), human_size(free), target_dir))
         return sorted(folders), members
 
     # -- writing ---------------------------------------------------------------------------
@@ -378,10 +379,3 @@ def _damaged(label: str, error: BaseException) -> UnsafeArchiveError:
 
 def _disk_error(path: Path, error: OSError) -> LocalFileError:
     return local_file_error(path, error)
-
-
-def _size(count: int) -> str:
-    for unit, factor in (("GB", GB), ("MB", MB)):
-        if count >= factor:
-            return f"{count / factor:.1f} {unit}"
-    return QT_TRANSLATE_NOOP("api", "{0} bytes").format(count)

@@ -15,6 +15,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from typing import Any, Dict, Iterator, List, Sequence, Tuple
 
 from .auth import ApiKeyAuth
@@ -36,10 +37,20 @@ WMTS_PATH = MAPS_PATH + "/wmts"
 # Metres per pixel of a tile matrix = scale denominator x 0.28 mm (the OGC "standard pixel").
 STANDARD_PIXEL_METRES = 0.00028
 MAX_TILE_BYTES = 5 * 1024 * 1024
-# Whether a key has the premium zoom levels.
-PREMIUM_AVAILABLE = "available"
-PREMIUM_UNAVAILABLE = "unavailable"
-PREMIUM_UNKNOWN = "unknown"
+
+
+class PremiumAccess(Enum):
+    """Whether a key has the premium zoom levels (UNKNOWN: not asked yet, or the probe failed)."""
+
+    AVAILABLE = "available"
+    UNAVAILABLE = "unavailable"
+    UNKNOWN = "unknown"
+
+
+# The older names, still imported by core.basemaps, core.credential_check and Processing.
+PREMIUM_AVAILABLE = PremiumAccess.AVAILABLE
+PREMIUM_UNAVAILABLE = PremiumAccess.UNAVAILABLE
+PREMIUM_UNKNOWN = PremiumAccess.UNKNOWN
 
 CRS_NAMES = {
     "EPSG:27700": QT_TRANSLATE_NOOP("api", "British National Grid"),
@@ -552,15 +563,15 @@ class MapsClient(ApiClient):
                 "api", "OS Maps layer '{0}' has no open zoom level.").format(layer.id))
         return self.sample_tile(capabilities, layer, zoom)
 
-    def capabilities_and_plan(self) -> Tuple[Capabilities, str]:
-        """The capabilities and whether the key has premium zoom levels: PREMIUM_AVAILABLE,
-        PREMIUM_UNAVAILABLE, or PREMIUM_UNKNOWN when the probe itself failed."""
+    def capabilities_and_plan(self) -> Tuple[Capabilities, PremiumAccess]:
+        """The capabilities and whether the key has premium zoom levels (UNKNOWN when the probe
+        itself failed)."""
         capabilities = self.capabilities()
         try:
-            plan = PREMIUM_AVAILABLE if self.has_premium(capabilities) else PREMIUM_UNAVAILABLE
+            has_premium = self.has_premium(capabilities)
         except OSAPIError:
-            plan = PREMIUM_UNKNOWN
-        return capabilities, plan
+            return capabilities, PremiumAccess.UNKNOWN
+        return capabilities, PremiumAccess.AVAILABLE if has_premium else PremiumAccess.UNAVAILABLE
 
     def has_premium(self, capabilities: Capabilities) -> bool:
         """Whether the key gets premium zoom levels: one premium tile is asked for; 401/403 means
@@ -607,6 +618,7 @@ def layers_table_rows(layers: Sequence[WmtsLayer]) -> List[List[str]]:
 __all__ = [
     "Capabilities",
     "MapsClient",
+    "PremiumAccess",
     "TileMatrix",
     "TileMatrixLimits",
     "TileMatrixSet",

@@ -5,12 +5,12 @@ file is ignored, never an error."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from qgis.core import Qgis
 
+from ..api.models import safe_name
 from .i18n import tr
 from .log import log
 from .settings import plugin_data_dir
@@ -35,16 +35,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
-
-
 def save_json(name: str, base_url: str, data: Any) -> None:
     """Cache `data` under `name` for the API at `base_url` (the demo server has its own).
     A cache that cannot be written (read-only profile, full disk) is only logged."""
     payload = {"base_url": base_url, "data": data}
     try:
-        _write_atomically(cache_dir() / f"{_key(name)}.json",
+        _write_atomically(cache_dir() / f"{safe_name(name)}.json",
                           json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     except OSError as error:
         log(tr("The cache {0} could not be written: {1}").format(name, error),
@@ -52,7 +48,7 @@ def save_json(name: str, base_url: str, data: Any) -> None:
 
 
 def load_json(name: str, base_url: str) -> Any | None:
-    path = cache_dir() / f"{_key(name)}.json"
+    path = cache_dir() / f"{safe_name(name)}.json"
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -63,8 +59,9 @@ def load_json(name: str, base_url: str) -> Any | None:
 
 
 def image_path(base_url: str, product_id: str, version: str | None, index: int) -> Path:
-    folder = _folder(cache_dir() / "images" / _key(base_url))
-    return folder / f"{_key(product_id)}_{_key(version or '')}_{int(index)}.jpg"
+    folder = _folder(cache_dir() / "images" / safe_name(base_url))
+    version_part = safe_name(version, default="latest")
+    return folder / f"{safe_name(product_id)}_{version_part}_{int(index)}.jpg"
 
 
 def save_image(path: Path, data: bytes) -> None:

@@ -4,7 +4,7 @@ report of the outcome (`report`) that the dock, the Browser and Processing all s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -12,10 +12,10 @@ from qgis.core import Qgis
 
 from ..api.download import DownloadItem
 from ..api.errors import Cancelled
-from ..api.importer import Geometry, Store
+from ..api.importer import Store
 from ..api.pipeline import Delivery, FileFailure, Order
 from .i18n import error_text, tr, translated
-from .layer_plan import LayerSpec, mbtiles_spec
+from .layer_plan import LayerSpec, plan_layers
 
 
 @dataclass(frozen=True)
@@ -90,43 +90,12 @@ class DownloadOutcome:
         return notes
 
 
-# Top of the layer tree first: points above lines above polygons above tables, rasters last.
-STACKING = {Geometry.POINT: 0, Geometry.LINE: 1, Geometry.POLYGON: 2, Geometry.MIXED: 3,
-            Geometry.NONE: 4}
-
-
 def plan(delivery: Delivery, cancelled: Callable[[], bool]) -> list[LayerSpec]:
-    """The layers of what the import stage prepared (a GeoPackage's tables, VRTs, MBTiles), in
-    the order a GIS user expects, with names unique within the group. Reads no data file: the
-    import stage did that in the worker thread. Raises `Cancelled`."""
-    imported = delivery.imported
-    if imported is None:
-        return []
-    ranked: list[tuple[int, LayerSpec]] = []
-    for vector in imported.vectors:
-        uri = f"{vector.path}|layername={vector.layer}"
-        ranked.append((STACKING[vector.geometry], LayerSpec(vector.name, uri, "ogr", "vector")))
-    for path in imported.tiles:
-        if cancelled():
-            raise Cancelled()
-        spec = mbtiles_spec(path)
-        ranked.append((5 if spec.kind == "vectortile" else 6, spec))
-    for raster in imported.rasters:
-        ranked.append((6, LayerSpec(raster.name, str(raster.path), "gdal", "raster")))
-    ranked.sort(key=lambda pair: pair[0])
-    return unique_names([spec for _rank, spec in ranked])
-
-
-def unique_names(specs: list[LayerSpec]) -> list[LayerSpec]:
-    """"Road (2)" for a second "Road": names are unique within a group."""
-    seen: dict[str, int] = {}
-    named = []
-    for spec in specs:
-        seen[spec.name] = seen.get(spec.name, 0) + 1
-        if seen[spec.name] > 1:
-            spec = replace(spec, name=f"{spec.name} ({seen[spec.name]})")
-        named.append(spec)
-    return named
+    """The layers of what the import stage prepared (a GeoPackage's tables, VRTs, MBTiles).
+    Reads no data file: the import stage did that in the worker thread. Raises `Cancelled`."""
+    if cancelled():
+        raise Cancelled()
+    return plan_layers(delivery.imported) if delivery.imported is not None else []
 
 
 # ----- the report -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from .compat import set_layer_attribution
-from .layer_plan import LayerSpec
+from .layer_plan import LayerKind, LayerSpec
 
 ATTRIBUTION = "Contains OS data © Crown copyright and database right {year}"
 
@@ -29,12 +29,12 @@ def attribution_for(version: str | None) -> str:
 
 
 def make_layer(spec: LayerSpec) -> QgsMapLayer | None:
-    if spec.kind == "raster":
-        layer: QgsMapLayer = QgsRasterLayer(spec.uri, spec.name, spec.provider)
-    elif spec.kind == "vectortile":
+    if spec.kind is LayerKind.RASTER:
+        layer: QgsMapLayer = QgsRasterLayer(spec.uri, spec.name, spec.provider.value)
+    elif spec.kind is LayerKind.VECTOR_TILE:
         layer = QgsVectorTileLayer(spec.uri, spec.name)
     else:
-        layer = QgsVectorLayer(spec.uri, spec.name, spec.provider)
+        layer = QgsVectorLayer(spec.uri, spec.name, spec.provider.value)
     if not layer.isValid():
         return None
     if not layer.crs().isValid():

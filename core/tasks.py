@@ -1,8 +1,8 @@
 """Background work as QgsTasks that run `api` calls off the main thread.
 
-Rules kept here once, so that every task follows them:
+Rules kept here once (`SafeTask`), so that every task follows them:
 - `run()` never touches widgets, layers or QgsProject, never raises, and returns True/False;
-- results and errors are handed over in `finished()`, on the main thread;
+- results and errors are handed over in `finished()`, on the main thread, which never raises;
 - cancelling the task raises the `api` CancelToken so HTTP loops stop promptly;
 - every running task is held by `TaskRegistry` (a QgsTask without a live Python reference never
   gets its `finished()` called) and cancelled when the plugin unloads.
@@ -24,7 +24,62 @@ from .i18n import error_text, tr
 from .log import log
 
 
-class ApiTask(QgsTask):
+def unexpected_error_text(error: BaseException) -> str:
+    """What the user reads about a bug: its type and message, redacted."""
+    return tr("Unexpected error: {0}").format(redact(f"{type(error).__name__}: {error}", ()))
+
+
+class SafeTask(QgsTask):
+    """The base of every task here. `work()` runs in the background and returns True/False;
+    `run()` calls it and never raises: `Cancelled` sets `was_cancelled`, an `api` error becomes
+    `error` and `error_message` (its text for the user), and so does any other exception
+    ("Unexpected error: …", redacted), so that a bug cannot take QGIS down. `hand_over(ok)`
+    runs in `finished()`, on the main thread; nothing it raises leaves `finished()` (QGIS would
+    show its Python error dialog): it is logged."""
+
+    def __init__(
+        self,
+        description: str,
+        flags: QgsTask.Flags = QgsTask.Flag.CanCancel,
+        cancel_token: CancelToken | None = None,
+    ) -> None:
+        super().__init__(description, flags)
+        self.cancel_token = cancel_token or CancelToken()
+        self.error: Exception | None = None
+        self.error_message = ""
+        self.was_cancelled = False
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+        super().cancel()
+
+    def work(self) -> bool:
+        """The background work (worker thread: no widgets, layers or QgsProject)."""
+        raise NotImplementedError
+
+    def hand_over(self, ok: bool) -> None:
+        """Hand the result over (main thread); `ok` is what `run()` returned."""
+
+    def run(self) -> bool:
+        try:
+            return bool(self.work())
+        except Cancelled:
+            self.was_cancelled = True
+        except OSAPIError as error:
+            self.error, self.error_message = error, error_text(error)
+        except Exception as error:  # a bug must not take QGIS down; report it instead
+            self.error, self.error_message = error, unexpected_error_text(error)
+        return False
+
+    def finished(self, result: bool) -> None:
+        try:
+            self.hand_over(result)
+        except Exception:
+            log(tr("A background task could not report back: {0}").format(
+                traceback.format_exc(limit=3)), Qgis.MessageLevel.Critical)
+
+
+class ApiTask(SafeTask):
     """Runs `work(task)` in the background; calls `on_done(result)` or `on_error(message)`.
 
     `work` receives this task: it may call `task.setProgress()`, read `task.cancel_token` and
@@ -40,37 +95,15 @@ class ApiTask(QgsTask):
         cancel_token: CancelToken | None = None,
         flags: QgsTask.Flags = QgsTask.Flag.CanCancel,
     ) -> None:
-        super().__init__(description, flags)
+        super().__init__(description, flags, cancel_token)
         self._work = work
         self._on_done = on_done
         self.on_error = on_error
-        self.error: Exception | None = None
-        self.cancel_token = cancel_token or CancelToken()
         self.result: Any = None
-        self.error_message = ""
-        self.was_cancelled = False
 
-    def cancel(self) -> None:
-        self.cancel_token.cancel()
-        super().cancel()
-
-    def run(self) -> bool:
-        try:
-            self.result = self._run_abandonable()
-            return True
-        except Cancelled:
-            self.was_cancelled = True
-            return False
-        except OSAPIError as error:
-            self.error = error
-            self.error_message = error_text(error)
-            return False
-        except Exception as error:  # a bug must not take QGIS down; report it instead
-            self.error = error
-            self.error_message = tr("Unexpected error: {0}").format(
-                redact(f"{type(error).__name__}: {error}", ())
-            )
-            return False
+    def work(self) -> bool:
+        self.result = self._run_abandonable()
+        return True
 
     def _run_abandonable(self) -> Any:
         """`work` in a helper thread that the task stops waiting for once cancelled: a request
@@ -94,20 +127,15 @@ class ApiTask(QgsTask):
             raise outcome["error"]
         return outcome.get("value")
 
-    def finished(self, result: bool) -> None:
-        # No exception may leave finished(): QGIS would show its Python error dialog.
-        try:
-            if result:
-                if self._on_done is not None:
-                    self._on_done(self.result)
-                return
-            if self.was_cancelled or self.isCanceled():
-                self.error_message = self.error_message or tr("Cancelled.")
-            if self.on_error is not None:
-                self.on_error(self.error_message or tr("Cancelled."))
-        except Exception:
-            log(tr("A background task could not report back: {0}").format(
-                traceback.format_exc(limit=3)), Qgis.MessageLevel.Critical)
+    def hand_over(self, ok: bool) -> None:
+        if ok:
+            if self._on_done is not None:
+                self._on_done(self.result)
+            return
+        if self.was_cancelled or self.isCanceled():
+            self.error_message = self.error_message or tr("Cancelled.")
+        if self.on_error is not None:
+            self.on_error(self.error_message or tr("Cancelled."))
 
 
 def closing(client, call: Callable[[], Any]) -> Any:

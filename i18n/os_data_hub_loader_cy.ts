@@ -49,7 +49,7 @@
         <translation>Lawrlwytho ac ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="186" />
+        <location filename="../browser/session.py" line="181" />
         <source>Download to…</source>
         <translation>Lawrlwytho i…</translation>
     </message>
@@ -84,7 +84,7 @@
         <translation>Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../core/credential_check.py" line="82" />
+        <location filename="../core/credential_check.py" line="81" />
         <source>Data packages</source>
         <translation>Pecynnau data</translation>
     </message>
@@ -109,32 +109,32 @@
         <translation>Lawrlwytho'r cyfan i…</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="168" />
+        <location filename="../browser/session.py" line="163" />
         <source>Data packages need the OS Data Hub API key: enter it in the plugin's settings.</source>
         <translation>Mae angen allwedd API OS Data Hub ar gyfer pecynnau data: rhowch hi yng ngosodiadau'r ategyn.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="144" />
+        <location filename="../core/downloads.py" line="113" />
         <source>Downloading {0} files to {1}…</source>
         <translation>Yn lawrlwytho {0} ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="149" />
+        <location filename="../core/downloads.py" line="118" />
         <source>Download cancelled. Partly downloaded files are kept and resume when you download again.</source>
         <translation>Canslwyd y lawrlwytho. Mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw, a byddan nhw'n parhau pan fyddwch chi'n lawrlwytho eto.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="192" />
+        <location filename="../core/downloads.py" line="161" />
         <source>Could not open: {0}.</source>
         <translation>Methu agor: {0}.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="200" />
+        <location filename="../browser/session.py" line="195" />
         <source>OS Maps needs the OS Data Hub API key and its layer list: open Basemaps in the Browser again.</source>
         <translation>Mae angen yr allwedd API OS Data Hub a'r rhestr haenau ar OS Maps: agorwch Mapiau sylfaen yn y Browser eto.</translation>
     </message>
     <message>
-        <location filename="../browser/session.py" line="206" />
+        <location filename="../browser/session.py" line="201" />
         <source>QGIS could not open the OS Maps layer {0}.</source>
         <translation>Methodd QGIS agor yr haen OS Maps {0}.</translation>
     </message>
@@ -179,57 +179,57 @@
         <translation>Mae angen cynllun premiwm ar gyfer lefelau chwyddo {first} ac agosach: mae'r haen yn cael ei lluniadu hyd at lefel chwyddo {last} ({scale}) ac yn cael ei chuddio wrth chwyddo i mewn ymhellach, yn hytrach na dangos teils sydd wedi torri.</translation>
     </message>
     <message>
-        <location filename="../core/basemap_service.py" line="137" />
+        <location filename="../core/basemap_service.py" line="129" />
         <source>Loading the OS Maps layers</source>
         <translation>Llwytho haenau OS Maps</translation>
     </message>
     <message>
-        <location filename="../core/basemap_service.py" line="202" />
+        <location filename="../core/basemap_service.py" line="194" />
         <source>Loading a preview of {0}</source>
         <translation>Llwytho rhagolwg o {0}</translation>
     </message>
     <message>
-        <location filename="../core/cache.py" line="50" />
+        <location filename="../core/cache.py" line="46" />
         <source>The cache {0} could not be written: {1}</source>
         <translation>Methu ysgrifennu'r storfa {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../core/cache.py" line="74" />
+        <location filename="../core/cache.py" line="71" />
         <source>A thumbnail could not be cached: {0}</source>
         <translation>Methu cadw llun bach yn y storfa: {0}</translation>
     </message>
     <message>
-        <location filename="../core/credential_check.py" line="47" />
+        <location filename="../core/credential_check.py" line="45" />
         <source>the key (or secret) was refused (401): check that you copied the project's key from the OS Data Hub, without spaces.</source>
         <translation>gwrthodwyd yr allwedd (neu'r gyfrinach) (401): gwiriwch eich bod wedi copïo allwedd y prosiect o OS Data Hub, heb fylchau.</translation>
     </message>
     <message>
-        <location filename="../core/credential_check.py" line="50" />
+        <location filename="../core/credential_check.py" line="48" />
         <source>the key works but this project has no access to this API (403): add the API to the project on the OS Data Hub.</source>
         <translation>mae'r allwedd yn gweithio ond does gan y prosiect hwn ddim mynediad i'r API hwn (403): ychwanegwch yr API at y prosiect ar OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../core/credential_check.py" line="67" />
+        <location filename="../core/credential_check.py" line="66" />
         <source>OS OpenData</source>
         <translation>OS OpenData</translation>
     </message>
     <message>
-        <location filename="../core/credential_check.py" line="63" />
+        <location filename="../core/credential_check.py" line="62" />
         <source>reachable, {0} products (no key needed)</source>
         <translation>ar gael, {0} cynnyrch (dim angen allwedd)</translation>
     </message>
     <message>
-        <location filename="../core/credential_check.py" line="74" />
+        <location filename="../core/credential_check.py" line="73" />
         <source>the key works: {0} data packages</source>
         <translation>mae'r allwedd yn gweithio: {0} pecyn data</translation>
     </message>
     <message>
-        <location filename="../core/credential_check.py" line="74" />
+        <location filename="../core/credential_check.py" line="73" />
         <source>the key works; no data packages yet (order them on the OS Data Hub)</source>
         <translation>mae'r allwedd yn gweithio; dim pecynnau data eto (archebwch nhw ar OS Data Hub)</translation>
     </message>
     <message>
-        <location filename="../core/credential_check.py" line="79" />
+        <location filename="../core/credential_check.py" line="78" />
         <source>(signed in with OAuth 2)</source>
         <translation>(wedi mewngofnodi gydag OAuth 2)</translation>
     </message>
@@ -259,12 +259,12 @@
         <translation>mae'r allwedd yn gweithio: {0} haen, {1}</translation>
     </message>
     <message>
-        <location filename="../core/download_task.py" line="38" />
+        <location filename="../core/download_task.py" line="34" />
         <source>Downloading {0}</source>
         <translation>Lawrlwytho {0}</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="70" />
+        <location filename="../core/tasks.py" line="29" />
         <source>Unexpected error: {0}</source>
         <translation>Gwall annisgwyl: {0}</translation>
     </message>
@@ -274,14 +274,9 @@
         <translation>Ni chafodd {0} ei dadbacio, felly ni chafodd ei hychwanegu at y map.</translation>
     </message>
     <message>
-        <location filename="../core/download_task.py" line="87" />
+        <location filename="../core/download_task.py" line="75" />
         <source>The layers could not be added: {0}</source>
         <translation>Methu ychwanegu'r haenau: {0}</translation>
-    </message>
-    <message>
-        <location filename="../core/download_task.py" line="93" />
-        <source>A download could not report back: {0}</source>
-        <translation>Methodd lawrlwythiad adrodd yn ôl: {0}</translation>
     </message>
     <message>
         <location filename="../core/grid_layer.py" line="33" />
@@ -294,12 +289,12 @@
         <translation>Methu ysgrifennu'r tystysgrifau dibynadwy i {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="107" />
+        <location filename="../core/tasks.py" line="138" />
         <source>Cancelled.</source>
         <translation>Canslwyd.</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="109" />
+        <location filename="../core/tasks.py" line="78" />
         <source>A background task could not report back: {0}</source>
         <translation>Methodd tasg gefndir adrodd yn ôl: {0}</translation>
     </message>
@@ -349,62 +344,62 @@
         <translation>1 ffeil</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="144" />
+        <location filename="../core/downloads.py" line="113" />
         <source>Downloading 1 file to {1}…</source>
         <translation>Yn lawrlwytho 1 ffeil i {1}…</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="189" />
+        <location filename="../core/downloads.py" line="158" />
         <source>1 layer added.</source>
         <translation>Ychwanegwyd 1 haen.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="189" />
+        <location filename="../core/downloads.py" line="158" />
         <source>{0} layers added.</source>
         <translation>Ychwanegwyd {0} haen.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="161" />
+        <location filename="../core/downloads.py" line="130" />
         <source>Folder: {0}</source>
         <translation>Ffolder: {0}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="161" />
+        <location filename="../core/downloads.py" line="130" />
         <source>Downloaded and verified: {0}</source>
         <translation>Wedi'i lawrlwytho a'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="161" />
+        <location filename="../core/downloads.py" line="130" />
         <source>Already there and verified: {0}</source>
         <translation>Yno'n barod ac wedi'i gwirio: {0}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="170" />
+        <location filename="../core/downloads.py" line="139" />
         <source>{0} of {1} files failed: {2}</source>
         <translation>Methodd {0} o {1} ffeil: {2}</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="173" />
+        <location filename="../core/downloads.py" line="142" />
         <source>(details in the OS Data Hub log)</source>
         <translation>(manylion yn log OS Data Hub)</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="175" />
+        <location filename="../core/downloads.py" line="144" />
         <source>1 layer was added from the files that were verified.</source>
         <translation>Ychwanegwyd 1 haen o'r ffeiliau a ddilyswyd.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="175" />
+        <location filename="../core/downloads.py" line="144" />
         <source>{0} layers were added from the files that were verified.</source>
         <translation>Ychwanegwyd {0} haen o'r ffeiliau a ddilyswyd.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="185" />
+        <location filename="../core/downloads.py" line="154" />
         <source>1 file ready in {1} ({2} already there).</source>
         <translation>1 ffeil yn barod yn {1} ({2} yno'n barod).</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="185" />
+        <location filename="../core/downloads.py" line="154" />
         <source>{0} files ready in {1} ({2} already there).</source>
         <translation>{0} ffeil yn barod yn {1} ({2} yno'n barod).</translation>
     </message>
@@ -424,12 +419,12 @@
         <translation>{0}: gadawyd hi allan: {1}.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="182" />
+        <location filename="../core/downloads.py" line="151" />
         <source>they hold no data QGIS can show as a layer.</source>
         <translation>nid oes ynddynt ddata y gall QGIS ei ddangos fel haen.</translation>
     </message>
     <message>
-        <location filename="../core/downloads.py" line="183" />
+        <location filename="../core/downloads.py" line="152" />
         <source>No layer was added from {0}: {1}</source>
         <translation>Ni ychwanegwyd haen o {0}: {1}</translation>
     </message>
@@ -437,12 +432,12 @@
 <context>
     <name>AddBasemap</name>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="36" />
+        <location filename="../processing_provider/add_basemap.py" line="35" />
         <source>Add an OS Maps basemap</source>
         <translation>Ychwanegu map sylfaen OS Maps</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="39" />
+        <location filename="../processing_provider/add_basemap.py" line="38" />
         <source>Adds an OS Maps API layer (WMTS) to the project, with the OS attribution. Needs the project's API key, stored in the plugin's settings; it is kept out of saved projects. Without a premium plan the layer is drawn down to the last open zoom level and hidden closer in.
 
 LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (British National Grid) or Road_3857, Outdoor_3857, Light_3857 (Web Mercator).
@@ -455,37 +450,37 @@ LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (Grid Cenedlaethol 
 Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="55" />
+        <location filename="../processing_provider/add_basemap.py" line="54" />
         <source>OS Maps layer (e.g. Road_27700)</source>
         <translation>Haen OS Maps (e.e. Road_27700)</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="57" />
+        <location filename="../processing_provider/add_basemap.py" line="56" />
         <source>OS Maps layer</source>
         <translation>Haen OS Maps</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="63" />
+        <location filename="../processing_provider/add_basemap.py" line="62" />
         <source>OS Maps needs an OS Data Hub API key: enter it in the plugin's settings (Settings → Options → OS Data Hub) first.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: rhowch hi yng ngosodiadau'r ategyn (Settings → Options → OS Data Hub) yn gyntaf.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="73" />
+        <location filename="../processing_provider/add_basemap.py" line="72" />
         <source>OS Maps has no layer '{0}'. Its layers are: {1}.</source>
         <translation>Does gan OS Maps ddim haen '{0}'. Haenau OS Maps yw: {1}.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="80" />
+        <location filename="../processing_provider/add_basemap.py" line="79" />
         <source>QGIS could not open the OS Maps layer {0}: check the API key and the network.</source>
         <translation>Methodd QGIS agor yr haen OS Maps {0}: gwiriwch yr allwedd API a'r rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="83" />
+        <location filename="../processing_provider/add_basemap.py" line="82" />
         <source>Added {0}</source>
         <translation>Ychwanegwyd {0}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="105" />
+        <location filename="../processing_provider/add_basemap.py" line="102" />
         <source>Using the saved OS Maps layer list: {0}</source>
         <translation>Yn defnyddio'r rhestr haenau OS Maps a gadwyd: {0}</translation>
     </message>
@@ -699,7 +694,7 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Canslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="201" />
+        <location filename="../ui/download_controls.py" line="205" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
@@ -709,32 +704,32 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="201" />
+        <location filename="../ui/download_controls.py" line="205" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="202" />
+        <location filename="../ui/download_controls.py" line="206" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="202" />
+        <location filename="../ui/download_controls.py" line="206" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="203" />
+        <location filename="../ui/download_controls.py" line="207" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="203" />
+        <location filename="../ui/download_controls.py" line="207" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="204" />
+        <location filename="../ui/download_controls.py" line="208" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
     </message>
@@ -1853,57 +1848,57 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="133" />
+        <location filename="../api/download.py" line="148" />
         <source>it is empty or a folder reference</source>
         <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="135" />
+        <location filename="../api/download.py" line="150" />
         <source>it contains a folder separator</source>
         <translation>mae'n cynnwys gwahanydd ffolderi</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="137" />
+        <location filename="../api/download.py" line="152" />
         <source>it contains ':' (a drive letter or stream name)</source>
         <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="139" />
+        <location filename="../api/download.py" line="154" />
         <source>it contains control characters</source>
         <translation>mae'n cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="141" />
+        <location filename="../api/download.py" line="156" />
         <source>it starts or ends with a space or ends with a dot</source>
         <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="143" />
+        <location filename="../api/download.py" line="158" />
         <source>it is a reserved device name on Windows</source>
         <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="145" />
+        <location filename="../api/download.py" line="160" />
         <source>it is too long</source>
         <translation>mae'n rhy hir</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="147" />
+        <location filename="../api/download.py" line="162" />
         <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
         <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="401" />
+        <location filename="../api/download.py" line="416" />
         <source>Downloading {0} failed unexpectedly: {1}</source>
         <translation>Methodd lawrlwytho {0} yn annisgwyl: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="408" />
+        <location filename="../api/download.py" line="423" />
         <source>Cancelled: {0} was not finished; what was downloaded is kept and the next download resumes from there.</source>
         <translation>Canslwyd: ni orffennwyd {0}; mae'r hyn a lawrlwythwyd yn cael ei gadw a bydd y lawrlwythiad nesaf yn parhau o'r fan honno.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="472" />
+        <location filename="../api/download.py" line="487" />
         <source>The server sent the wrong part of {0}; starting that file again.</source>
         <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
     </message>
@@ -1943,37 +1938,37 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="528" />
+        <location filename="../api/download.py" line="543" />
         <source>The connection dropped while downloading {0} ({1} bytes so far, kept to resume).</source>
         <translation>Torrodd y cysylltiad wrth lawrlwytho {0} ({1} beit hyd yma, wedi'u cadw i barhau).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="572" />
+        <location filename="../api/download.py" line="587" />
         <source>{0} changed while resuming.</source>
         <translation>Newidiodd {0} wrth barhau.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="585" />
+        <location filename="../api/download.py" line="600" />
         <source>The server refused to resume {0}.</source>
         <translation>Gwrthododd y gweinydd ailddechrau lawrlwytho {0}.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="599" />
+        <location filename="../api/download.py" line="614" />
         <source>size {0} bytes instead of {1}</source>
         <translation>maint {0} beit yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="602" />
+        <location filename="../api/download.py" line="617" />
         <source>md5 {0} instead of {1}</source>
         <translation>md5 {0} yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="606" />
+        <location filename="../api/download.py" line="621" />
         <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
         <translation>Cyrhaeddodd {0} yn llygredig ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="615" />
+        <location filename="../api/download.py" line="630" />
         <source>{name} was downloaded and verified but could not replace the file already in {folder} ({error}): close it in QGIS or other programs and download again (the verified download is kept as {part}).</source>
         <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
     </message>
@@ -2123,52 +2118,52 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>methodd y cysylltiad neu cafodd ei dorri</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="22" />
+        <location filename="../api/models.py" line="23" />
         <source>A data package</source>
         <translation>Pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="23" />
+        <location filename="../api/models.py" line="24" />
         <source>A data package file</source>
         <translation>Ffeil pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="24" />
+        <location filename="../api/models.py" line="25" />
         <source>A data package version</source>
         <translation>Fersiwn pecyn data</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="25" />
+        <location filename="../api/models.py" line="26" />
         <source>A product</source>
         <translation>Cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="26" />
+        <location filename="../api/models.py" line="27" />
         <source>A product download</source>
         <translation>Lawrlwythiad cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="27" />
+        <location filename="../api/models.py" line="28" />
         <source>A product format</source>
         <translation>Fformat cynnyrch</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="31" />
+        <location filename="../api/models.py" line="32" />
         <source>The OS Data Hub sent an unexpected answer: {0}</source>
         <translation>Anfonodd OS Data Hub ateb annisgwyl: {0}</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="37" />
+        <location filename="../api/models.py" line="38" />
         <source>{what} is not a JSON object but {kind}.</source>
         <translation>{what}: {kind} yn lle gwrthrych JSON.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="53" />
+        <location filename="../api/models.py" line="54" />
         <source>{what} has no '{name}'.</source>
         <translation>{what} heb '{name}'.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="110" />
+        <location filename="../api/models.py" line="111" />
         <source>{what} is not a JSON array but {kind}.</source>
         <translation>{what}: {kind} yn lle arae JSON.</translation>
     </message>
@@ -2198,222 +2193,212 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Methu cyrraedd OS Data Hub ({host}) ar gyfer {what}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="207" />
-        <source>{0} is larger than {1} MB.</source>
-        <translation>Mae {0} yn fwy na {1} MB.</translation>
-    </message>
-    <message>
-        <location filename="../api/unpack.py" line="110" />
+        <location filename="../api/unpack.py" line="111" />
         <source>{0} unpacks to more than {1}, the limit: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn dadbacio i fwy na {1}, y terfyn: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="155" />
+        <location filename="../api/unpack.py" line="156" />
         <source>The zip file {0} is empty (0 bytes): there is nothing to unpack. If the OS Data Hub lists it with a size of 0, the file itself is empty; ask Ordnance Survey about it.</source>
         <translation>Mae'r ffeil zip {0} yn wag (0 beit): does dim i'w ddadbacio. Os yw OS Data Hub yn ei rhestru gyda maint 0, mae'r ffeil ei hun yn wag; gofynnwch i Ordnance Survey amdani.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="167" />
+        <location filename="../api/unpack.py" line="168" />
         <source>The zip file {0} does not exist.</source>
         <translation>Nid yw'r ffeil zip {0} yn bodoli.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="173" />
+        <location filename="../api/unpack.py" line="174" />
         <source>{0} (inside {1})</source>
         <translation>{0} (y tu mewn i {1})</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="198" />
+        <location filename="../api/unpack.py" line="199" />
         <source>{0} has {1} members, more than the limit of {2}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae gan {0} {1} eitem, mwy na'r terfyn o {2}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="215" />
+        <location filename="../api/unpack.py" line="216" />
         <source>{0} holds '{1}' twice: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae {0} yn cynnwys '{1}' ddwywaith: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="224" />
+        <location filename="../api/unpack.py" line="225" />
         <source>{0} has '{1}' both as a file and as a folder: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae gan {0} '{1}' fel ffeil ac fel ffolder: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="231" />
+        <location filename="../api/unpack.py" line="232" />
         <source>{0} would expand {1:.0f} times (more than {2:.0f}) to {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Byddai {0} yn ehangu {1:.0f} gwaith (mwy na {2:.0f}) i {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="236" />
+        <location filename="../api/unpack.py" line="237" />
         <source>{0} declares {1} of files, which would make {2} unpacked in all, more than the limit of {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn datgan {1} o ffeiliau, a fyddai'n golygu {2} wedi'u dadbacio i gyd, mwy na'r terfyn o {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="243" />
+        <location filename="../api/unpack.py" line="244" />
         <source>Not enough disk space to unpack {0}: it needs {1}, {2} are free in {3}. Free some space or choose another download folder, then try again.</source>
         <translation>Dim digon o le ar y ddisg i ddadbacio {0}: mae angen {1}, ac mae {2} yn rhydd yn {3}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="287" />
+        <location filename="../api/unpack.py" line="288" />
         <source>'{0}' in {1} holds more than the {2} bytes it declares: the zip is hostile or damaged and was not unpacked.</source>
         <translation>Mae '{0}' yn {1} yn cynnwys mwy na'r {2} beit y mae'n eu datgan: mae'r ffeil zip yn faleisus neu'n llygredig ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="319" />
+        <location filename="../api/unpack.py" line="320" />
         <source>{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; nothing was written.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}. Mae'r ffeil zip yn anniogel neu'n llygredig; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="324" />
+        <location filename="../api/unpack.py" line="325" />
         <source>contains control characters</source>
         <translation>yn cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="327" />
+        <location filename="../api/unpack.py" line="328" />
         <source>is an absolute or network (UNC) path</source>
         <translation>yn llwybr absoliwt neu rwydwaith (UNC)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="329" />
+        <location filename="../api/unpack.py" line="330" />
         <source>contains ':' (a drive letter or a Windows stream name)</source>
         <translation>yn cynnwys ':' (llythyren gyriant neu enw ffrwd Windows)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="333" />
+        <location filename="../api/unpack.py" line="334" />
         <source>would be written outside the target folder ('..')</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed ('..')</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="338" />
+        <location filename="../api/unpack.py" line="339" />
         <source>would be written outside the target folder (through a link)</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed (drwy ddolen)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="345" />
+        <location filename="../api/unpack.py" line="346" />
         <source>{label} was not unpacked: its member {name!r} {why}.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="351" />
+        <location filename="../api/unpack.py" line="352" />
         <source>is a symbolic link, which is refused</source>
         <translation>yn ddolen symbolaidd, sy'n cael ei gwrthod</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="353" />
+        <location filename="../api/unpack.py" line="354" />
         <source>is encrypted (password-protected zips are not supported)</source>
         <translation>wedi'i hamgryptio (nid yw ffeiliau zip wedi'u diogelu gan gyfrinair yn cael eu cefnogi)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="356" />
+        <location filename="../api/unpack.py" line="357" />
         <source>uses compression method {0}, which cannot be unpacked here (Deflate64 is 9); unpack it with another tool</source>
         <translation>yn defnyddio dull cywasgu {0}, nad oes modd ei ddadbacio yma (Deflate64 yw 9); dadbaciwch hi gydag offeryn arall</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="361" />
+        <location filename="../api/unpack.py" line="362" />
         <source>expands {0:.0f} times (more than {1:.0f}): it looks like a zip bomb</source>
         <translation>yn ehangu {0:.0f} gwaith (mwy na {1:.0f}): mae'n edrych fel bom zip</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="374" />
+        <location filename="../api/unpack.py" line="375" />
         <source>The zip file {0} is damaged ({1}) and was not unpacked: download it again.</source>
         <translation>Mae'r ffeil zip {0} yn llygredig ({1}) ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="387" />
-        <source>{0} bytes</source>
-        <translation>{0} beit</translation>
-    </message>
-    <message>
-        <location filename="../api/wmts.py" line="45" />
+        <location filename="../api/wmts.py" line="56" />
         <source>British National Grid</source>
         <translation>Grid Cenedlaethol Prydain</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="46" />
+        <location filename="../api/wmts.py" line="57" />
         <source>Web Mercator</source>
         <translation>Web Mercator</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="211" />
+        <location filename="../api/wmts.py" line="222" />
         <source>The saved OS Maps layer list is damaged ({0}).</source>
         <translation>Mae'r rhestr haenau OS Maps a gadwyd yn llygredig ({0}).</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="293" />
+        <location filename="../api/wmts.py" line="304" />
         <source>{0} has no whole number in {1} ('{2}')</source>
         <translation>{0}: dim rhif cyfan yn {1} ('{2}')</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="298" />
+        <location filename="../api/wmts.py" line="309" />
         <source>The OS Maps capabilities could not be read: {0}.</source>
         <translation>Methu darllen galluoedd OS Maps: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="304" />
+        <location filename="../api/wmts.py" line="315" />
         <source>tile matrix '{0}' of '{1}'</source>
         <translation>matrics teils '{0}' o '{1}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="309" />
+        <location filename="../api/wmts.py" line="320" />
         <source>{0} has no scale or top-left corner</source>
         <translation>{0}: dim graddfa na chornel chwith uchaf</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="312" />
+        <location filename="../api/wmts.py" line="323" />
         <source>{0} has no identifier, scale or top-left corner</source>
         <translation>{0}: dim dynodydd, graddfa na chornel chwith uchaf</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="339" />
+        <location filename="../api/wmts.py" line="350" />
         <source>the limits of tile matrix '{0}'</source>
         <translation>terfynau matrics teils '{0}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="419" />
+        <location filename="../api/wmts.py" line="430" />
         <source>it is not XML ({0}); a proxy or login page may be in the way</source>
         <translation>nid XML ydyw ({0}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="427" />
+        <location filename="../api/wmts.py" line="438" />
         <source>The OS Maps API answered with an error: {0}.</source>
         <translation>Atebodd OS Maps API gyda gwall: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="427" />
+        <location filename="../api/wmts.py" line="438" />
         <source>no details</source>
         <translation>dim manylion</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="431" />
+        <location filename="../api/wmts.py" line="442" />
         <source>it is a '{0}' document, not WMTS capabilities</source>
         <translation>dogfen '{0}' ydyw, nid galluoedd WMTS</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="435" />
+        <location filename="../api/wmts.py" line="446" />
         <source>it lists no Contents</source>
         <translation>nid yw'n rhestru Contents</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="443" />
+        <location filename="../api/wmts.py" line="454" />
         <source>it lists no layers</source>
         <translation>nid yw'n rhestru unrhyw haenau</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="500" />
+        <location filename="../api/wmts.py" line="511" />
         <source>the OS Maps layer list (WMTS capabilities)</source>
         <translation>rhestr haenau OS Maps (galluoedd WMTS)</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="529" />
+        <location filename="../api/wmts.py" line="540" />
         <source>tile {0}/{1}/{2} of OS Maps layer '{3}'</source>
         <translation>teilsen {0}/{1}/{2} o haen OS Maps '{3}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="538" />
+        <location filename="../api/wmts.py" line="549" />
         <source>OS Maps layer '{0}' has no zoom level {1}.</source>
         <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo {1}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="551" />
+        <location filename="../api/wmts.py" line="562" />
         <source>OS Maps layer '{0}' has no open zoom level.</source>
         <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo agored.</translation>
     </message>
@@ -2428,37 +2413,42 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>gwiriwch hi yn Settings → Options → OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="490" />
+        <location filename="../api/wmts.py" line="501" />
         <source>OS Maps needs an OS Data Hub API key: add it in Settings → Options → OS Data Hub.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → Options → OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="88" />
+        <location filename="../api/transport.py" line="207" />
+        <source>{0} is larger than {1}.</source>
+        <translation>Mae {0} yn fwy na {1}.</translation>
+    </message>
+    <message>
+        <location filename="../api/importer.py" line="89" />
         <source>Importing needs GDAL's Python bindings (the osgeo package), which this Python does not have: install them (Debian: python3-gdal), or download without importing.</source>
         <translation>Mae mewnforio angen rhwymiadau Python GDAL (y pecyn osgeo), nad ydynt gan y Python hwn: gosodwch nhw (Debian: python3-gdal), neu lawrlwythwch heb fewnforio.</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="354" />
+        <location filename="../api/importer.py" line="355" />
         <source>it could not be opened as {0}</source>
         <translation>methu ei hagor fel {0}</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="554" />
+        <location filename="../api/importer.py" line="578" />
         <source>The disk is full: {0} could not be written. Free some space or choose another download folder, then try again.</source>
         <translation>Mae'r ddisg yn llawn: methu ysgrifennu {0}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="557" />
+        <location filename="../api/importer.py" line="581" />
         <source>{0} could not be imported into {1}: {2}</source>
         <translation>{0}: methu ei mewnforio i {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="669" />
+        <location filename="../api/importer.py" line="693" />
         <source>{0} could not be written ({1}): free some space or choose another download folder.</source>
         <translation>{0}: methu ei hysgrifennu ({1}): rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall.</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="712" />
+        <location filename="../api/importer.py" line="736" />
         <source>no georeferencing: neither the image nor a world file says where it lies</source>
         <translation>dim geogyfeirio: nid yw'r ddelwedd na ffeil byd yn dweud ble mae hi</translation>
     </message>

@@ -31,7 +31,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..api.auth import Auth, NoAuth
 from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
-from ..api.download import DownloadEngine, DownloadItem, Progress
+from ..api.download import DownloadEngine, DownloadItem, FileState, Progress
 from ..api.errors import Cancelled, OSAPIError
 from ..api.importer import Store
 from ..api.pipeline import Pipeline
@@ -314,9 +314,9 @@ def run_download(
 
     def report(progress: Progress) -> None:
         file = progress.file
-        if file.state == "done":
+        if file.state == FileState.DONE:
             feedback.pushInfo(tr("{0}: downloaded and verified").format(file.file_name))
-        elif file.state == "skipped":
+        elif file.state == FileState.SKIPPED:
             feedback.pushInfo(tr("{0}: already there").format(file.file_name))
 
     token = cancel.add(CancelToken())

@@ -18,7 +18,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..api.auth import Auth
-from ..api.download import DownloadItem
+from ..api.download import DownloadItem, FileState
 from ..api.importer import Store
 from ..core.context import ApiContext
 from ..core.download_task import DownloadTask, start_download
@@ -180,7 +180,7 @@ class DownloadControls(QWidget):
         task.fileProgress.connect(self._file_progress)
         task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
         for item in task.request.items:
-            self.fileStatus.emit(item.file_name, self.tr("queued"))
+            self.fileStatus.emit(item.file_name, self._state_text(FileState.QUEUED))
         self.task = task
         self.progress.setValue(0)
         self.progress.show()
@@ -194,16 +194,20 @@ class DownloadControls(QWidget):
             self.status.setText(self.tr("Cancelling…"))
 
     def _file_progress(self, file_name: str, done: int, total: int, state: str) -> None:
-        if state == "downloading" and total:
+        """`state` is a `FileState`'s text (the signal carries a plain str)."""
+        if state == FileState.DOWNLOADING and total:
             self.fileStatus.emit(file_name, f"{100 * done // total} %")
             return
-        states = {
-            "queued": self.tr("queued"), "downloading": self.tr("downloading"),
-            "verifying": self.tr("verifying"), "done": self.tr("done"),
-            "skipped": self.tr("already there"), "failed": self.tr("failed"),
-            "cancelled": self.tr("cancelled"),
+        self.fileStatus.emit(file_name, self._state_text(state))
+
+    def _state_text(self, state: str) -> str:
+        texts = {
+            FileState.QUEUED: self.tr("queued"), FileState.DOWNLOADING: self.tr("downloading"),
+            FileState.VERIFYING: self.tr("verifying"), FileState.DONE: self.tr("done"),
+            FileState.SKIPPED: self.tr("already there"), FileState.FAILED: self.tr("failed"),
+            FileState.CANCELLED: self.tr("cancelled"),
         }
-        self.fileStatus.emit(file_name, states.get(state, state))
+        return texts.get(state, state)  # a FileState equals its text
 
     def _finished(self, task: DownloadTask) -> None:
         self.task = None

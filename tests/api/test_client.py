@@ -163,6 +163,16 @@ def test_product_image_follows_redirect_without_the_key(
     assert "key" not in fetched.headers and "authorization" not in fetched.headers
 
 
+def test_an_image_over_the_limit_is_refused_with_the_limit_as_a_size(
+    client: DownloadsClient, scripted: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("api.client.MAX_IMAGE_BYTES", 200_000)
+    scripted.on(f"{API}/products/P/images/1",
+                scripted.Reply(200, b"\xff" * 300_000, {"Content-Type": "image/jpeg"}))
+    with pytest.raises(OSAPIError, match=r"image 1 of product 'P' is larger than 200\.0 kB\."):
+        client.product_image("P", 1)
+
+
 def test_json_redirect_to_another_host_carries_no_key(
     client: DownloadsClient, scripted: Any, storage: Any
 ) -> None:

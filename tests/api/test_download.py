@@ -21,10 +21,12 @@ from api.auth import ApiKeyAuth
 from api.cancel import CancelToken
 from api.client import DownloadsClient
 from api.download import (
+    FINISHED_STATES,
     DownloadEngine,
     DownloadItem,
     DownloadResult,
     FileProgress,
+    FileState,
     Progress,
     check_file_name,
     md5_of_file,
@@ -204,6 +206,17 @@ def test_ordinary_os_file_names_are_accepted():
         assert check_file_name(name) == name
 
 
+def test_file_states_read_as_the_text_they_always_were():
+    """Front ends compare with, print and send (Qt signals take str) the state's text."""
+    texts = ["queued", "downloading", "verifying", "done", "skipped", "failed", "cancelled"]
+    assert [state.value for state in FileState] == texts
+    for text in texts:
+        state = FileState(text)
+        assert state == text and str(state) == text and f"{state}" == text
+        assert "{0}".format(state) == text and isinstance(state, str)
+    assert FINISHED_STATES == {"done", "skipped", "failed", "cancelled"}
+
+
 # -- already there, resume ----------------------------------------------------------------------
 
 
@@ -214,7 +227,7 @@ def test_verified_file_already_there_is_skipped_without_any_request(servers, tmp
     result = download_one(make_engine(servers), item, tmp_path, progress=events.append)
     assert result.skipped and result.error is None and result.path == tmp_path / "data.zip"
     assert servers.requests == []
-    assert events[-1].file.state == "skipped"
+    assert events[-1].file.state is FileState.SKIPPED
     assert events[-1].bytes_done == item.size and events[-1].files_done == 1
 
 
@@ -600,7 +613,9 @@ def test_progress_reports_states_bytes_and_totals(servers, tmp_path):
     assert last.files_done == last.files_total == 4 and last.bytes_done == 300_000
     for item in items:
         states = [e.file.state for e in events if e.file.file_name == item.file_name]
-        assert states[0] == "downloading" and states[-2:] == ["verifying", "done"]
+        assert states[0] == FileState.DOWNLOADING
+        assert states[-2:] == [FileState.VERIFYING, FileState.DONE]
+        assert all(type(state) is FileState for state in states)
         done = [e.file.bytes_done for e in events if e.file.file_name == item.file_name]
         assert done == sorted(done) and done[-1] == 100_000
     assert [e.bytes_done for e in events] == sorted(e.bytes_done for e in events)
@@ -668,7 +683,7 @@ def test_cancelled_download_keeps_its_part_and_resumes_later(servers, tmp_path):
         make_engine(servers, chunk_size=8192), item, tmp_path, cancel=token, progress=events.append
     )
     assert isinstance(result.error, Cancelled)
-    assert events[-1].file.state == "cancelled"
+    assert events[-1].file.state is FileState.CANCELLED
     part = tmp_path / "data.zip.part"
     kept = part.stat().st_size
     assert 0 < kept < item.size

@@ -19,6 +19,7 @@ from api.models import (
     ProductFormat,
     md5_equal,
     parse_list,
+    safe_name,
 )
 
 
@@ -195,3 +196,27 @@ def test_newest_first_orders_versions_by_date_then_number():
                 DataPackageVersion(id="110013", created_on="2021-05-01"),
                 DataPackageVersion(id="10", created_on="2021-04-01")]
     assert [v.id for v in newest_first(versions)] == ["110013", "10", "9"]
+
+
+@pytest.mark.parametrize(
+    ("parts", "name"),
+    [
+        (("Code-Point Open",), "Code-Point_Open"),
+        (("OS Terrain 50", "v1.2"), "OS_Terrain_50_v1.2"),
+        (("0040154231", "My package"), "0040154231_My_package"),
+        (("Open Roads/../x",), "Open_Roads_.._x"),
+        (("../../etc/passwd",), "etc_passwd"),
+        (("C:\\evil", None, ""), "C_evil"),
+        (("https://api.os.uk/downloads/v1",), "https_api.os.uk_downloads_v1"),
+        (("Ffordd Fawr ŵyl",), "Ffordd_Fawr_ŵyl"),
+        (("..",), "download"),
+        ((None,), "download"),
+    ],
+)
+def test_one_sanitiser_for_file_and_folder_names(parts: tuple, name: str) -> None:
+    assert safe_name(*parts) == name
+
+
+def test_the_sanitiser_falls_back_to_the_given_name() -> None:
+    assert safe_name("***", default="layer") == "layer"
+    assert safe_name(None, default="latest") == "latest"

@@ -150,9 +150,12 @@ def test_too_many_members_are_refused(tmp_path):
 
 def test_declared_total_over_the_limit_is_refused_before_writing(tmp_path):
     archive = make_zip(tmp_path / "d.zip", {"a.bin": os.urandom(600), "b.bin": os.urandom(600)})
-    with pytest.raises(UnsafeArchiveError, match="zip bomb"):
+    with pytest.raises(UnsafeArchiveError, match="zip bomb") as raised:
         safe_unpack(archive, tmp_path / "out", limits=UnpackLimits(max_total_bytes=1000))
     assert files_under(tmp_path) == ["d.zip"]
+    # Sizes read as everywhere else (api.models.human_size): decimal units.
+    assert "declares 1.2 kB of files, which would make 1.2 kB unpacked in all, more than the " \
+        "limit of 1.0 kB" in str(raised.value)
 
 
 def test_extreme_compression_ratio_is_refused(tmp_path):

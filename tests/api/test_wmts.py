@@ -14,6 +14,7 @@ from api.http import RetryPolicy
 from api.wmts import (
     Capabilities,
     MapsClient,
+    PremiumAccess,
     WmtsLayer,
     normalise_crs,
     open_max_zoom,
@@ -309,12 +310,14 @@ def local_key(name: str) -> str:
     return getattr(local_os_api, name)
 
 
-@pytest.mark.parametrize(("key_name", "plan"), [("DEMO_KEY", "unavailable"),
-                                                ("PREMIUM_KEY", "available")])
-def test_capabilities_and_plan_probe_premium_levels(maps: Any, key_name: str, plan: str) -> None:
+@pytest.mark.parametrize(("key_name", "plan"), [("DEMO_KEY", PremiumAccess.UNAVAILABLE),
+                                                ("PREMIUM_KEY", PremiumAccess.AVAILABLE)])
+def test_capabilities_and_plan_probe_premium_levels(
+    maps: Any, key_name: str, plan: PremiumAccess
+) -> None:
     with MapsClient(maps.url, key=local_key(key_name), retry=FAST) as client:
         capabilities, found = client.capabilities_and_plan()
-    assert len(capabilities.layers) == 7 and found == plan
+    assert len(capabilities.layers) == 7 and found is plan
 
 
 def test_plan_is_unknown_when_the_probe_itself_fails(maps: Any) -> None:
@@ -324,4 +327,4 @@ def test_plan_is_unknown_when_the_probe_itself_fails(maps: Any) -> None:
 
     with ProbeFails(maps.url, key=local_key("DEMO_KEY"), retry=FAST) as client:
         capabilities, found = client.capabilities_and_plan()
-    assert len(capabilities.layers) == 7 and found == "unknown"
+    assert len(capabilities.layers) == 7 and found is PremiumAccess.UNKNOWN

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from api.cli import Console, ProgressReporter, build_parser, human_size, main, table
-from api.download import FileProgress, Progress
+from api.download import FileProgress, FileState, Progress
 
 
 class Terminal(io.StringIO):
@@ -39,7 +39,7 @@ def test_table_aligns_columns() -> None:
     assert lines == ["ID           SIZE", "a          4.0 kB", "longer-id  1.2 GB"]
 
 
-def progress(done: int, state: str, files_done: int) -> Progress:
+def progress(done: int, state: FileState, files_done: int) -> Progress:
     return Progress(
         bytes_done=done,
         bytes_total=2000,
@@ -52,9 +52,9 @@ def progress(done: int, state: str, files_done: int) -> Progress:
 def test_progress_bar_on_a_terminal() -> None:
     err = Terminal()
     reporter = ProgressReporter(Console(False, io.StringIO(), err))
-    reporter(progress(500, "downloading", 0))
+    reporter(progress(500, FileState.DOWNLOADING, 0))
     assert "\r[" in err.getvalue() and " 25%" in err.getvalue() and "a.zip  50%" in err.getvalue()
-    reporter(progress(1000, "done", 1))
+    reporter(progress(1000, FileState.DONE, 1))
     reporter.finish()
     assert "done: a.zip (1.0 kB) [1/2]" in err.getvalue()
 
@@ -62,9 +62,9 @@ def test_progress_bar_on_a_terminal() -> None:
 def test_one_line_per_file_without_a_terminal() -> None:
     err = io.StringIO()
     reporter = ProgressReporter(Console(False, io.StringIO(), err))
-    reporter(progress(500, "downloading", 0))
-    reporter(progress(1000, "done", 1))
-    reporter(progress(1000, "done", 1))  # reported once
+    reporter(progress(500, FileState.DOWNLOADING, 0))
+    reporter(progress(1000, FileState.DONE, 1))
+    reporter(progress(1000, FileState.DONE, 1))  # reported once
     reporter.finish()
     assert err.getvalue() == "done: a.zip (1.0 kB) [1/2]\n"
 
@@ -72,7 +72,7 @@ def test_one_line_per_file_without_a_terminal() -> None:
 def test_quiet_prints_no_progress() -> None:
     err = Terminal()
     reporter = ProgressReporter(Console(True, io.StringIO(), err))
-    reporter(progress(1000, "done", 1))
+    reporter(progress(1000, FileState.DONE, 1))
     reporter.finish()
     assert err.getvalue() == ""
 

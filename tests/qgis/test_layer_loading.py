@@ -1,4 +1,5 @@
-"""Unpacked OS files become layers: built with GDAL/OGR here, opened by real QGIS providers."""
+"""Unpacked OS files become layers: built with GDAL/OGR here, imported by the import stage,
+planned, and opened by real QGIS providers."""
 
 from __future__ import annotations
 
@@ -6,8 +7,15 @@ import csv
 from pathlib import Path
 
 import pytest
+from os_data_hub_loader.api.importer import Importer, Store
 from os_data_hub_loader.core.layer_loader import add_layers, attribution_for
-from os_data_hub_loader.core.layer_plan import plan_layers
+from os_data_hub_loader.core.layer_plan import (
+    LayerKind,
+    LayerSpec,
+    Provider,
+    plan_layers,
+    unique_names,
+)
 from osgeo import gdal, ogr, osr
 from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer, QgsVectorTileLayer
 
@@ -57,17 +65,29 @@ def product_folder(tmp_path: Path) -> Path:
     return data
 
 
-def test_plan_finds_every_data_file_and_nothing_else(product_folder: Path):
-    specs = plan_layers(product_folder, "OS Test Product")
-    names = sorted(spec.name for spec in specs)
-    assert names == ["AccessPoint", "GreenspaceSite", "OS Test Product", "addresses", "sites"]
-    mosaic = next(spec for spec in specs if spec.kind == "raster")
+def imported_specs(folder: Path, title: str, store: Store = Store.GEOPACKAGE):
+    """What the import stage makes of `folder`, planned as layers."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return plan_layers(Importer(folder, "product_2024-04", "product", "2024-04", store,
+                                title=title).run(files))
+
+
+@pytest.mark.parametrize("store", list(Store))
+def test_plan_finds_every_data_file_and_nothing_else(product_folder: Path, store):
+    specs = imported_specs(product_folder, "OS Test Product", store)
+    names = [spec.name for spec in specs]
+    # points first, the mosaic last; the pictures and texts of Doc/ are not data; a lone CSV
+    # is the product's table (as OS Open UPRN's), so the mosaic named after it comes second
+    assert names[-1] == "OS Test Product (2)" and sorted(names[:-1]) == [
+        "Access point", "Greenspace site", "OS Test Product", "Sites"]
+    mosaic = specs[-1]
+    assert mosaic.kind is LayerKind.RASTER
     assert mosaic.uri.endswith(".vrt") and Path(mosaic.uri).exists()
 
 
 def test_layers_load_valid_in_a_group_with_crs_and_attribution(product_folder: Path):
     project = QgsProject()
-    specs = plan_layers(product_folder, "OS Test Product")
+    specs = imported_specs(product_folder, "OS Test Product")
     layers, failed = add_layers(specs, "OS Test Product (2024-04)", "2024-04", project)
     assert failed == []
     assert len(layers) == 5
@@ -79,7 +99,7 @@ def test_layers_load_valid_in_a_group_with_crs_and_attribution(product_folder: P
         assert "Contains OS data © Crown copyright and database right 2024" in (
             layer.metadata().rights()
         )
-    csv_layer = next(layer for layer in layers if layer.name() == "addresses")
+    csv_layer = next(layer for layer in layers if layer.name() == "OS Test Product")
     assert isinstance(csv_layer, QgsVectorLayer)
     assert csv_layer.featureCount() == 2
     assert csv_layer.isSpatial()
@@ -101,20 +121,23 @@ def test_code_point_style_headerless_csvs_use_the_header_file(tmp_path: Path):
                               ["PO1 1AB", "10", "464000", "100400"]]}.items():
         with (folder / "Data" / "CSV" / f"{area}.csv").open("w", newline="") as h:
             csv.writer(h).writerows(rows)
-    specs = plan_layers(folder, "Code-Point Open")
+    specs = imported_specs(folder, "Code-Point Open")
     assert [spec.name for spec in specs] == ["Code-Point Open"]
     project = QgsProject()
     layers, failed = add_layers(specs, "Code-Point Open (2024-02)", "2024-02", project)
     assert failed == []
     layer = layers[0]
     assert layer.featureCount() == 3
-    assert [f.name() for f in layer.fields()][:4] == [
+    assert [f.name() for f in layer.fields()][1:5] == [
         "Postcode", "Positional_quality_indicator", "Eastings", "Northings"]
     extent = layer.extent()
     assert 437000 < extent.xMinimum() and extent.xMaximum() < 465000
-    # Planned again (downloaded again): the joined file is not taken for data.
-    again = plan_layers(folder, "Code-Point Open")
+    # Imported again (downloaded again): the GeoPackage is reused, nothing is rewritten.
+    gpkg = folder / "product_2024-04.gpkg"
+    made = gpkg.stat().st_mtime_ns
+    again = imported_specs(folder, "Code-Point Open")
     assert [spec.name for spec in again] == ["Code-Point Open"]
+    assert gpkg.stat().st_mtime_ns == made
 
 
 def test_vector_mbtiles_becomes_a_vector_tile_layer(tmp_path: Path):
@@ -123,11 +146,20 @@ def test_vector_mbtiles_becomes_a_vector_tile_layer(tmp_path: Path):
     target = tmp_path / "zoomstack.mbtiles"
     gdal.VectorTranslate(str(target), str(source), format="MBTiles",
                          datasetCreationOptions=["MAXZOOM=5"], dstSRS="EPSG:3857")
-    specs = plan_layers(tmp_path / "none", "x", files=[target])
-    assert [(s.provider, s.kind) for s in specs] == [("vectortile", "vectortile")]
+    specs = imported_specs(tmp_path, "x")
+    specs = [spec for spec in specs if spec.kind is not LayerKind.VECTOR]  # the source gpkg
+    assert [(s.provider, s.kind) for s in specs] == [
+        (Provider.VECTOR_TILE, LayerKind.VECTOR_TILE)]
     project = QgsProject()
     layers, failed = add_layers(specs, "Zoomstack", "2024-01", project)
     assert failed == [] and isinstance(layers[0], QgsVectorTileLayer)
+
+
+def test_the_provider_says_which_kind_of_layer_it_makes():
+    assert {provider.value: provider.kind for provider in Provider} == {
+        "ogr": LayerKind.VECTOR, "delimitedtext": LayerKind.VECTOR,
+        "gdal": LayerKind.RASTER, "vectortile": LayerKind.VECTOR_TILE}
+    assert LayerSpec("a", "a.tif", Provider.GDAL).kind is LayerKind.RASTER
 
 
 def test_attribution_year_comes_from_the_version():
@@ -136,12 +168,8 @@ def test_attribution_year_comes_from_the_version():
     assert attribution_for(None)[-4:].isdigit()
 
 
-def test_layers_that_several_files_share_get_the_file_in_their_name():
-    from os_data_hub_loader.core.layer_plan import LayerSpec, disambiguate
-
-    su = [LayerSpec("GreenspaceSite", "su.gpkg|layername=GreenspaceSite", "ogr", "vector"),
-          LayerSpec("su_only", "su.gpkg|layername=su_only", "ogr", "vector")]
-    tq = [LayerSpec("GreenspaceSite", "tq.gpkg|layername=GreenspaceSite", "ogr", "vector")]
-    names = [s.name for s in disambiguate([("opgrsp_gpkg_su", su), ("opgrsp_gpkg_tq", tq)])]
-    assert names == ["GreenspaceSite (opgrsp_gpkg_su)", "su_only",
-                     "GreenspaceSite (opgrsp_gpkg_tq)"]
+def test_names_are_unique_within_a_group():
+    specs = [LayerSpec("Road link", "a.gpkg|layername=road_link", Provider.OGR),
+             LayerSpec("Road node", "a.gpkg|layername=road_node", Provider.OGR),
+             LayerSpec("Road link", "b.vrt", Provider.GDAL)]
+    assert [s.name for s in unique_names(specs)] == ["Road link", "Road node", "Road link (2)"]
