@@ -49,7 +49,8 @@ PRODUCT_DETAILS: dict[str, dict] = {
     "Terrain50": {
         "documentationUrl": DOCS + "terrain-50", "dataStructures": ["Vector", "Raster"],
         "category": "Height",
-        "formats": [{"format": "ASCII Grid and GML (Grid)"}, {"format": "GML 3 (Contours)"}],
+        "formats": [{"format": "ASCII Grid and GML (Grid)"},
+                    {"format": "ESRI® Shapefile (Contours)"}, {"format": "GML 3 (Contours)"}],
         "imageCount": 2,
     },
     "OpenZoomstack": {
@@ -57,6 +58,40 @@ PRODUCT_DETAILS: dict[str, dict] = {
         "category": "Backdrop mapping",
         "formats": [{"format": "GeoPackage"}, {"format": "Vector Tiles", "subformat": "(MBTiles)"}],
         "imageCount": 2,
+    },
+    "OpenMapLocal": {
+        "documentationUrl": DOCS + "os-open-map-local", "dataStructures": ["Vector"],
+        "category": "Backdrop mapping",
+        "formats": [{"format": "ESRI® Shapefile"}, {"format": "GeoPackage"}], "imageCount": 1,
+    },
+    "VectorMapDistrict": {
+        "documentationUrl": DOCS + "vectormap-district", "dataStructures": ["Vector", "Raster"],
+        "category": "Backdrop mapping",
+        "formats": [{"format": "ESRI® Shapefile"}, {"format": "GeoPackage"},
+                    {"format": "GeoTIFF"}],
+        "imageCount": 1,
+    },
+    "OpenRoads": {
+        "documentationUrl": DOCS + "os-open-roads", "dataStructures": ["Vector"],
+        "category": "Transport networks",
+        "formats": [{"format": "ESRI® Shapefile"}, {"format": "GML", "subformat": "3"},
+                    {"format": "GeoPackage"}],
+        "imageCount": 1,
+    },
+    "OpenNames": {
+        "documentationUrl": DOCS + "os-open-names", "dataStructures": ["Vector"],
+        "category": "Place names", "formats": [{"format": "CSV"}, {"format": "GeoPackage"}],
+        "imageCount": 1,
+    },
+    "OpenUPRN": {
+        "documentationUrl": DOCS + "os-open-uprn", "dataStructures": ["Vector"],
+        "category": "Identifiers", "formats": [{"format": "CSV"}, {"format": "GeoPackage"}],
+        "imageCount": 1,
+    },
+    "BuiltUpAreas": {
+        "documentationUrl": DOCS + "os-open-built-up-areas", "dataStructures": ["Vector"],
+        "category": "Boundaries", "formats": [{"format": "CSV"}, {"format": "GeoPackage"}],
+        "imageCount": 1,
     },
 }
 
@@ -73,6 +108,41 @@ EXTRA_SUMMARIES = [
         "description": ["Height data for Great Britain on a 50 metre grid.",
                         "Supplied as ASCII grid tiles and as GML contours."],
         "version": "2020-07",
+    },
+    {
+        "id": "OpenMapLocal", "name": "OS OpenMap - Local",
+        "description": ["Street-level backdrop mapping: buildings, roads, water, woodland and "
+                        "names in themes.", "Supplied per 100 km square or for all of GB."],
+        "version": "2024-04",
+    },
+    {
+        "id": "VectorMapDistrict", "name": "OS VectorMap® District",
+        "description": ["Mid-scale mapping of Great Britain as vector themes and raster tiles."],
+        "version": "2024-05",
+    },
+    {
+        "id": "OpenRoads", "name": "OS Open Roads",
+        "description": ["The road network of Great Britain: road links, nodes and motorway "
+                        "junctions."],
+        "version": "2024-04",
+    },
+    {
+        "id": "OpenNames", "name": "OS Open Names",
+        "description": ["Place names, road names and postcodes of Great Britain, with Welsh "
+                        "and Gaelic names."],
+        "version": "2024-04",
+    },
+    {
+        "id": "OpenUPRN", "name": "OS Open UPRN",
+        "description": ["Every Unique Property Reference Number in Great Britain with its "
+                        "coordinates."],
+        "version": "2024-05",
+    },
+    {
+        "id": "BuiltUpAreas", "name": "OS Open Built Up Areas",
+        "description": ["The built up areas of Great Britain: areas, built up extents and "
+                        "non built up extents."],
+        "version": "2024-03",
     },
 ]
 

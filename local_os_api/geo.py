@@ -171,3 +171,13 @@ def colour_map(shape: tuple[int, int], seed: int, palette: Sequence[Sequence[int
         band[grid] = palette[2][channel]
         bands.append(band)
     return bands
+
+
+def snake_case(name: str) -> str:
+    """`SurfaceWater_Area` → `surface_water_area`, `RoadLink` → `road_link`."""
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and name[i - 1] not in "_" and not name[i - 1].isupper():
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)

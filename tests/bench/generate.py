@@ -169,3 +169,136 @@ class BenchData:
 
     def zip_path(self, name: str) -> Path:
         return self.folder / name
+
+
+# --- real-layout products for the loading benchmarks (issue 15, deliverable 6) -----------------
+# Each writer below makes one product in the layout of shared/os-api/README.md §5, with the
+# local server's own sample builders (local_os_api.samples_*), at benchmark size. Results are
+# cached by their parameters in `folder` (a stamp file beside each zip records the parameters,
+# size and md5); a second call with the same parameters only checks the stamp and the size.
+
+UPRN_ROWS = 5_000_000
+OPENMAP_BENCH_SQUARES = ["SU", "TQ", "SZ", "ST", "SX", "SY", "SP", "TL", "NS", "NT"]
+TERRAIN_BENCH_TILES = 2_000
+# Rows of squares from the south coast northwards: the tiles fill them in turn, 100 a square,
+# so that any number of tiles up to 2,900 makes one block of touching tiles.
+TERRAIN_BENCH_SQUARES = ("SV SW SX SY SZ TV SR SS ST SU TQ TR SM SN SO SP TL TM SH SJ SK TF "
+                         "TG SD SE TA NX NY NZ").split()
+
+
+def _md5_of(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _cached_zip(path: Path, params: dict, writer) -> dict:
+    """`writer(partial_path)` once per `params`; returns {fileName, path, size, md5}."""
+    stamp = path.with_name(path.name + ".json")
+    try:
+        known = json.loads(stamp.read_text(encoding="utf-8"))
+        if known["params"] == params and path.stat().st_size == known["size"]:
+            return {"fileName": path.name, "path": str(path), "size": known["size"],
+                    "md5": known["md5"]}
+    except (OSError, ValueError, KeyError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    writer(partial)
+    os.replace(partial, path)
+    entry = {"params": params, "size": path.stat().st_size, "md5": _md5_of(path)}
+    stamp.write_text(json.dumps(entry), encoding="utf-8")
+    return {"fileName": path.name, "path": str(path), "size": entry["size"], "md5": entry["md5"]}
+
+
+def write_uprn_csv_zip(folder: Path, rows: int = UPRN_ROWS, seed: int = 20240501) -> dict:
+    """An OS Open UPRN CSV zip of `rows` addresses: `osopenuprn_202405_csv.zip` holding
+    `osopenuprn_202405_csv/osopenuprn_202405.csv` with the header
+    `UPRN,X_COORDINATE,Y_COORDINATE,LATITUDE,LONGITUDE` and CRLF lines (the local server's
+    sample layout, `local_os_api.samples_text`). Streamed into the zip in batches of 50,000
+    rows: memory stays flat whatever `rows` is (5 M rows: about 250 MB of CSV, 100 MB zipped).
+    Deterministic for (rows, seed). Returns {fileName, path, size, md5}."""
+    from local_os_api.samples_text import UPRN_HEADER, UPRN_VERSION, write_uprn_rows
+
+    stem = f"osopenuprn_{UPRN_VERSION}"
+
+    def write(partial: Path) -> None:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6,
+                             allowZip64=True) as archive:
+            info = zipfile.ZipInfo(f"{stem}_csv/{stem}.csv", date_time=(2024, 5, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as out:
+                out.write(UPRN_HEADER.encode("ascii"))
+                write_uprn_rows(out, rows, seed)
+
+    return _cached_zip(Path(folder) / f"uprn-{rows}-{seed}" / f"{stem}_csv.zip",
+                       {"rows": rows, "seed": seed, "version": 1}, write)
+
+
+def write_openmap_local_zips(folder: Path, squares: int = 10, themes: int = 20,
+                             features: int = 200) -> list[dict]:
+    """OS OpenMap Local shapefile zips for `squares` 100 km squares (at most 10) with `themes`
+    of its 20 themes each (`features` features per theme and square): one
+    `opmplc_essh_<sq>.zip` per square holding
+    `OS OpenMap Local (ESRI Shape File) <SQ>/data/<SQ>_<Theme>.shp` (+ .shx .dbf .prj .cpg),
+    as the real per-square downloads. Points, lines and polygons in EPSG:27700 inside each
+    square (`local_os_api.samples_themes`). Returns one {fileName, path, size, md5, area} per
+    zip; a run of the loader should give `themes` layers, not squares × themes."""
+    from local_os_api.samplekit import LICENCE, zip_members
+    from local_os_api.samples_themes import OPENMAP_THEMES, theme_square_members
+
+    names = [theme.name for theme in OPENMAP_THEMES[:themes]]
+    files = []
+    for square in OPENMAP_BENCH_SQUARES[:squares]:
+        root = f"OS OpenMap Local (ESRI Shape File) {square}/"
+
+        def write(partial: Path, square: str = square, root: str = root) -> None:
+            members = theme_square_members(square, names, features, root + "data/")
+            zip_members(partial, [*members, (root + "doc/licence.txt", LICENCE.encode())])
+
+        path = Path(folder) / f"opmplc-{themes}-{features}" / f"opmplc_essh_{square.lower()}.zip"
+        entry = _cached_zip(path, {"themes": themes, "features": features, "version": 1}, write)
+        files.append({**entry, "area": square})
+    return files
+
+
+def write_terrain50_grid_zip(folder: Path, tiles: int = TERRAIN_BENCH_TILES,
+                             cells: int = 200) -> dict:
+    """An OS Terrain 50 ASCII grid zip of `tiles` 10 km tiles (default 2,000; the real GB has
+    2,858): `terr50_gagg_gb.zip` holding `data/<sq>/<tile>_OST50GRID_<date>.zip`, one zip per
+    tile in a folder per 100 km square, each with `<TILE>.asc` (`cells` × `cells` heights),
+    `<TILE>.prj`, `<TILE>.asc.aux.xml`, `<TILE>.gml` and `Metadata_<TILE>.xml`, as the local
+    server's sample (`local_os_api.samples_raster`). Tiles fill whole squares in turn (100 per
+    square, TERRAIN_BENCH_SQUARES), so together they make one block of touching tiles: one
+    mosaic. Written tile by tile: memory stays flat. Returns {fileName, path, size, md5}."""
+    import tempfile
+
+    from local_os_api.samplekit import folder_members, zip_members
+    from local_os_api.samples_raster import TERRAIN_DATE, write_grid_tile
+
+    if tiles > 100 * len(TERRAIN_BENCH_SQUARES):
+        raise ValueError(f"at most {100 * len(TERRAIN_BENCH_SQUARES)} tiles")
+    names = [f"{square.lower()}{e}{n}" for square in TERRAIN_BENCH_SQUARES
+             for e in range(10) for n in range(10)][:tiles]
+
+    def write(partial: Path) -> None:
+        with zipfile.ZipFile(partial, "w", allowZip64=True) as outer, \
+                tempfile.TemporaryDirectory(prefix="bench-terr50-") as tmp:
+            for tile in names:
+                work = Path(tmp) / tile
+                work.mkdir()
+                write_grid_tile(work, tile, cells)
+                inner = Path(tmp) / f"{tile}_OST50GRID_{TERRAIN_DATE}.zip"
+                zip_members(inner, folder_members(work, "", keep_aux=True))
+                outer.write(inner, f"data/{tile[:2]}/{inner.name}", zipfile.ZIP_STORED)
+                inner.unlink()
+                for path in work.iterdir():
+                    path.unlink()
+                work.rmdir()
+
+    return _cached_zip(Path(folder) / f"terr50-{tiles}-{cells}" / "terr50_gagg_gb.zip",
+                       {"tiles": tiles, "cells": cells, "version": 1}, write)

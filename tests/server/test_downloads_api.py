@@ -62,6 +62,7 @@ def test_expanded_products_and_description_shapes(client):
     terrain = by_id["Terrain50"]
     assert list(terrain)[:5] == ["id", "name", "description", "version", "documentationUrl"]
     assert terrain["formats"] == [{"format": "ASCII Grid and GML (Grid)"},
+                                  {"format": "ESRI® Shapefile (Contours)"},
                                   {"format": "GML 3 (Contours)"}]
     assert {"format": "Vector Tiles", "subformat": "(MBTiles)"} in by_id["OpenZoomstack"][
         "formats"]
