@@ -137,7 +137,7 @@ def test_versions_agree():
     config.read(REPO_ROOT / "metadata.txt", encoding="utf-8")
     version = config["general"]["version"]
     sys.path.insert(0, str(REPO_ROOT))
-    from api import __version__
+    from os_data_hub_loader.api import __version__
 
     assert __version__ == version
     assert f"## {version}" in (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -8,15 +8,14 @@ from typing import Any, Callable, Iterator, List
 from urllib.parse import parse_qs
 
 import pytest
-
-from api.auth import (
+from os_data_hub_loader.api.auth import (
     SECRET_REFUSED,
     ApiKeyAuth,
     NoAuth,
     OAuth2ClientCredentials,
     auth_from,
 )
-from api.errors import AuthenticationError, NetworkError, OSAPIError, ServerError
+from os_data_hub_loader.api.errors import AuthenticationError, NetworkError, OSAPIError, ServerError
 
 KEY = "demo-key-1234567890"
 SECRET = "demo-secret-abcdef"

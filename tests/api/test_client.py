@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-
-from api.auth import ApiKeyAuth, NoAuth, OAuth2ClientCredentials
-from api.cancel import CancelToken
-from api.client import DownloadsClient
-from api.errors import (
+from os_data_hub_loader.api.auth import ApiKeyAuth, NoAuth, OAuth2ClientCredentials
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.errors import (
     AuthenticationError,
     BadRequestError,
     Cancelled,
@@ -25,9 +24,9 @@ from api.errors import (
     RateLimited,
     ServerError,
 )
-from api.http import HttpSettings, RetryPolicy
-from api.ratelimit import RateLimiter
-from api.transport import url_origin
+from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
+from os_data_hub_loader.api.ratelimit import RateLimiter
+from os_data_hub_loader.api.transport import url_origin
 
 KEY = "client-test-key-0123456789"
 API = "/downloads/v1"
@@ -166,7 +165,7 @@ def test_product_image_follows_redirect_without_the_key(
 def test_an_image_over_the_limit_is_refused_with_the_limit_as_a_size(
     client: DownloadsClient, scripted: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("api.client.MAX_IMAGE_BYTES", 200_000)
+    monkeypatch.setattr("os_data_hub_loader.api.client.MAX_IMAGE_BYTES", 200_000)
     scripted.on(f"{API}/products/P/images/1",
                 scripted.Reply(200, b"\xff" * 300_000, {"Content-Type": "image/jpeg"}))
     with pytest.raises(OSAPIError, match=r"image 1 of product 'P' is larger than 200\.0 kB\."):

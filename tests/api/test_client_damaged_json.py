@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import pytest
-
-from api.auth import ApiKeyAuth
-from api.client import DownloadsClient
-from api.errors import OSAPIError
-from api.http import RetryPolicy
+from os_data_hub_loader.api.auth import ApiKeyAuth
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.errors import OSAPIError
+from os_data_hub_loader.api.http import RetryPolicy
 
 API = "/downloads/v1"
 

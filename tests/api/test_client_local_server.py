@@ -8,11 +8,10 @@ from typing import Any, Iterator
 
 import pytest
 import requests
-
-from api.auth import ApiKeyAuth, NoAuth, OAuth2ClientCredentials
-from api.client import DownloadsClient
-from api.errors import AuthenticationError, NotFoundError, RateLimited
-from api.http import RetryPolicy
+from os_data_hub_loader.api.auth import ApiKeyAuth, NoAuth, OAuth2ClientCredentials
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.errors import AuthenticationError, NotFoundError, RateLimited
+from os_data_hub_loader.api.http import RetryPolicy
 
 local_os_api = pytest.importorskip("local_os_api")
 DEMO_KEY: str = local_os_api.DEMO_KEY

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any, List
 
 import pytest
-
-from api.auth import ApiKeyAuth, NoAuth, OAuth2ClientCredentials
-from api.cancel import CancelToken
-from api.cli import EPILOG
-from api.clients import RETRY_DEFAULT, RETRY_QUICK, ApiConnection
-from api.errors import AuthenticationError, Cancelled, ServerError
-from api.http import RetryPolicy
-from api.ratelimit import RateLimiter
+from os_data_hub_loader.api.auth import ApiKeyAuth, NoAuth, OAuth2ClientCredentials
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.cli import EPILOG
+from os_data_hub_loader.api.clients import RETRY_DEFAULT, RETRY_QUICK, ApiConnection
+from os_data_hub_loader.api.errors import AuthenticationError, Cancelled, ServerError
+from os_data_hub_loader.api.http import RetryPolicy
+from os_data_hub_loader.api.ratelimit import RateLimiter
 
 local_os_api = pytest.importorskip("local_os_api")
 DEMO_KEY: str = local_os_api.DEMO_KEY

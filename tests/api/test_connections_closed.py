@@ -22,14 +22,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from testsupport import garbage_collection_paused, open_connections_to
-
-from api import cli
-from api.auth import ApiKeyAuth, OAuth2ClientCredentials
-from api.cancel import CancelToken
-from api.client import DownloadsClient
-from api.download import DownloadEngine, DownloadItem
-from api.errors import (
+from os_data_hub_loader.api import cli
+from os_data_hub_loader.api.auth import ApiKeyAuth, OAuth2ClientCredentials
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.download import DownloadEngine, DownloadItem
+from os_data_hub_loader.api.errors import (
     AuthenticationError,
     Cancelled,
     IntegrityError,
@@ -40,8 +38,9 @@ from api.errors import (
     RateLimited,
     ServerError,
 )
-from api.http import HttpSettings, RetryPolicy
-from api.wmts import MapsClient
+from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
+from os_data_hub_loader.api.wmts import MapsClient
+from testsupport import garbage_collection_paused, open_connections_to
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/net/tcp").exists(), reason="reads the open sockets from Linux's /proc"

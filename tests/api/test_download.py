@@ -14,13 +14,12 @@ import threading
 import time
 from pathlib import Path
 
+import os_data_hub_loader.api.download as download_module
 import pytest
-
-import api.download as download_module
-from api.auth import ApiKeyAuth
-from api.cancel import CancelToken
-from api.client import DownloadsClient
-from api.download import (
+from os_data_hub_loader.api.auth import ApiKeyAuth
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.download import (
     FINISHED_STATES,
     DownloadEngine,
     DownloadItem,
@@ -31,7 +30,7 @@ from api.download import (
     check_file_name,
     md5_of_file,
 )
-from api.errors import (
+from os_data_hub_loader.api.errors import (
     AuthenticationError,
     Cancelled,
     IntegrityError,
@@ -44,8 +43,8 @@ from api.errors import (
     ServerError,
     UnsafeArchiveError,
 )
-from api.http import HttpSettings, RetryPolicy
-from api.ratelimit import RateLimiter
+from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
+from os_data_hub_loader.api.ratelimit import RateLimiter
 
 
 def _load_server_module():
@@ -733,7 +732,8 @@ def storage_requests(os_api) -> list:
 
 
 def test_local_server_terrain50_downloads_and_unpacks_nested_zips(os_api, tmp_path):
-    from api.unpack import safe_unpack
+    from os_data_hub_loader.api.unpack import safe_unpack
+
     from local_os_api import DEMO_KEY
 
     items = listing(os_api, "Terrain50")  # the grid and the contours (shapefile and GML)

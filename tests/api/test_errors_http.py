@@ -6,8 +6,7 @@ import email.utils
 import json
 
 import pytest
-
-from api.errors import (
+from os_data_hub_loader.api.errors import (
     AuthenticationError,
     BadRequestError,
     NotFoundError,
@@ -20,7 +19,7 @@ from api.errors import (
     redact_url,
     server_message,
 )
-from api.http import HttpSettings, RetryPolicy, parse_retry_after
+from os_data_hub_loader.api.http import HttpSettings, RetryPolicy, parse_retry_after
 
 KEY = "k3y-ABCdef0123456789"
 
@@ -153,7 +152,7 @@ def test_tls_verification_cannot_be_switched_off() -> None:
 def test_local_file_errors_say_what_to_do():
     import errno
 
-    from api.errors import LocalFileError, local_file_error
+    from os_data_hub_loader.api.errors import LocalFileError, local_file_error
 
     full = local_file_error("/data/x.zip.part", OSError(errno.ENOSPC, "No space left on device"))
     assert isinstance(full, LocalFileError) and full.exit_code == 1
@@ -167,9 +166,9 @@ def test_local_file_errors_say_what_to_do():
 def test_a_refused_proxy_is_named_in_the_message():
     import socket
 
-    from api.client import DownloadsClient
-    from api.errors import NetworkError
-    from api.http import HttpSettings, RetryPolicy
+    from os_data_hub_loader.api.client import DownloadsClient
+    from os_data_hub_loader.api.errors import NetworkError
+    from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
 
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))

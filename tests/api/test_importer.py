@@ -9,10 +9,9 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-
-from api.cancel import CancelToken
-from api.errors import Cancelled
-from api.importer import LOADS_TABLE, Geometry, Importer, Store, theme_of, words
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.errors import Cancelled
+from os_data_hub_loader.api.importer import LOADS_TABLE, Geometry, Importer, Store, theme_of, words
 
 gdal = pytest.importorskip("osgeo.gdal")
 ogr = pytest.importorskip("osgeo.ogr")

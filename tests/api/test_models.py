@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from api.errors import OSAPIError
-from api.models import (
+from os_data_hub_loader.api.errors import OSAPIError
+from os_data_hub_loader.api.models import (
     DataPackage,
     DataPackageVersion,
     DataPackageVersionDetail,
@@ -190,7 +189,7 @@ def test_md5_equal() -> None:
 
 
 def test_newest_first_orders_versions_by_date_then_number():
-    from api.models import DataPackageVersion, newest_first
+    from os_data_hub_loader.api.models import DataPackageVersion, newest_first
 
     versions = [DataPackageVersion(id="9", created_on="2021-04-01"),
                 DataPackageVersion(id="110013", created_on="2021-05-01"),

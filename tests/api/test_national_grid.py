@@ -1,8 +1,7 @@
 """National Grid 100 km squares: letters <-> coordinates."""
 
 import pytest
-
-from api.national_grid import (
+from os_data_hub_loader.api.national_grid import (
     AREA_CODES,
     is_area_code,
     square_at,

@@ -11,14 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from api.errors import (
+from os_data_hub_loader.api.errors import (
     CREATE_FOLDER,
     AuthenticationError,
     OSAPIError,
     error_for_status,
     local_file_error,
 )
-from api.phrases import QT_TRANSLATE_NOOP, Phrase, join
+from os_data_hub_loader.api.phrases import QT_TRANSLATE_NOOP, Phrase, join
 
 API = Path(__file__).resolve().parents[2] / "api"
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testsupport import run_cli
-
-from api.auth import ApiKeyAuth
-from api.cancel import CancelToken
-from api.client import DownloadsClient
-from api.download import DownloadEngine, DownloadItem
-from api.errors import LocalFileError
-from api.http import HttpSettings, RetryPolicy
-from api.pipeline import (
+from os_data_hub_loader.api.auth import ApiKeyAuth
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.download import DownloadEngine, DownloadItem
+from os_data_hub_loader.api.errors import LocalFileError
+from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
+from os_data_hub_loader.api.pipeline import (
     Order,
     Pipeline,
     folder_name,
@@ -22,6 +20,7 @@ from api.pipeline import (
     package_folder,
     product_folder,
 )
+from testsupport import run_cli
 
 local_os_api = pytest.importorskip("local_os_api")
 DEMO_KEY: str = local_os_api.DEMO_KEY

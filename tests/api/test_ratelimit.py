@@ -6,10 +6,9 @@ import threading
 import time
 
 import pytest
-
-from api.cancel import CancelToken
-from api.errors import Cancelled
-from api.ratelimit import RateLimiter
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.errors import Cancelled
+from os_data_hub_loader.api.ratelimit import RateLimiter
 
 
 def test_burst_then_steady_rate() -> None:

@@ -9,10 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from api.cancel import CancelToken
-from api.errors import Cancelled, UnsafeArchiveError
-from api.unpack import UnpackLimits, safe_unpack
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.errors import Cancelled, UnsafeArchiveError
+from os_data_hub_loader.api.unpack import UnpackLimits, safe_unpack
 
 
 def make_zip(path: Path, members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:

@@ -4,9 +4,8 @@ in transit with advice to download it again (found by the fault matrix, tests/fa
 from __future__ import annotations
 
 import pytest
-
-from api.errors import UnsafeArchiveError
-from api.unpack import safe_unpack
+from os_data_hub_loader.api.errors import UnsafeArchiveError
+from os_data_hub_loader.api.unpack import safe_unpack
 
 
 def test_an_empty_zip_says_empty_not_download_again(tmp_path):

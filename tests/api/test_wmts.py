@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from api.errors import AuthenticationError, OSAPIError, ServerError
-from api.http import RetryPolicy
-from api.wmts import (
+from os_data_hub_loader.api.errors import AuthenticationError, OSAPIError, ServerError
+from os_data_hub_loader.api.http import RetryPolicy
+from os_data_hub_loader.api.wmts import (
     Capabilities,
     MapsClient,
     PremiumAccess,

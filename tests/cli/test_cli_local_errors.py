@@ -107,7 +107,7 @@ def test_no_room_to_unpack_exits_1(os_api: Any, tmp_path: Path, full_disk) -> No
 
 def test_help_lists_the_exit_codes_of_the_errors(os_api: Any) -> None:
     """One source: --help says what each error class's `exit_code` is."""
-    from api.errors import (
+    from os_data_hub_loader.api.errors import (
         AuthenticationError,
         Cancelled,
         IntegrityError,

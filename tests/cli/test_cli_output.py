@@ -5,9 +5,15 @@ from __future__ import annotations
 import io
 
 import pytest
-
-from api.cli import Console, ProgressReporter, build_parser, human_size, main, table
-from api.download import FileProgress, FileState, Progress
+from os_data_hub_loader.api.cli import (
+    Console,
+    ProgressReporter,
+    build_parser,
+    human_size,
+    main,
+    table,
+)
+from os_data_hub_loader.api.download import FileProgress, FileState, Progress
 
 
 class Terminal(io.StringIO):

@@ -206,8 +206,8 @@ def small_disk(tmp_path, monkeypatch, tally):
 
         import importlib
 
-        for name in ("api.download", "os_data_hub_loader.api.download",  # CLI-side, plugin
-                     "api.unpack", "os_data_hub_loader.api.unpack"):  # downloads and unpacking
+        for name in ("os_data_hub_loader.api.download",  # downloads
+                     "os_data_hub_loader.api.unpack"):  # and unpacking
             module = importlib.import_module(name)
             monkeypatch.setattr(module, "open", limited_open, raising=False)
         return SmallDisk(folder / "downloads", False, free,

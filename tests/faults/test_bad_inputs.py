@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from os_data_hub_loader.api.auth import ApiKeyAuth
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.download import PART_SUFFIX, DownloadEngine, DownloadItem
+from os_data_hub_loader.api.errors import NotFoundError, OSAPIError, UnsafeArchiveError
+from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
+from os_data_hub_loader.api.unpack import safe_unpack
 from testsupport import run_cli
 
-from api.auth import ApiKeyAuth
-from api.client import DownloadsClient
-from api.download import PART_SUFFIX, DownloadEngine, DownloadItem
-from api.errors import NotFoundError, OSAPIError, UnsafeArchiveError
-from api.http import HttpSettings, RetryPolicy
-from api.unpack import safe_unpack
 from local_os_api import DEMO_KEY
 from local_os_api.hostile import FILE_NAMES
 

@@ -25,13 +25,16 @@ from typing import Callable
 from urllib.parse import unquote
 
 import pytest
-from testsupport import REPO_ROOT, run_cli
-
-from api.auth import ApiKeyAuth
-from api.cancel import CancelToken
-from api.client import DownloadsClient
-from api.download import PART_SUFFIX, DownloadEngine, DownloadItem, DownloadResult
-from api.errors import (
+from os_data_hub_loader.api.auth import ApiKeyAuth
+from os_data_hub_loader.api.cancel import CancelToken
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.download import (
+    PART_SUFFIX,
+    DownloadEngine,
+    DownloadItem,
+    DownloadResult,
+)
+from os_data_hub_loader.api.errors import (
     Cancelled,
     IntegrityError,
     LocalFileError,
@@ -41,8 +44,10 @@ from api.errors import (
     RateLimited,
     ServerError,
 )
-from api.http import HttpSettings, RetryPolicy
-from api.unpack import TEMP_SUFFIX
+from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
+from os_data_hub_loader.api.unpack import TEMP_SUFFIX
+from testsupport import REPO_ROOT, run_cli
+
 from local_os_api import DEMO_KEY
 
 # The outcomes, as tests/faults/conftest.py counts them.

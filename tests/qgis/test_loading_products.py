@@ -8,7 +8,8 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from os_data_hub_loader.api.importer import Store
+from os_data_hub_loader.api.client import DownloadsClient
+from os_data_hub_loader.api.importer import Store, theme_of, words
 from os_data_hub_loader.core.context import ApiContext
 from os_data_hub_loader.core.download_task import DownloadTask
 from os_data_hub_loader.core.downloads import DownloadRequest
@@ -18,9 +19,6 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorTileLayer,
 )
-
-from api.client import DownloadsClient
-from api.importer import theme_of, words
 
 
 def zip_names(path, suffix):

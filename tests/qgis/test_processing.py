@@ -163,9 +163,13 @@ def test_processing_run_hands_back_the_layers(server, tmp_path):
         "PRODUCT": "MiniScale", "FORMAT": "GeoTIFF", "FOLDER": str(tmp_path),
     }, context=context)
     assert results["FILES"] == [str(tmp_path / "minisc_gb.zip")]
-    layers = results["LAYERS"]
-    assert len(layers) == 1 and layers[0].isValid()
-    assert layers[0].providerType() == "gdal"
+    layers = {layer.name(): layer for layer in results["LAYERS"]}
+    # Each map style is a map of its own, placed by the world files kept in another folder.
+    assert sorted(layers) == ["Mono", "Relief1", "Relief2", "Standard", "Std with grid"]
+    for layer in layers.values():
+        assert layer.isValid() and layer.providerType() == "gdal"
+        assert layer.crs().authid() == "EPSG:27700" and layer.extent().width() > 100_000
+    assert layers["Mono"].bandCount() == 1 and layers["Standard"].bandCount() == 3
 
 
 def test_download_opendata_takes_the_squares_of_an_extent(server, tmp_path):

@@ -1,0 +1,31 @@
+"""The tests import the plugin's code under one name, `os_data_hub_loader` (as QGIS does):
+importing `api.*` as well would load every module twice, with two `OSAPIError` classes that
+do not catch each other. (`python3 -m api` in a subprocess is the command line, not an import;
+tests/bench/suite.py runs outside pytest, from the repo root.)"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+PACKAGES = {"api", "core", "ui", "browser", "processing_provider", "plugin"}
+
+
+def top_level_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_tests_import_the_plugin_as_os_data_hub_loader_only():
+    offenders = {
+        str(path.relative_to(TESTS)): sorted(top_level_names(path) & PACKAGES)
+        for path in sorted(TESTS.rglob("*.py"))
+        if path.name != "suite.py" and top_level_names(path) & PACKAGES
+    }
+    assert offenders == {}
