@@ -56,6 +56,8 @@ COORDINATE_COLUMNS = [
     ("GEOMETRY_X", "GEOMETRY_Y"), ("LOCATION_X", "LOCATION_Y"), ("LOCATION X", "LOCATION Y"),
     ("X", "Y"),
 ]
+# OS Terrain 50's contours come as a line file and a point file per tile.
+CONTOUR_THEMES = {"line": "Contour lines", "point": "Spot heights"}
 WKT_COLUMNS = ("WKT", "GEOMETRY", "GEOM", "WKT_GEOMETRY", "THE_GEOM")
 WKT_START = re.compile(r"^\s*(MULTI)?(POINT|LINESTRING|POLYGON)|^\s*GEOMETRYCOLLECTION", re.I)
 # A National Grid square or tile code as a part of a file or layer name: SU, SU01, SU01NE, HP40.
@@ -337,6 +339,17 @@ def _column(names: Sequence[str], headered: bool, index: int) -> str:
     return names[index] if headered else f"field_{index + 1}"
 
 
+def _is_raster_tab(path: Path) -> bool:
+    """A MapInfo .tab that places an image (`Type "RASTER"`), not a table of features."""
+    if path.suffix.lower() != ".tab":
+        return False
+    try:
+        head = path.read_bytes()[:4096].decode("latin-1").upper()
+    except OSError:
+        return False
+    return "RASTER" in head and "TYPE" in head
+
+
 def _sql_name(name: str) -> str:
     return name.replace('"', "'").strip() or "column"
 
@@ -352,8 +365,9 @@ def _vector_sources(files: List[Path], left_out: List[Tuple[Path, Phrase]]) -> L
             continue  # Terrain 50's grid metadata beside each tile, not data
         dataset = _open_vector(path)
         if dataset is None:
-            left_out.append((path, QT_TRANSLATE_NOOP(
-                "api", "it could not be opened as {0}").format(VECTOR_DRIVERS[suffix])))
+            if not _is_raster_tab(path):  # MiniScale's MapInfo placing of its images
+                left_out.append((path, QT_TRANSLATE_NOOP(
+                    "api", "it could not be opened as {0}").format(VECTOR_DRIVERS[suffix])))
             continue
         for index in range(dataset.GetLayerCount()):
             layer = dataset.GetLayer(index)
@@ -629,7 +643,11 @@ class Importer:
                 for theme, table, count in rows]
 
     def _display(self, theme: str) -> str:
-        return theme if theme == self.title else words(theme)
+        if theme == self.title:
+            return theme
+        if "terrain" in self.title.lower() and theme.lower() in CONTOUR_THEMES:
+            return CONTOUR_THEMES[theme.lower()]
+        return words(theme)
 
     # -- the files as downloaded, one layer per theme -----------------------------------------
     def _as_files(self, themes: List[_Theme], imported: Imported) -> None:

@@ -258,3 +258,63 @@ def test_a_download_cancelled_before_it_ran_says_cancelled(tmp_path):
     task.cancel()
     task.finished(False)  # what QGIS does for a task cancelled while still queued
     assert reported == [task] and task.outcome.cancelled and not task.outcome.errors
+
+
+# ----- the products of the OS README §5, at their real layouts ---------------------------------
+
+
+def names_of(layers):
+    return [layer.name() for layer in layers]
+
+
+def test_openmap_local_squares_make_one_layer_per_theme(load):
+    _task, layers = load("OpenMapLocal", "ESRI® Shapefile", ["SU", "TQ", "NS"])
+    names = names_of(layers)
+    assert len(names) == len(set(names)) == 8  # 8 themes, not 3 × 8
+    assert {"Building", "Road", "Surface water area", "Named place"} <= set(names)
+    kinds = [layer.geometryType() for layer in layers]
+    assert kinds == sorted(kinds)  # points above lines above polygons
+
+
+def test_terrain_50_contours_are_lines_and_spot_heights(load):
+    _task, layers = load("Terrain50", "ESRI® Shapefile (Contours)")
+    assert names_of(layers) == ["Spot heights", "Contour lines"]
+    assert all(layer.featureCount() > 0 for layer in layers)
+
+
+def test_open_names_csv_tiles_are_one_point_layer_with_the_header_file_names(load):
+    _task, layers = load("OpenNames", "CSV")
+    (layer,) = layers
+    fields = [f.name() for f in layer.fields()]
+    assert {"NAME1", "GEOMETRY_X", "GEOMETRY_Y"} <= set(fields)
+    assert layer.isSpatial() and layer.featureCount() > 4
+    second = {feature["NAME2"] for feature in layer.getFeatures()}  # Welsh and Gaelic names
+    assert "Steòrnabhagh" in second
+
+
+def test_open_uprn_csv_is_a_point_layer(load):
+    _task, layers = load("OpenUPRN", "CSV")
+    (layer,) = layers
+    assert layer.isSpatial() and layer.featureCount() > 0
+    assert {"UPRN", "X_COORDINATE", "Y_COORDINATE"} <= {f.name() for f in layer.fields()}
+
+
+def test_built_up_areas_csv_takes_its_geometry_from_the_wkt_column(load):
+    _task, layers = load("BuiltUpAreas", "CSV")
+    (layer,) = layers
+    assert layer.isSpatial() and layer.geometryType() == 2  # polygons
+    assert layer.featureCount() > 0
+
+
+def test_miniscale_styles_are_maps_of_their_own(load):
+    _task, layers = load("MiniScale", "GeoTIFF")
+    assert sorted(names_of(layers)) == ["Mono", "Relief1", "Relief2", "Standard",
+                                        "Std with grid"]
+    assert all(isinstance(layer, QgsRasterLayer) and layer.crs().authid() == "EPSG:27700"
+               for layer in layers)
+
+
+def test_open_roads_gml_files_sharing_a_layer_name_make_one_layer(load):
+    _task, layers = load("OpenRoads", "GML")
+    names = names_of(layers)
+    assert names.count("Road link") == 1 and len(names) == len(set(names))
