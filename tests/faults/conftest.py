@@ -47,6 +47,36 @@ class Tally:
 
 TALLY = Tally()
 
+# Hostile servers and files (tests/faults/test_hostile_*.py): each case is refused cleanly (a
+# clear error, nothing kept as if complete) or not; and whether a secret reached somewhere it
+# must not, and whether a corrupt file was called verified.
+REFUSED, NOT_REFUSED = "refused cleanly", "not refused"
+
+
+@dataclass
+class HostileTally:
+    cases: list[tuple[str, str, bool, bool]] = field(default_factory=list)
+
+    def add(self, case: str, refused: bool, leaked: bool = False, corrupt: bool = False) -> None:
+        """`refused`: the case was met with a clear error (or handled safely) and the user was
+        told; `leaked`: a secret reached another host, an output or a log; `corrupt`: a file
+        that is not what the listing says was kept as verified."""
+        self.cases.append((case, REFUSED if refused else NOT_REFUSED, leaked, corrupt))
+
+    def line(self) -> str:
+        return (f"hostile cases: {len(self.cases)}, "
+                f"refused cleanly: {sum(1 for c in self.cases if c[1] == REFUSED)}, "
+                f"secrets leaked: {sum(1 for c in self.cases if c[2])}, "
+                f"corrupt files: {sum(1 for c in self.cases if c[3])}")
+
+
+HOSTILE = HostileTally()
+
+
+@pytest.fixture(scope="session")
+def hostile() -> HostileTally:
+    return HOSTILE
+
 
 @pytest.fixture(scope="session")
 def tally() -> Tally:
@@ -63,6 +93,14 @@ def seed(tally) -> int:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if HOSTILE.cases:
+        terminalreporter.section("hostile servers and files")
+        for case, outcome, leaked, corrupt in HOSTILE.cases:
+            if outcome != REFUSED or leaked or corrupt or config.getoption("verbose") > 0:
+                terminalreporter.write_line(
+                    f"{outcome:>15}: {case}" + (" — SECRET LEAKED" if leaked else "")
+                    + (" — CORRUPT FILE KEPT" if corrupt else ""))
+        terminalreporter.write_line(HOSTILE.line())
     if not TALLY.cases:
         return
     reporter = terminalreporter
