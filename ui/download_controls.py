@@ -44,10 +44,18 @@ class DownloadControls(QWidget):
         self.iface = iface
         self.task: DownloadTask | None = None
         self._ready = False
+        self._build_options()
+        self._build_store()
+        self._build_actions()
+        self._connect()
+        self._lay_out()
+        self.set_ready(False)
 
+    def _build_options(self) -> None:
+        settings = self.context.settings
         self.folder = QgsFileWidget(self)
         self.folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
-        self.folder.setFilePath(str(context.settings.download_folder))
+        self.folder.setFilePath(str(settings.download_folder))
         self.folder_parts = describe_file_widget(
             self.folder,
             self.tr("The download folder: downloads go into a sub-folder per product and "
@@ -58,17 +66,21 @@ class DownloadControls(QWidget):
         )
         self.unpack = QCheckBox(self.tr("Unpack"), self)
         self.unpack.setToolTip(tip(self.tr("Unpack zip files (safely) next to the download.")))
-        self.unpack.setChecked(context.settings.unpack)
+        self.unpack.setChecked(settings.unpack)
         self.add_to_map = QCheckBox(self.tr("Add to map"), self)
         self.add_to_map.setToolTip(tip(self.tr(
             "Load the data as layers when the download is done.")))
-        self.add_to_map.setChecked(context.settings.add_to_map)
+        self.add_to_map.setChecked(settings.add_to_map)
+
+    def _build_store(self) -> None:
+        """Load: one GeoPackage per product (recommended) | the files as downloaded."""
         self.store_label = QLabel(self.tr("Load:"), self)
         self.store = QComboBox(self)
         self.store.addItem(self.tr("one GeoPackage per product (recommended)"),
                            Store.GEOPACKAGE.value)
         self.store.addItem(self.tr("the files as downloaded"), Store.FILES.value)
-        self.store.setCurrentIndex(max(0, self.store.findData(context.settings.store.value)))
+        self.store.setCurrentIndex(max(0, self.store.findData(
+            self.context.settings.store.value)))
         self.store.setToolTip(tip(self.tr(
             "One GeoPackage per product: every square and tile of a theme goes into one table "
             "of <product>_<version>.gpkg in the download folder, with a spatial index, so even "
@@ -79,6 +91,9 @@ class DownloadControls(QWidget):
         self.store.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.store.setMinimumContentsLength(12)
+        self.store.setEnabled(self.add_to_map.isChecked())
+
+    def _build_actions(self) -> None:
         self.download_button = QPushButton(self.tr("Dow&nload"), self)
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setToolTip(tip(self.tr(
@@ -91,15 +106,16 @@ class DownloadControls(QWidget):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
 
+    def _connect(self) -> None:
         self.folder.fileChanged.connect(self._folder_changed)
         self.unpack.toggled.connect(self._options_changed)
         self.add_to_map.toggled.connect(self._options_changed)
         self.add_to_map.toggled.connect(self.store.setEnabled)
         self.store.currentIndexChanged.connect(self._options_changed)
-        self.store.setEnabled(self.add_to_map.isChecked())
         self.download_button.clicked.connect(self.downloadClicked)
         self.cancel_button.clicked.connect(self.cancel)
 
+    def _lay_out(self) -> None:
         # Wraps when the dock is narrow; Download stays at the right.
         options = wrapping_row(self, [
             self.unpack, self.add_to_map,
@@ -112,7 +128,6 @@ class DownloadControls(QWidget):
         layout.addWidget(wrapping_row(self, [self.store_label, self.store]))
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        self.set_ready(False)
 
     def focus_order(self) -> list[QWidget]:
         return [*self.folder_parts, self.unpack, self.add_to_map, self.store,
