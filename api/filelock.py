@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Callable, Iterator
 
-if os.name == "nt":  # pragma: no cover - tested on Linux; the same calls, Windows' names
+if sys.platform == "win32":  # pragma: no cover - tested on Linux; same calls, Windows' names
     import msvcrt
 
     def _try_lock(fd: int) -> bool:
@@ -91,12 +92,12 @@ def process_lock(
     try:
         yield
     finally:
-        if os.name != "nt":
+        if sys.platform != "win32":
             with contextlib.suppress(OSError):
                 os.unlink(path)  # still locked: a waiter on this file sees it gone, reopens
         with contextlib.suppress(OSError):
             _unlock(fd)
         os.close(fd)
-        if os.name == "nt":
+        if sys.platform == "win32":
             with contextlib.suppress(OSError):
                 os.unlink(path)  # refused while another process has it open: it stays
