@@ -44,6 +44,7 @@ from .errors import (
     redact,
 )
 from .fetch import Auth, FileRequest, OpenResponses, Retry, origin_of
+from .filelock import LOCK_SUFFIX, LockBusy, process_lock
 from .http import HttpSettings, RetryPolicy, body_length, make_session
 from .phrases import QT_TRANSLATE_NOOP, join
 from .ratelimit import RateLimiter
@@ -74,6 +75,12 @@ DOWNLOADING, VERIFYING, DONE = FileState.DOWNLOADING, FileState.VERIFYING, FileS
 SKIPPED, FAILED, CANCELLED = FileState.SKIPPED, FileState.FAILED, FileState.CANCELLED
 
 PART_SUFFIX = ".part"
+# Our own names beside a download: a listed file named like one is refused (`d.bin.part`
+# would be `d.bin`'s unfinished download, and two jobs would write one file).
+OWN_SUFFIXES = (PART_SUFFIX, PART_SUFFIX + LOCK_SUFFIX)
+# Seconds a download waits for another process downloading the same file into the same
+# folder (it then finds the file verified and skips it) before it gives up, saying so.
+OTHER_PROCESS_WAIT = 600.0
 # Bytes read from the network at a time, at most: each file's reads start at FIRST_READ and
 # double up to this, so small files and the first progress come quickly and big files cost few
 # Python-level calls per MiB. A connection that drops loses at most the read in progress.
@@ -158,6 +165,9 @@ def check_file_name(name: str) -> str:
         problem = QT_TRANSLATE_NOOP("api", "it is a reserved device name on Windows")
     elif len(name.encode("utf-8")) > 240:
         problem = QT_TRANSLATE_NOOP("api", "it is too long")
+    elif name.lower().endswith(OWN_SUFFIXES):
+        problem = QT_TRANSLATE_NOOP(
+            "api", "it ends in '.part' or '.part.lock', the names given to unfinished downloads")
     if problem:
         raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
             "api", "Refused to save a download named {name!r}: {problem}. The server sent an "
@@ -187,19 +197,40 @@ _FILE_LOCKS_GUARD = threading.Lock()
 
 
 @contextlib.contextmanager
-def _file_lock(final: Path, cancel: CancelToken) -> Iterator[None]:
-    """One download at a time per target file in this process, across batches and engines
-    (the dock and the Browser may both be asked for the same file): they would share one
-    .part. Waiting for it can be cancelled."""
+def _file_lock(final: Path, part: Path, cancel: CancelToken) -> Iterator[None]:
+    """One download at a time per target file, across batches and engines in this process
+    (the dock and the Browser may both be asked for the same file) and across processes (the
+    dock and `qgis_process`, two QGIS sessions on a shared folder): they would share one
+    .part. Within the process a thread lock; between processes an OS lock on
+    `<name>.part.lock`, waited for at most OTHER_PROCESS_WAIT seconds. Waiting for either can
+    be cancelled."""
     key = os.path.normcase(os.path.abspath(final)).lower()
     with _FILE_LOCKS_GUARD:
         lock = _FILE_LOCKS.setdefault(key, threading.Lock())
     while not lock.acquire(timeout=0.2):
         cancel.raise_if_cancelled()
     try:
-        yield
+        with contextlib.ExitStack() as held:
+            lock_file = part.with_name(part.name + LOCK_SUFFIX)
+            try:
+                held.enter_context(
+                    process_lock(lock_file, OTHER_PROCESS_WAIT, cancel.raise_if_cancelled))
+            except LockBusy:
+                raise _busy(final) from None
+            except OSError as error:
+                raise local_file_error(lock_file, error) from None
+            yield
     finally:
         lock.release()
+
+
+def _busy(final: Path) -> LocalFileError:
+    return LocalFileError(QT_TRANSLATE_NOOP(
+        "api", "Another download of {name} into {folder} is running (in another QGIS window, "
+        "Processing or the command line) and did not finish within {minutes} minutes; this one "
+        "was left out so as not to spoil it. Download again once it is done: the file will then "
+        "be found verified and kept.").format(
+        name=final.name, folder=final.parent, minutes=f"{OTHER_PROCESS_WAIT / 60:g}"))
 
 
 class _ProgressTracker:
@@ -396,7 +427,7 @@ class _FileJob:
             name = check_file_name(self.item.file_name)
             self.final = self.batch.dest_dir / name
             self.part = self.batch.dest_dir / (name + PART_SUFFIX)
-            with _file_lock(self.final, self.cancel):
+            with _file_lock(self.final, self.part, self.cancel):
                 if self._already_there():
                     self._state(SKIPPED, bytes_done=self.final.stat().st_size)
                     return DownloadResult(self.item, self.final, True, None)
@@ -616,6 +647,14 @@ class _FileJob:
         if self.expected_md5 and actual_md5 != self.expected_md5:
             problems.append(QT_TRANSLATE_NOOP("api", "md5 {0} instead of {1}").format(
                 actual_md5, self.expected_md5))
+        elif self.expected_md5 and not problems:
+            # What streamed past is checked; what is renamed is what is on disk: read it back
+            # (from the page cache, mostly), in case anything else wrote to the .part meanwhile.
+            on_disk = md5_of_file(self.part, self.engine.chunk_size, self.cancel)[1].hexdigest()
+            if on_disk != self.expected_md5:
+                problems.append(QT_TRANSLATE_NOOP(
+                    "api", "md5 {0} on disk instead of {1}: something else wrote to {2} while it "
+                    "was downloaded").format(on_disk, self.expected_md5, self.part.name))
         if problems:
             self._discard_part()
             raise Retry(

@@ -48,6 +48,9 @@ VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".gml": "GML",
                   ".tab": "MapInfo File", ".mif": "MapInfo File", ".geojson": "GeoJSON"}
 RASTER_DRIVERS = {".tif": "GTiff", ".tiff": "GTiff", ".asc": "AAIGrid", ".jp2": "JP2OpenJPEG",
                   ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+# GDAL's other readers of one format, which it may prefer when it opens a file by content.
+SAME_FORMAT = {"JP2ECW": "JP2OpenJPEG", "JP2KAK": "JP2OpenJPEG", "JPEG2000": "JP2OpenJPEG",
+               "JP2MrSID": "JP2OpenJPEG"}
 WORLD_FILES = {".tif": (".tfw", ".tifw", ".wld"), ".tiff": (".tfw", ".tiffw", ".wld"),
                ".png": (".pgw", ".pngw", ".wld"), ".jpg": (".jgw", ".jpgw", ".wld"),
                ".jpeg": (".jgw", ".jpegw", ".wld")}
@@ -184,28 +187,40 @@ def _gdal() -> Tuple[Any, Any]:
     return gdal, ogr
 
 
+def _open_as(path: Path, kind: int, driver: str, open_options: Sequence[str] = ()) -> Any:
+    """`path` opened with `driver` only, or None. Also None when GDAL, opening the file by its
+    content, would pick another driver: QGIS, `gdal.BuildVRT` and the OGR VRT unions written
+    here open it again that way, and a file that is valid GML and an OGR VRT at once (or a
+    `.mbtiles` that is a VRT) would then read whatever files and URLs the VRT names."""
+    gdal, _ogr = _gdal()
+    try:
+        dataset = gdal.OpenEx(str(path), kind | gdal.OF_READONLY, allowed_drivers=[driver],
+                              open_options=list(open_options))
+        claimed = gdal.IdentifyDriverEx(str(path), kind) if dataset is not None else None
+    except RuntimeError:
+        return None
+    if claimed is None or SAME_FORMAT.get(claimed.ShortName, claimed.ShortName) != driver:
+        return None
+    return dataset
+
+
 def _open_vector(path: Path) -> Any:
     gdal, _ogr = _gdal()
     driver = VECTOR_DRIVERS.get(path.suffix.lower())
-    if driver is None:
-        return None
-    try:
-        return gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY,
-                           allowed_drivers=[driver])
-    except RuntimeError:
-        return None
+    return None if driver is None else _open_as(path, gdal.OF_VECTOR, driver)
 
 
 def _open_raster(path: Path) -> Any:
     gdal, _ogr = _gdal()
     driver = RASTER_DRIVERS.get(path.suffix.lower())
-    if driver is None:
-        return None
-    try:
-        return gdal.OpenEx(str(path), gdal.OF_RASTER | gdal.OF_READONLY,
-                           allowed_drivers=[driver])
-    except RuntimeError:
-        return None
+    return None if driver is None else _open_as(path, gdal.OF_RASTER, driver)
+
+
+def _is_mbtiles(path: Path) -> bool:
+    """An MBTiles file (raster or vector tiles), as GDAL and QGIS will open it by content."""
+    gdal, _ogr = _gdal()
+    return any(_open_as(path, kind, "MBTiles") is not None
+               for kind in (gdal.OF_RASTER, gdal.OF_VECTOR))
 
 
 def _geometry_of(ogr: Any, geom_type: int) -> Geometry:
@@ -443,7 +458,12 @@ class Importer:
             else:
                 self._as_files(themes, imported)
         self._rasters(files, imported)
-        imported.tiles = [p for p in files if p.suffix.lower() == ".mbtiles"]
+        for path in (p for p in files if p.suffix.lower() == ".mbtiles"):
+            if _is_mbtiles(path):
+                imported.tiles.append(path)
+            else:
+                imported.left_out.append((path, QT_TRANSLATE_NOOP(
+                    "api", "it could not be opened as {0}").format("MBTiles")))
         return imported
 
     # -- one GeoPackage ------------------------------------------------------------------------
@@ -527,11 +547,7 @@ class Importer:
     def _open_source(self, source: _Source) -> Any:
         gdal, _ogr = _gdal()
         if source.path.suffix.lower() == ".csv":
-            try:
-                return gdal.OpenEx(str(source.path), gdal.OF_VECTOR | gdal.OF_READONLY,
-                                   allowed_drivers=["CSV"], open_options=list(source.open_options))
-            except RuntimeError:
-                return None
+            return _open_as(source.path, gdal.OF_VECTOR, "CSV", source.open_options)
         return _open_vector(source.path)
 
     @staticmethod

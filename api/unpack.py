@@ -4,8 +4,10 @@ Every member is checked before anything is written: no absolute paths, drive let
 `..` that leave the target folder, no symlinks, no encryption, and declared sizes within
 `UnpackLimits` (zip bombs). While writing, the real bytes are counted too (declared sizes can lie).
 Each member streams into a temporary name in its folder and is renamed when complete, so a member
-is either whole or absent. OS ships zips inside zips (Terrain 50): those are unpacked into a
-folder named after them, and the inner zip is removed.
+is either whole or absent; a member named like such a temporary file (`*.unpacking`) is refused.
+OS ships zips inside zips (Terrain 50): those are unpacked into a folder named after them, and the
+inner zip is removed; an inner zip whose files would land on a file the outer zip (or another
+inner zip) already wrote is refused, and what the run wrote is removed again.
 """
 
 from __future__ import annotations
@@ -136,7 +138,11 @@ def safe_unpack(
     except OSError as error:
         raise _disk_error(target_dir, error) from None
     unpacker = _Unpacker(limits, cancel, _Meter(progress), _Budget(limits.max_total_bytes))
-    files = unpacker.unpack(zip_path, target_dir, depth=1, label=zip_path.name)
+    try:
+        files = unpacker.unpack(zip_path, target_dir, depth=1, label=zip_path.name)
+    except UnsafeArchiveError:
+        unpacker.remove_written()  # an inner zip was refused: keep nothing of the outer either
+        raise
     unpacker.meter.emit(force=True)
     return files
 
@@ -149,6 +155,14 @@ class _Unpacker:
         self.cancel = cancel
         self.meter = meter
         self.budget = budget
+        # Every file this run wrote (the outer zip's and the inner zips'), by normcase'd path:
+        # an inner zip may not write over any of them.
+        self.written: dict[str, Path] = {}
+
+    def remove_written(self) -> None:
+        for path in self.written.values():
+            path.unlink(missing_ok=True)
+        self.written.clear()
 
     def unpack(self, zip_path: Path, target_dir: Path, depth: int, label: str) -> list[Path]:
         if zip_path.is_file() and zip_path.stat().st_size == 0:
@@ -186,6 +200,7 @@ class _Unpacker:
         files = self.unpack(inner, folder, depth + 1, label)
         size = inner.stat().st_size
         inner.unlink()
+        self.written.pop(_key(inner), None)
         self.budget.release(size)
         return files
 
@@ -212,6 +227,18 @@ class _Unpacker:
                 folders.add(dest)
                 continue
             _check_member(info, label, self.limits)
+            if dest.name.lower().endswith(TEMP_SUFFIX):
+                raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                    "api", "{label} was not unpacked: its member {name!r} ends in '{suffix}', "
+                    "the name given to files while they are unpacked. The zip is unsafe or "
+                    "damaged; nothing was written.").format(
+                    label=label, name=info.filename, suffix=TEMP_SUFFIX))
+            earlier = self.written.get(_key(dest))
+            if earlier is not None:
+                raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                    "api", "{label} was not unpacked: its member {name!r} would overwrite "
+                    "{path}, which the zip around it holds. The zip is malformed; nothing of it "
+                    "was kept.").format(label=label, name=info.filename, path=earlier))
             if dest in seen:
                 raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
                     "api", "{0} holds '{1}' twice: the zip is malformed and was not unpacked. "
@@ -259,11 +286,13 @@ class _Unpacker:
             for member in members:
                 self._extract_member(archive, member, label)
                 written.append(member.dest)
+                self.written[_key(member.dest)] = member.dest
         except Cancelled:
             raise  # finished members are kept; the half-written one is gone already
         except BaseException:
             for path in written:  # from a damaged or hostile zip: keep none of it
                 path.unlink(missing_ok=True)
+                self.written.pop(_key(path), None)
             raise
         return written
 
@@ -303,6 +332,10 @@ class _Unpacker:
             temp.unlink(missing_ok=True)
             self.budget.release(count)
             raise
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(str(path))
 
 
 def _chunks(source: IO[bytes]) -> Iterator[bytes]:
