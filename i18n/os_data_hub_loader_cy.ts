@@ -679,132 +679,132 @@ Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
 <context>
     <name>DownloadControls</name>
     <message>
-        <location filename="../ui/download_controls.py" line="59" />
+        <location filename="../ui/download_controls.py" line="67" />
         <source>Unpack</source>
         <translation>Dadbacio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="62" />
+        <location filename="../ui/download_controls.py" line="70" />
         <source>Add to map</source>
         <translation>Ychwanegu at y map</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="83" />
+        <location filename="../ui/download_controls.py" line="98" />
         <source>Cancel</source>
         <translation>Canslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="205" />
+        <location filename="../ui/download_controls.py" line="220" />
         <source>queued</source>
         <translation>yn y ciw</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="194" />
+        <location filename="../ui/download_controls.py" line="209" />
         <source>Cancelling…</source>
         <translation>Yn canslo…</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="205" />
+        <location filename="../ui/download_controls.py" line="220" />
         <source>downloading</source>
         <translation>yn lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="206" />
+        <location filename="../ui/download_controls.py" line="221" />
         <source>verifying</source>
         <translation>yn gwirio</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="206" />
+        <location filename="../ui/download_controls.py" line="221" />
         <source>done</source>
         <translation>wedi gorffen</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="207" />
+        <location filename="../ui/download_controls.py" line="222" />
         <source>already there</source>
         <translation>yno'n barod</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="207" />
+        <location filename="../ui/download_controls.py" line="222" />
         <source>failed</source>
         <translation>wedi methu</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="208" />
+        <location filename="../ui/download_controls.py" line="223" />
         <source>cancelled</source>
         <translation>wedi'i ganslo</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="51" />
+        <location filename="../ui/download_controls.py" line="59" />
         <source>The download folder: downloads go into a sub-folder per product and version.</source>
         <translation>Y ffolder lawrlwytho: mae lawrlwythiadau'n mynd i is-ffolder ar gyfer pob cynnyrch a fersiwn.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="51" />
+        <location filename="../ui/download_controls.py" line="59" />
         <source>Download folder</source>
         <translation>Ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="51" />
+        <location filename="../ui/download_controls.py" line="59" />
         <source>Choose the download folder.</source>
         <translation>Dewis y ffolder lawrlwytho.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="51" />
+        <location filename="../ui/download_controls.py" line="59" />
         <source>Choose the download folder</source>
         <translation>Dewis y ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="60" />
+        <location filename="../ui/download_controls.py" line="68" />
         <source>Unpack zip files (safely) next to the download.</source>
         <translation>Dadbacio ffeiliau zip (yn ddiogel) wrth ymyl y lawrlwythiad.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="63" />
+        <location filename="../ui/download_controls.py" line="71" />
         <source>Load the data as layers when the download is done.</source>
         <translation>Llwytho'r data fel haenau pan fydd y lawrlwytho wedi gorffen.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="82" />
+        <location filename="../ui/download_controls.py" line="97" />
         <source>Dow&amp;nload</source>
         <translation>Lawrlw&amp;ytho</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="84" />
+        <location filename="../ui/download_controls.py" line="99" />
         <source>Stop the download; partly downloaded files are kept and resume next time. Esc does the same while the focus is in the file list or here.</source>
         <translation>Stopio'r lawrlwytho; mae ffeiliau a lawrlwythwyd yn rhannol yn cael eu cadw ac yn parhau y tro nesaf. Mae Esc yn gwneud yr un peth tra bo'r ffocws yn y rhestr ffeiliau neu yma.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="132" />
+        <location filename="../ui/download_controls.py" line="147" />
         <source>Tick the files to download first: Space ticks the current file.</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="142" />
+        <location filename="../ui/download_controls.py" line="157" />
         <source>Download the ticked files. Enter in the file list does the same.</source>
         <translation>Lawrlwytho'r ffeiliau sydd wedi'u ticio. Mae Enter yn y rhestr ffeiliau yn gwneud yr un peth.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="142" />
+        <location filename="../ui/download_controls.py" line="157" />
         <source>Tick the files to download first: Space ticks the current file in the file list.</source>
         <translation>Ticiwch y ffeiliau i'w lawrlwytho yn gyntaf: mae'r Bylchwr yn ticio'r ffeil gyfredol yn y rhestr ffeiliau.</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="66" />
+        <location filename="../ui/download_controls.py" line="77" />
         <source>Load:</source>
         <translation>Llwytho:</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="68" />
+        <location filename="../ui/download_controls.py" line="79" />
         <source>one GeoPackage per product (recommended)</source>
         <translation>un GeoPackage ar gyfer pob cynnyrch (argymhellir)</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="70" />
+        <location filename="../ui/download_controls.py" line="81" />
         <source>the files as downloaded</source>
         <translation>y ffeiliau fel y'u lawrlwythwyd</translation>
     </message>
     <message>
-        <location filename="../ui/download_controls.py" line="72" />
+        <location filename="../ui/download_controls.py" line="84" />
         <source>One GeoPackage per product: every square and tile of a theme goes into one table of &lt;product&gt;_&lt;version&gt;.gpkg in the download folder, with a spatial index, so even tens of millions of rows open at once. The files as downloaded: the files stay as they are, and the files of one theme still make one layer.</source>
         <translation>Un GeoPackage ar gyfer pob cynnyrch: mae pob sgwâr a theilsen o thema yn mynd i un tabl o &lt;product&gt;_&lt;version&gt;.gpkg yn y ffolder lawrlwytho, gyda mynegai gofodol, felly mae hyd yn oed degau o filiynau o resi'n agor ar unwaith. Y ffeiliau fel y'u lawrlwythwyd: mae'r ffeiliau'n aros fel y maent, ac mae ffeiliau un thema yn dal i wneud un haen.</translation>
     </message>
@@ -1848,57 +1848,57 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="148" />
+        <location filename="../api/download.py" line="155" />
         <source>it is empty or a folder reference</source>
         <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="150" />
+        <location filename="../api/download.py" line="157" />
         <source>it contains a folder separator</source>
         <translation>mae'n cynnwys gwahanydd ffolderi</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="152" />
+        <location filename="../api/download.py" line="159" />
         <source>it contains ':' (a drive letter or stream name)</source>
         <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="154" />
+        <location filename="../api/download.py" line="161" />
         <source>it contains control characters</source>
         <translation>mae'n cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="156" />
+        <location filename="../api/download.py" line="163" />
         <source>it starts or ends with a space or ends with a dot</source>
         <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="158" />
+        <location filename="../api/download.py" line="165" />
         <source>it is a reserved device name on Windows</source>
         <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="160" />
+        <location filename="../api/download.py" line="167" />
         <source>it is too long</source>
         <translation>mae'n rhy hir</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="162" />
+        <location filename="../api/download.py" line="172" />
         <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
         <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="416" />
+        <location filename="../api/download.py" line="447" />
         <source>Downloading {0} failed unexpectedly: {1}</source>
         <translation>Methodd lawrlwytho {0} yn annisgwyl: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="423" />
+        <location filename="../api/download.py" line="454" />
         <source>Cancelled: {0} was not finished; what was downloaded is kept and the next download resumes from there.</source>
         <translation>Canslwyd: ni orffennwyd {0}; mae'r hyn a lawrlwythwyd yn cael ei gadw a bydd y lawrlwythiad nesaf yn parhau o'r fan honno.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="487" />
+        <location filename="../api/download.py" line="518" />
         <source>The server sent the wrong part of {0}; starting that file again.</source>
         <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
     </message>
@@ -1938,37 +1938,37 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="543" />
+        <location filename="../api/download.py" line="574" />
         <source>The connection dropped while downloading {0} ({1} bytes so far, kept to resume).</source>
         <translation>Torrodd y cysylltiad wrth lawrlwytho {0} ({1} beit hyd yma, wedi'u cadw i barhau).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="587" />
+        <location filename="../api/download.py" line="618" />
         <source>{0} changed while resuming.</source>
         <translation>Newidiodd {0} wrth barhau.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="600" />
+        <location filename="../api/download.py" line="631" />
         <source>The server refused to resume {0}.</source>
         <translation>Gwrthododd y gweinydd ailddechrau lawrlwytho {0}.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="614" />
+        <location filename="../api/download.py" line="645" />
         <source>size {0} bytes instead of {1}</source>
         <translation>maint {0} beit yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="617" />
+        <location filename="../api/download.py" line="648" />
         <source>md5 {0} instead of {1}</source>
         <translation>md5 {0} yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="621" />
+        <location filename="../api/download.py" line="660" />
         <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
         <translation>Cyrhaeddodd {0} yn llygredig ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="630" />
+        <location filename="../api/download.py" line="669" />
         <source>{name} was downloaded and verified but could not replace the file already in {folder} ({error}): close it in QGIS or other programs and download again (the verified download is kept as {part}).</source>
         <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
     </message>
@@ -2193,117 +2193,117 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Methu cyrraedd OS Data Hub ({host}) ar gyfer {what}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="111" />
+        <location filename="../api/unpack.py" line="113" />
         <source>{0} unpacks to more than {1}, the limit: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn dadbacio i fwy na {1}, y terfyn: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="156" />
+        <location filename="../api/unpack.py" line="170" />
         <source>The zip file {0} is empty (0 bytes): there is nothing to unpack. If the OS Data Hub lists it with a size of 0, the file itself is empty; ask Ordnance Survey about it.</source>
         <translation>Mae'r ffeil zip {0} yn wag (0 beit): does dim i'w ddadbacio. Os yw OS Data Hub yn ei rhestru gyda maint 0, mae'r ffeil ei hun yn wag; gofynnwch i Ordnance Survey amdani.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="168" />
+        <location filename="../api/unpack.py" line="182" />
         <source>The zip file {0} does not exist.</source>
         <translation>Nid yw'r ffeil zip {0} yn bodoli.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="174" />
+        <location filename="../api/unpack.py" line="188" />
         <source>{0} (inside {1})</source>
         <translation>{0} (y tu mewn i {1})</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="199" />
+        <location filename="../api/unpack.py" line="214" />
         <source>{0} has {1} members, more than the limit of {2}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae gan {0} {1} eitem, mwy na'r terfyn o {2}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="216" />
+        <location filename="../api/unpack.py" line="243" />
         <source>{0} holds '{1}' twice: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae {0} yn cynnwys '{1}' ddwywaith: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="225" />
+        <location filename="../api/unpack.py" line="252" />
         <source>{0} has '{1}' both as a file and as a folder: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae gan {0} '{1}' fel ffeil ac fel ffolder: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="232" />
+        <location filename="../api/unpack.py" line="259" />
         <source>{0} would expand {1:.0f} times (more than {2:.0f}) to {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Byddai {0} yn ehangu {1:.0f} gwaith (mwy na {2:.0f}) i {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="237" />
+        <location filename="../api/unpack.py" line="264" />
         <source>{0} declares {1} of files, which would make {2} unpacked in all, more than the limit of {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn datgan {1} o ffeiliau, a fyddai'n golygu {2} wedi'u dadbacio i gyd, mwy na'r terfyn o {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="244" />
+        <location filename="../api/unpack.py" line="271" />
         <source>Not enough disk space to unpack {0}: it needs {1}, {2} are free in {3}. Free some space or choose another download folder, then try again.</source>
         <translation>Dim digon o le ar y ddisg i ddadbacio {0}: mae angen {1}, ac mae {2} yn rhydd yn {3}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="288" />
+        <location filename="../api/unpack.py" line="317" />
         <source>'{0}' in {1} holds more than the {2} bytes it declares: the zip is hostile or damaged and was not unpacked.</source>
         <translation>Mae '{0}' yn {1} yn cynnwys mwy na'r {2} beit y mae'n eu datgan: mae'r ffeil zip yn faleisus neu'n llygredig ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="320" />
+        <location filename="../api/unpack.py" line="353" />
         <source>{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; nothing was written.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}. Mae'r ffeil zip yn anniogel neu'n llygredig; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="325" />
+        <location filename="../api/unpack.py" line="358" />
         <source>contains control characters</source>
         <translation>yn cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="328" />
+        <location filename="../api/unpack.py" line="361" />
         <source>is an absolute or network (UNC) path</source>
         <translation>yn llwybr absoliwt neu rwydwaith (UNC)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="330" />
+        <location filename="../api/unpack.py" line="363" />
         <source>contains ':' (a drive letter or a Windows stream name)</source>
         <translation>yn cynnwys ':' (llythyren gyriant neu enw ffrwd Windows)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="334" />
+        <location filename="../api/unpack.py" line="367" />
         <source>would be written outside the target folder ('..')</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed ('..')</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="339" />
+        <location filename="../api/unpack.py" line="372" />
         <source>would be written outside the target folder (through a link)</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed (drwy ddolen)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="346" />
+        <location filename="../api/unpack.py" line="379" />
         <source>{label} was not unpacked: its member {name!r} {why}.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="352" />
+        <location filename="../api/unpack.py" line="385" />
         <source>is a symbolic link, which is refused</source>
         <translation>yn ddolen symbolaidd, sy'n cael ei gwrthod</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="354" />
+        <location filename="../api/unpack.py" line="387" />
         <source>is encrypted (password-protected zips are not supported)</source>
         <translation>wedi'i hamgryptio (nid yw ffeiliau zip wedi'u diogelu gan gyfrinair yn cael eu cefnogi)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="357" />
+        <location filename="../api/unpack.py" line="390" />
         <source>uses compression method {0}, which cannot be unpacked here (Deflate64 is 9); unpack it with another tool</source>
         <translation>yn defnyddio dull cywasgu {0}, nad oes modd ei ddadbacio yma (Deflate64 yw 9); dadbaciwch hi gydag offeryn arall</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="362" />
+        <location filename="../api/unpack.py" line="395" />
         <source>expands {0:.0f} times (more than {1:.0f}): it looks like a zip bomb</source>
         <translation>yn ehangu {0:.0f} gwaith (mwy na {1:.0f}): mae'n edrych fel bom zip</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="375" />
+        <location filename="../api/unpack.py" line="408" />
         <source>The zip file {0} is damaged ({1}) and was not unpacked: download it again.</source>
         <translation>Mae'r ffeil zip {0} yn llygredig ({1}) ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
     </message>
@@ -2423,34 +2423,59 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Mae {0} yn fwy na {1}.</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="89" />
+        <location filename="../api/importer.py" line="94" />
         <source>Importing needs GDAL's Python bindings (the osgeo package), which this Python does not have: install them (Debian: python3-gdal), or download without importing.</source>
         <translation>Mae mewnforio angen rhwymiadau Python GDAL (y pecyn osgeo), nad ydynt gan y Python hwn: gosodwch nhw (Debian: python3-gdal), neu lawrlwythwch heb fewnforio.</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="355" />
+        <location filename="../api/importer.py" line="465" />
         <source>it could not be opened as {0}</source>
         <translation>methu ei hagor fel {0}</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="578" />
+        <location filename="../api/importer.py" line="608" />
         <source>The disk is full: {0} could not be written. Free some space or choose another download folder, then try again.</source>
         <translation>Mae'r ddisg yn llawn: methu ysgrifennu {0}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="581" />
+        <location filename="../api/importer.py" line="611" />
         <source>{0} could not be imported into {1}: {2}</source>
         <translation>{0}: methu ei mewnforio i {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="693" />
+        <location filename="../api/importer.py" line="727" />
         <source>{0} could not be written ({1}): free some space or choose another download folder.</source>
         <translation>{0}: methu ei hysgrifennu ({1}): rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall.</translation>
     </message>
     <message>
-        <location filename="../api/importer.py" line="736" />
+        <location filename="../api/importer.py" line="770" />
         <source>no georeferencing: neither the image nor a world file says where it lies</source>
         <translation>dim geogyfeirio: nid yw'r ddelwedd na ffeil byd yn dweud ble mae hi</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="169" />
+        <source>it ends in '.part' or '.part.lock', the names given to unfinished downloads</source>
+        <translation>mae'n gorffen gyda '.part' neu '.part.lock', yr enwau a roddir i lawrlwythiadau anorffenedig</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="228" />
+        <source>Another download of {name} into {folder} is running (in another QGIS window, Processing or the command line) and did not finish within {minutes} minutes; this one was left out so as not to spoil it. Download again once it is done: the file will then be found verified and kept.</source>
+        <translation>Mae lawrlwythiad arall o {name} i {folder} ar waith (mewn ffenestr QGIS arall, Processing neu'r llinell orchymyn) ac ni orffennodd o fewn {minutes} munud; gadawyd hwn allan rhag ei ddifetha. Lawrlwythwch eto pan fydd wedi gorffen: bydd y ffeil wedyn yn cael ei chanfod wedi'i gwirio a'i chadw.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="655" />
+        <source>md5 {0} on disk instead of {1}: something else wrote to {2} while it was downloaded</source>
+        <translation>md5 {0} ar y ddisg yn lle {1}: ysgrifennodd rhywbeth arall at {2} tra oedd yn cael ei lawrlwytho</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="231" />
+        <source>{label} was not unpacked: its member {name!r} ends in '{suffix}', the name given to files while they are unpacked. The zip is unsafe or damaged; nothing was written.</source>
+        <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} yn gorffen gyda '{suffix}', yr enw a roddir i ffeiliau tra maent yn cael eu dadbacio. Mae'r ffeil zip yn anniogel neu'n llygredig; ni ysgrifennwyd dim.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="238" />
+        <source>{label} was not unpacked: its member {name!r} would overwrite {path}, which the zip around it holds. The zip is malformed; nothing of it was kept.</source>
+        <translation>Ni chafodd {label} ei dadbacio: byddai ei heitem {name!r} yn trosysgrifo {path}, sydd yn y ffeil zip o'i chwmpas. Mae'r ffeil zip wedi'i chamffurfio; ni chadwyd dim ohoni.</translation>
     </message>
 </context>
 </TS>
