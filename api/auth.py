@@ -18,8 +18,8 @@ import requests
 from .errors import (
     SETTINGS_HINT,
     AuthenticationError,
-    NetworkError,
     BadRequestError,
+    NetworkError,
     OSAPIError,
     error_for_status,
     redact_url,
