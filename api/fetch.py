@@ -86,8 +86,8 @@ class _NoCredentials(requests.auth.AuthBase):
         return request
 
 
-_API_AUTH = _NoCredentials(strip=False)
-_FOREIGN_AUTH = _NoCredentials(strip=True)
+API_AUTH = _NoCredentials(strip=False)
+FOREIGN_AUTH = _NoCredentials(strip=True)
 
 
 def _abort_response(response: requests.Response) -> None:
@@ -218,7 +218,7 @@ class FileRequest:
             return session.get(
                 url,
                 headers=headers,
-                auth=_API_AUTH if on_api else _FOREIGN_AUTH,
+                auth=API_AUTH if on_api else FOREIGN_AUTH,
                 allow_redirects=False,
                 stream=True,
                 timeout=self.engine.http.timeout,

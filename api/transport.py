@@ -25,6 +25,7 @@ from .errors import (
     redact,
     redact_url,
 )
+from .fetch import API_AUTH, FOREIGN_AUTH
 from .http import (
     RETRYABLE_STATUSES,
     HttpSettings,
@@ -56,8 +57,8 @@ def url_origin(url: str) -> str:
 
 
 class _ApiCookiesOnly(http.cookiejar.DefaultCookiePolicy):
-    """Cookies are taken from, and sent to, the API's own origin only: an API cookie never
-    reaches a redirect target elsewhere (another port of the same host included)."""
+    """Cookies are taken from the API's own origin only, and offered to it only (requests
+    copies the jar before a request, so `FOREIGN_AUTH` also strips the Cookie header)."""
 
     def __init__(self, api_origin: str) -> None:
         super().__init__()
@@ -183,6 +184,9 @@ class ApiClient:
                     timeout=self.http.timeout,
                     allow_redirects=False,
                     stream=stream,
+                    # Off the API's origin no Cookie, key or Authorization header (the session's
+                    # merged cookie jar ignores the policy's return_ok); never ~/.netrc.
+                    auth=API_AUTH if on_api else FOREIGN_AUTH,
                 )
             except (
                 requests.ConnectionError,
