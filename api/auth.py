@@ -18,12 +18,16 @@ import requests
 from .errors import (
     SETTINGS_HINT,
     AuthenticationError,
+    BadRequestError,
     NetworkError,
     OSAPIError,
     error_for_status,
+    redact_url,
+    remember_secrets,
 )
 from .http import HttpSettings, make_session
 from .phrases import QT_TRANSLATE_NOOP
+from .urls import unsafe_reason
 
 TOKEN_PATH = "/oauth2/token/v1"
 SECRET_HINT = QT_TRANSLATE_NOOP("api", "check them in Settings → Options → OS Data Hub")
@@ -60,6 +64,7 @@ class ApiKeyAuth:
             raise AuthenticationError(
                 QT_TRANSLATE_NOOP("api", "No API key was given: {0}.").format(SETTINGS_HINT))
         self._key = key
+        remember_secrets(key)
 
     def headers(self) -> dict[str, str]:
         return {"key": self._key}
@@ -124,6 +129,7 @@ class OAuth2ClientCredentials:
             raise AuthenticationError(QT_TRANSLATE_NOOP(
                 "api", "OAuth 2 needs both the project's API key and its secret: {0}.").format(
                 SETTINGS_HINT))
+        remember_secrets(self._key, self._secret)
         self.token_url = token_url
         self._http = http or HttpSettings()
         self._session_factory = session_factory or (lambda: make_session(self._http))
@@ -164,6 +170,11 @@ class OAuth2ClientCredentials:
         return f"OAuth2ClientCredentials(token_url={self.token_url!r}, key=***, secret=***)"
 
     def _fetch(self) -> _Token:
+        refused = unsafe_reason(self.token_url)
+        if refused is not None:  # the key and secret go nowhere urllib3 reads otherwise
+            raise BadRequestError(QT_TRANSLATE_NOOP(
+                "api", "The OAuth 2 address '{0}' is refused: {1}.").format(
+                redact_url(self.token_url), refused))
         if self._session is None:
             self._session = self._session_factory()
         requested_at = self._clock()
@@ -207,6 +218,7 @@ class OAuth2ClientCredentials:
                 "api", "The OS Data Hub sent an unexpected answer when asked for an OAuth 2 "
                 "token: no access_token."))
         value = data["access_token"].strip()
+        remember_secrets(value)
         if not value:
             raise OSAPIError(
                 QT_TRANSLATE_NOOP("api", "The OS Data Hub sent an empty OAuth 2 token."))

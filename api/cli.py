@@ -35,6 +35,7 @@ from .errors import (
     NotFoundError,
     OSAPIError,
     redact,
+    redact_data,
 )
 from .http import HttpSettings, RetryPolicy
 from .importer import Imported, Store, gdal_available
@@ -42,6 +43,7 @@ from .models import Product, ProductDownload, human_size
 from .pipeline import FileFailure, Order, Pipeline
 from .ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM, RateLimiter
 from .transport import DEFAULT_BASE_URL
+from .urls import plain_http_warning
 from .wmts import layers_table_rows
 
 PROG = "python3 -m api"
@@ -118,22 +120,30 @@ def _format_label(fmt: str | None, subformat: str | None) -> str:
 
 
 class Console:
-    """stdout for results, stderr for progress and the one `error:` line."""
+    """stdout for results, stderr for progress and the one `error:` line. Everything printed is
+    redacted: the API may echo the key into the URLs of a listing."""
 
-    def __init__(self, quiet: bool, out: TextIO, err: TextIO) -> None:
+    def __init__(self, quiet: bool, out: TextIO, err: TextIO,
+                 secrets: Callable[[], Sequence[str]] = tuple) -> None:
         self.quiet = quiet
         self.out = out
         self.err = err
+        self.secrets = secrets
 
     def result(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        print(redact(text, self.secrets()), file=self.out, flush=True)
 
     def json(self, data: Any) -> None:
+        data = redact_data(data, self.secrets())
         print(json.dumps(data, indent=2, ensure_ascii=False), file=self.out, flush=True)
 
     def note(self, text: str) -> None:
         if not self.quiet:
-            print(text, file=self.err, flush=True)
+            print(redact(text, self.secrets()), file=self.err, flush=True)
+
+    def warn(self, text: str) -> None:
+        """A warning on stderr, even with --quiet."""
+        print(f"warning: {redact(text, self.secrets())}", file=self.err, flush=True)
 
 
 # ----- the parser -----
@@ -348,6 +358,10 @@ class Context:
         )
         self.auth: Auth = self.connection.auth
         self.client = self.connection.downloads_client(self.cancel)
+        console.secrets = self.secrets
+        warning = plain_http_warning(self.base_url)
+        if warning is not None:
+            console.warn(warning)
 
     def secrets(self) -> Tuple[str, ...]:
         return tuple(s for s in (self.key, self.secret, *self.auth.secrets()) if s)
@@ -623,7 +637,7 @@ class ProgressReporter:
             f"file {min(progress.files_done + 1, progress.files_total)}/{progress.files_total}"
             f"{current}"
         )
-        self.console.err.write("\r" + self.bar + "\x1b[K")
+        self.console.err.write("\r" + redact(self.bar, self.console.secrets()) + "\x1b[K")
         self.console.err.flush()
 
     def _clear(self) -> None:
@@ -756,7 +770,6 @@ def main(argv: List[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
-    console = Console(args.quiet, sys.stdout, sys.stderr)
     secrets: Tuple[str, ...] = tuple(
         s.strip()
         for s in (
@@ -767,6 +780,7 @@ def main(argv: List[str] | None = None) -> int:
         )
         if s and s.strip()
     )
+    console = Console(args.quiet, sys.stdout, sys.stderr, lambda: secrets)
     session: Context | None = None
     try:
         session = Context(args, console)

@@ -10,10 +10,11 @@ Messages are `api.phrases.Phrase`s (English text the plugin can translate): make
 from __future__ import annotations
 
 import errno
+import html
 import json
 import re
 from typing import Any, Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 from .phrases import QT_TRANSLATE_NOOP, Phrase, join
 
@@ -189,16 +190,63 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """`text` with every non-empty secret (and secret URL parameters) replaced by `***`."""
+# Every secret an auth was made with (and every bearer token fetched) in this process, so that
+# text redacted without its auth at hand (QGIS's log and message bar, an unexpected error) is
+# cleaned too. Only values long enough not to hit ordinary words.
+_REMEMBERED: set[str] = set()
+_REMEMBERED_MIN_LENGTH = 8
+
+
+def remember_secrets(*secrets: str | None) -> None:
+    """Have every later `redact()` remove these values too (OS keys, secrets, tokens)."""
     for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
+        if secret and len(secret) >= _REMEMBERED_MIN_LENGTH:
+            _REMEMBERED.add(secret)
+
+
+def secret_forms(secret: str) -> set[str]:
+    """The ways `secret` can appear in text: raw, URL-encoded (`%xx`, lower-case hex, `+` for
+    spaces), inside a repr (str and bytes), JSON- and XML-escaped, and with its whitespace
+    collapsed as one-line messages do."""
+    forms = {secret, " ".join(secret.split())}
+    for encoded in (quote(secret, safe=""), quote(secret), quote_plus(secret)):
+        forms.add(encoded)
+        forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded))
+    forms.add(repr(secret)[1:-1])
+    forms.add(ascii(secret)[1:-1])
+    forms.add(repr(secret.encode("utf-8", "replace"))[2:-1])
+    forms.add(json.dumps(secret)[1:-1])
+    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    forms.add(html.escape(secret))
+    return {form for form in forms if form.strip()}
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """`text` with every non-empty secret (in every form of `secret_forms`, and those remembered
+    by `remember_secrets`) and secret URL parameters (`key=`, `sig=`, ...) replaced by `***`."""
+    text = str(text)
+    forms: set[str] = set()
+    for secret in {*(s for s in secrets if s), *_REMEMBERED}:
+        forms |= secret_forms(secret)
+    for form in sorted(forms, key=len, reverse=True):  # the longest first: no half-replaced forms
+        text = text.replace(form, "***")
     return re.sub(
-        r"(?i)\b(key|sig|access_token)=([^&\s\"'<>]+)",
-        lambda m: f"{m.group(1)}=***",
+        r"(?i)\b(key|sig|access_token)(=|%3D)([^&\s\"'<>]+)",
+        lambda m: f"{m.group(1)}{m.group(2)}***",
         text,
     )
+
+
+def redact_data(data: Any, secrets: Iterable[str | None] = ()) -> Any:
+    """A JSON-like value with `redact()` applied to every string in it (keys too)."""
+    secrets = tuple(secrets)
+    if isinstance(data, str):
+        return redact(data, secrets)
+    if isinstance(data, dict):
+        return {redact_data(k, secrets): redact_data(v, secrets) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [redact_data(item, secrets) for item in data]
+    return data
 
 
 def server_message(body: bytes | str | None) -> str:

@@ -13,7 +13,7 @@ import logging
 import socket
 import threading
 from typing import Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 
@@ -37,6 +37,7 @@ from .http import (
 )
 from .phrases import QT_TRANSLATE_NOOP
 from .ratelimit import RateLimiter
+from .urls import Origin, downgrade_reason, origin, unsafe_reason
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +67,10 @@ class Retry(Exception):
         self.immediate = immediate
 
 
-def origin_of(url: str) -> tuple[str, str, int | None] | None:
-    """(scheme, host, port) with the scheme's default port filled in; None if unparseable."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    default = {"http": 80, "https": 443}.get(scheme)
-    return scheme, (parts.hostname or "").lower(), port or default
+def origin_of(url: str) -> Origin | None:
+    """(scheme, host, port) as urllib3 will connect, the scheme's default port filled in; None
+    for a URL that must not be requested at all (`api.urls.unsafe_reason`)."""
+    return origin(url)
 
 
 class _NoCredentials(requests.auth.AuthBase):
@@ -91,8 +86,8 @@ class _NoCredentials(requests.auth.AuthBase):
         return request
 
 
-_API_AUTH = _NoCredentials(strip=False)
-_FOREIGN_AUTH = _NoCredentials(strip=True)
+API_AUTH = _NoCredentials(strip=False)
+FOREIGN_AUTH = _NoCredentials(strip=True)
 
 
 def _abort_response(response: requests.Response) -> None:
@@ -184,6 +179,7 @@ class FileRequest:
         session = self.batch.session()
         for _hop in range(MAX_REDIRECTS + 1):
             self.cancel.raise_if_cancelled()
+            self._refuse_unsafe(url)
             on_api = origin_of(url) == self.engine.api_origin
             headers = {"Accept-Encoding": "identity"}
             if offset:
@@ -222,7 +218,7 @@ class FileRequest:
             return session.get(
                 url,
                 headers=headers,
-                auth=_API_AUTH if on_api else _FOREIGN_AUTH,
+                auth=API_AUTH if on_api else FOREIGN_AUTH,
                 allow_redirects=False,
                 stream=True,
                 timeout=self.engine.http.timeout,
@@ -258,7 +254,21 @@ class FileRequest:
                     status=response.status_code,
                 )
             )
-        return urljoin(url, location)
+        target = urljoin(url, location)
+        refused = downgrade_reason(url, target)
+        if refused is not None:
+            raise OSAPIError(QT_TRANSLATE_NOOP(
+                "api", "The download link of {0} redirected to '{1}', which is refused: {2}. "
+                "Nothing was sent there.").format(self.file_name, redact_url(target), refused))
+        return target
+
+    def _refuse_unsafe(self, url: str) -> None:
+        """No request at all to a URL urllib3 would read otherwise than `urlsplit`."""
+        refused = unsafe_reason(url)
+        if refused is not None:
+            raise OSAPIError(QT_TRANSLATE_NOOP(
+                "api", "The download link of {0} leads to '{1}', which is refused: {2}. "
+                "Nothing was sent there.").format(self.file_name, redact_url(url), refused))
 
     def _auth_headers(self) -> dict[str, str]:
         try:

@@ -6,7 +6,8 @@ that never carry the key, a token or a signed URL's signature.
 
 from __future__ import annotations
 
-from typing import Dict, List, TypeVar, Union
+import http.cookiejar
+from typing import Any, Dict, List, TypeVar, Union
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -24,6 +25,7 @@ from .errors import (
     redact,
     redact_url,
 )
+from .fetch import API_AUTH, FOREIGN_AUTH
 from .http import (
     RETRYABLE_STATUSES,
     HttpSettings,
@@ -37,29 +39,38 @@ from .http import (
 from .models import human_size, unexpected_answer
 from .phrases import QT_TRANSLATE_NOOP
 from .ratelimit import RateLimiter
+from .urls import downgrade_reason, origin, unsafe_reason
 
 DEFAULT_BASE_URL = "https://api.os.uk"
 MAX_REDIRECTS = 5
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 Params = Union[Dict[str, str], str, None]
 ClientT = TypeVar("ClientT", bound="ApiClient")
 
 
 def url_origin(url: str) -> str:
-    """`scheme://host:port` of a URL, lower case with the port always written, for comparing
-    origins (`https://API.os.uk` and `https://api.os.uk:443` are the same)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    port = port or _DEFAULT_PORTS.get(scheme, 0)
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{scheme}://{host}:{port}"
+    """`scheme://host:port` of a URL as urllib3 will connect to it, lower case with the port
+    always written, for comparing origins (`https://API.os.uk` and `https://api.os.uk:443` are
+    the same); '' for a URL `api.urls.unsafe_reason` refuses (never the API's origin)."""
+    found = origin(url)
+    return str(found) if found is not None else ""
+
+
+class _ApiCookiesOnly(http.cookiejar.DefaultCookiePolicy):
+    """Cookies are taken from the API's own origin only, and offered to it only (requests
+    copies the jar before a request, so `FOREIGN_AUTH` also strips the Cookie header)."""
+
+    def __init__(self, api_origin: str) -> None:
+        super().__init__()
+        self.api_origin = api_origin
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return url_origin(request.get_full_url()) == self.api_origin and super().set_ok(
+            cookie, request)
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return url_origin(request.get_full_url()) == self.api_origin and super().return_ok(
+            cookie, request)
 
 
 class ApiClient:
@@ -82,6 +93,11 @@ class ApiClient:
             raise BadRequestError(QT_TRANSLATE_NOOP(
                 "api", "The API address must start with https:// (got '{0}').").format(
                 redact_url(self.base_url)))
+        reason = unsafe_reason(self.base_url)
+        if reason is not None:
+            raise BadRequestError(QT_TRANSLATE_NOOP(
+                "api", "The API address '{0}' is refused: {1}. Write it as "
+                "https://host[:port]/path.").format(redact_url(self.base_url), reason))
         self.api_origin = url_origin(self.base_url)
         self.auth: Auth = auth if auth is not None else NoAuth()
         self.http = http or HttpSettings()
@@ -89,6 +105,7 @@ class ApiClient:
         self.rate_limiter = rate_limiter
         self.cancel = cancel or CancelToken()
         self._session = make_session(self.http)
+        self._session.cookies.set_policy(_ApiCookiesOnly(self.api_origin))
 
     def close(self) -> None:
         self._session.close()
@@ -148,6 +165,11 @@ class ApiClient:
     def _follow(self, url: str, what: str, params: Params, stream: bool) -> requests.Response:
         """One try: the request and any redirects, the auth headers only on the API origin."""
         for _hop in range(MAX_REDIRECTS + 1):
+            refused = unsafe_reason(url)
+            if refused is not None:  # e.g. a listing's link to `http://evil\\@api-host/`
+                raise unexpected_answer(QT_TRANSLATE_NOOP(
+                    "api", "the address '{0}' for {1} is refused: {2}.").format(
+                    redact_url(url), what, refused))
             on_api = url_origin(url) == self.api_origin
             headers = {"Accept": self.ACCEPT} if on_api else {}
             if on_api:
@@ -162,6 +184,9 @@ class ApiClient:
                     timeout=self.http.timeout,
                     allow_redirects=False,
                     stream=stream,
+                    # Off the API's origin no Cookie, key or Authorization header (the session's
+                    # merged cookie jar ignores the policy's return_ok); never ~/.netrc.
+                    auth=API_AUTH if on_api else FOREIGN_AUTH,
                 )
             except (
                 requests.ConnectionError,
@@ -183,6 +208,11 @@ class ApiClient:
             if urlsplit(location).scheme not in ("http", "https"):
                 raise unexpected_answer(QT_TRANSLATE_NOOP(
                     "api", "{0} redirected to '{1}'.").format(what, redact_url(location)))
+            refused = unsafe_reason(location) or downgrade_reason(url, location)
+            if refused is not None:
+                raise unexpected_answer(QT_TRANSLATE_NOOP(
+                    "api", "{0} redirected to '{1}', which is refused: {2}.").format(
+                    what, redact_url(location), refused))
             url, params = location, None
         raise unexpected_answer(QT_TRANSLATE_NOOP(
             "api", "{0} redirected more than {1} times.").format(what, MAX_REDIRECTS))

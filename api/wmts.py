@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any, Dict, Iterator, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Sequence, Tuple
 
 from .auth import ApiKeyAuth
 from .cancel import CancelToken
@@ -420,8 +420,9 @@ def _layer(element: ET.Element, sets: Dict[str, TileMatrixSet]) -> WmtsLayer | N
     )
 
 
-def parse_capabilities(xml: bytes | str) -> Capabilities:
-    """The layers and tile matrix sets of a WMTS GetCapabilities document, or `OSAPIError`."""
+def parse_capabilities(xml: bytes | str, secrets: Iterable[str] = ()) -> Capabilities:
+    """The layers and tile matrix sets of a WMTS GetCapabilities document, or `OSAPIError`
+    (an `ExceptionReport`'s text with `secrets` redacted: the service may echo the key)."""
     if not xml or not xml.strip():
         raise _unreadable("the answer was empty")
     try:
@@ -434,7 +435,7 @@ def parse_capabilities(xml: bytes | str) -> Capabilities:
     if name == "ExceptionReport":
         texts = [(e.text or "").strip() for e in root.iter() if _local(e.tag) == "ExceptionText"]
         codes = [e.get("exceptionCode", "") for e in root.iter() if _local(e.tag) == "Exception"]
-        detail = redact(" ".join(t for t in texts + codes if t), ())
+        detail = redact(" ".join(t for t in texts + codes if t), secrets)
         raise OSAPIError(QT_TRANSLATE_NOOP(
             "api", "The OS Maps API answered with an error: {0}.").format(
             detail or QT_TRANSLATE_NOOP("api", "no details")))
@@ -512,7 +513,7 @@ class MapsClient(ApiClient):
             params, QT_TRANSLATE_NOOP("api", "the OS Maps layer list (WMTS capabilities)"))
 
     def capabilities(self) -> Capabilities:
-        return parse_capabilities(self.capabilities_xml())
+        return parse_capabilities(self.capabilities_xml(), self.auth.secrets())
 
     def get_tile(
         self,

@@ -15,7 +15,7 @@ from qgis.core import QgsProject, QgsRasterLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..api.cancel import CancelToken
-from ..api.errors import OSAPIError
+from ..api.errors import OSAPIError, redact
 from ..api.wmts import PREMIUM_UNKNOWN, Capabilities, MapsClient, WmtsLayer
 from . import cache
 from .basemap_layers import SCREEN_DPI, add_basemap, layer_name
@@ -149,7 +149,7 @@ class BasemapService(QObject):
 
     def _refresh_failed(self, message: str) -> None:
         self._refresh_task = None
-        self.error = message
+        self.error = message = redact(message)  # an ExceptionReport may echo the key
         self.failed.emit(message)
         self._call_waiting()
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 
+from qgis.core import Qgis
+
 from ..api.auth import Auth, NoAuth, auth_from
 from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
@@ -16,8 +18,11 @@ from ..api.clients import RETRY_DEFAULT, ApiConnection
 from ..api.download import DownloadEngine
 from ..api.http import RetryPolicy
 from ..api.ratelimit import RateLimiter
+from ..api.urls import plain_http_warning
 from ..api.wmts import MapsClient
 from .credentials import CredentialStore
+from .i18n import translated
+from .log import log
 from .network import qgis_http_settings
 from .settings import PluginSettings
 
@@ -37,6 +42,7 @@ class ApiContext:
         self._limiter: RateLimiter | None = None
         self._auth: Auth = NoAuth()
         self._auth_fingerprint = ""
+        self._warned_plain_http: set[str] = set()
         self.credentials.changed.connect(self._forget_auth)
 
     def _forget_auth(self) -> None:
@@ -86,15 +92,24 @@ class ApiContext:
         (`base_url` instead, e.g. one typed but not saved yet), QGIS's network settings, the
         shared rate limiter, `auth` (no auth by default: pass `auth()` for the stored
         credentials) and `retry` (`self.retry` by default; `api.clients.RETRY_QUICK` where
-        someone waits for a listing). Later changes of the settings do not alter it."""
+        someone waits for a listing). Later changes of the settings do not alter it.
+        A plain `http://` address that is not this machine's is warned about in the log, once."""
+        base_url = (base_url or self.settings.base_url).strip().rstrip("/")
+        self._warn_plain_http(base_url)
         return ApiConnection(
-            base_url=(base_url or self.settings.base_url).strip().rstrip("/"),
+            base_url=base_url,
             auth=auth if auth is not None else NoAuth(),
             http=qgis_http_settings(),
             retry=retry if retry is not None else self.retry,
             rate_limiter=self.rate_limiter,
             workers=self.settings.workers,
         )
+
+    def _warn_plain_http(self, base_url: str) -> None:
+        warning = plain_http_warning(base_url)
+        if warning is not None and base_url not in self._warned_plain_http:
+            self._warned_plain_http.add(base_url)
+            log(translated(warning), Qgis.MessageLevel.Warning)
 
     def downloads_client(
         self, cancel: CancelToken | None = None, auth: Auth | None = None

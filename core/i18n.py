@@ -16,6 +16,7 @@ from types import FrameType
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
+from ..api.errors import redact
 from ..api.phrases import Phrase
 
 DEFAULT_CONTEXT = "@default"
@@ -70,9 +71,9 @@ def translated(text: str) -> str:
 
 def error_text(error: BaseException) -> str:
     """What to show for an error: an `api` error's message in the user's language, else the
-    error as text."""
+    error as text; never a key, secret or token the plugin knows (`api.errors.redact`)."""
     message = error.args[0] if len(error.args) == 1 else None
-    return translated(message) if isinstance(message, Phrase) else str(error)
+    return redact(translated(message) if isinstance(message, Phrase) else str(error))
 
 
 # -- the plugin's language -----------------------------------------------------------------------

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from qgis.core import Qgis, QgsMessageLog
 
+from ..api.errors import redact
+
 LOG_TAG = "OS Data Hub"
 
 
 def log(text: str, level=Qgis.MessageLevel.Info) -> None:
-    QgsMessageLog.logMessage(text, LOG_TAG, level)
+    """Write `text` to the plugin's log tab, with every secret the plugin knows redacted."""
+    QgsMessageLog.logMessage(redact(text), LOG_TAG, level)

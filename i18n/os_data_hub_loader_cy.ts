@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../ui/messages.py" line="19" />
+        <location filename="../ui/messages.py" line="20" />
         <source>OS Data Hub</source>
         <translation>OS Data Hub</translation>
     </message>
@@ -432,12 +432,12 @@
 <context>
     <name>AddBasemap</name>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="35" />
+        <location filename="../processing_provider/add_basemap.py" line="36" />
         <source>Add an OS Maps basemap</source>
         <translation>Ychwanegu map sylfaen OS Maps</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="38" />
+        <location filename="../processing_provider/add_basemap.py" line="39" />
         <source>Adds an OS Maps API layer (WMTS) to the project, with the OS attribution. Needs the project's API key, stored in the plugin's settings; it is kept out of saved projects. Without a premium plan the layer is drawn down to the last open zoom level and hidden closer in.
 
 LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (British National Grid) or Road_3857, Outdoor_3857, Light_3857 (Web Mercator).
@@ -450,37 +450,37 @@ LAYER: Road_27700, Outdoor_27700, Light_27700, Leisure_27700 (Grid Cenedlaethol 
 Allbwn: OUTPUT, yr haen a ychwanegwyd.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="54" />
+        <location filename="../processing_provider/add_basemap.py" line="55" />
         <source>OS Maps layer (e.g. Road_27700)</source>
         <translation>Haen OS Maps (e.e. Road_27700)</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="56" />
+        <location filename="../processing_provider/add_basemap.py" line="57" />
         <source>OS Maps layer</source>
         <translation>Haen OS Maps</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="62" />
+        <location filename="../processing_provider/add_basemap.py" line="63" />
         <source>OS Maps needs an OS Data Hub API key: enter it in the plugin's settings (Settings → Options → OS Data Hub) first.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: rhowch hi yng ngosodiadau'r ategyn (Settings → Options → OS Data Hub) yn gyntaf.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="72" />
+        <location filename="../processing_provider/add_basemap.py" line="73" />
         <source>OS Maps has no layer '{0}'. Its layers are: {1}.</source>
         <translation>Does gan OS Maps ddim haen '{0}'. Haenau OS Maps yw: {1}.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="79" />
+        <location filename="../processing_provider/add_basemap.py" line="80" />
         <source>QGIS could not open the OS Maps layer {0}: check the API key and the network.</source>
         <translation>Methodd QGIS agor yr haen OS Maps {0}: gwiriwch yr allwedd API a'r rhwydwaith.</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="82" />
+        <location filename="../processing_provider/add_basemap.py" line="83" />
         <source>Added {0}</source>
         <translation>Ychwanegwyd {0}</translation>
     </message>
     <message>
-        <location filename="../processing_provider/add_basemap.py" line="102" />
+        <location filename="../processing_provider/add_basemap.py" line="103" />
         <source>Using the saved OS Maps layer list: {0}</source>
         <translation>Yn defnyddio'r rhestr haenau OS Maps a gadwyd: {0}</translation>
     </message>
@@ -1748,47 +1748,47 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
 <context>
     <name>api</name>
     <message>
-        <location filename="../api/auth.py" line="30" />
+        <location filename="../api/auth.py" line="34" />
         <source>The API key or secret was refused (401): {0}</source>
         <translation>Gwrthodwyd yr allwedd API neu'r gyfrinach (401): {0}</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="60" />
+        <location filename="../api/auth.py" line="64" />
         <source>No API key was given: {0}.</source>
         <translation>Ni roddwyd allwedd API: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="124" />
+        <location filename="../api/auth.py" line="129" />
         <source>OAuth 2 needs both the project's API key and its secret: {0}.</source>
         <translation>Mae angen allwedd API y prosiect a'i gyfrinach ar OAuth 2: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="170" />
+        <location filename="../api/auth.py" line="181" />
         <source>an OAuth 2 token</source>
         <translation>tocyn OAuth 2</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="181" />
+        <location filename="../api/auth.py" line="192" />
         <source>The OS Data Hub did not answer in time when asked for {0}: check the internet connection and the proxy settings, then try again.</source>
         <translation>Ni atebodd OS Data Hub mewn pryd i'r cais ar gyfer {0}: gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="186" />
+        <location filename="../api/auth.py" line="197" />
         <source>Could not reach the OS Data Hub for {0}: check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
         <translation>Methu cyrraedd OS Data Hub ar gyfer {0}: gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="206" />
+        <location filename="../api/auth.py" line="217" />
         <source>The OS Data Hub sent an unexpected answer when asked for an OAuth 2 token: no access_token.</source>
         <translation>Anfonodd OS Data Hub ateb annisgwyl i'r cais am docyn OAuth 2: dim access_token.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="211" />
+        <location filename="../api/auth.py" line="223" />
         <source>The OS Data Hub sent an empty OAuth 2 token.</source>
         <translation>Anfonodd OS Data Hub docyn OAuth 2 gwag.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="237" />
+        <location filename="../api/auth.py" line="249" />
         <source>An API secret was given without its API key: {0}.</source>
         <translation>Rhoddwyd cyfrinach API heb ei hallwedd API: {0}.</translation>
     </message>
@@ -1903,37 +1903,37 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
     </message>
     <message>
-        <location filename="../api/fetch.py" line="231" />
+        <location filename="../api/fetch.py" line="227" />
         <source>The secure connection for {0} failed: the server's certificate was not trusted. On a network with TLS inspection, add its CA certificate in QGIS (Settings → Options → Authentication). Detail: {1}</source>
         <translation>Methodd y cysylltiad diogel ar gyfer {0}: nid oedd tystysgrif y gweinydd yn cael ei hymddiried. Ar rwydwaith sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS (Settings → Options → Authentication). Manylion: {1}</translation>
     </message>
     <message>
-        <location filename="../api/fetch.py" line="242" />
+        <location filename="../api/fetch.py" line="238" />
         <source>The download link of {0} is not a valid URL: {1}</source>
         <translation>Nid yw dolen lawrlwytho {0} yn URL dilys: {1}</translation>
     </message>
     <message>
-        <location filename="../api/fetch.py" line="253" />
+        <location filename="../api/fetch.py" line="249" />
         <source>The OS Data Hub answered a redirect without a target for {0}: try again later.</source>
         <translation>Atebodd OS Data Hub gydag ailgyfeiriad heb darged ar gyfer {0}: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/fetch.py" line="207" />
+        <location filename="../api/fetch.py" line="203" />
         <source>The download link of {0} matches several files, so the OS Data Hub listed them instead of sending one: name the file in the link (fileName=).</source>
         <translation>Mae dolen lawrlwytho {0} yn cyfateb i sawl ffeil, felly rhestrodd OS Data Hub nhw yn lle anfon un: enwch y ffeil yn y ddolen (fileName=).</translation>
     </message>
     <message>
-        <location filename="../api/fetch.py" line="214" />
+        <location filename="../api/fetch.py" line="210" />
         <source>The download link of {0} redirected more than {1} times; giving up.</source>
         <translation>Ailgyfeiriodd dolen lawrlwytho {0} fwy na {1} o weithiau; yn rhoi'r gorau iddi.</translation>
     </message>
     <message>
-        <location filename="../api/fetch.py" line="285" />
+        <location filename="../api/fetch.py" line="295" />
         <source>the download of {0}</source>
         <translation>lawrlwytho {0}</translation>
     </message>
     <message>
-        <location filename="../api/fetch.py" line="295" />
+        <location filename="../api/fetch.py" line="305" />
         <source>The storage server refused the signed download link of {0} (403) again and again, even fresh ones: try again later.</source>
         <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
@@ -1973,127 +1973,127 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
     </message>
     <message>
-        <location filename="../api/fetch.py" line="319" />
+        <location filename="../api/fetch.py" line="329" />
         <source>Downloading {name} failed: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then download again: it resumes where it stopped. Detail: {detail}</source>
         <translation>Methodd lawrlwytho {name}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna lawrlwythwch eto: bydd yn parhau o'r man lle stopiodd. Manylion: {detail}</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="40" />
+        <location filename="../api/errors.py" line="41" />
         <source>The OS Data Hub request failed.</source>
         <translation>Methodd y cais i OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="49" />
+        <location filename="../api/errors.py" line="50" />
         <source>The API key was refused (401): {hint}.</source>
         <translation>Gwrthodwyd yr allwedd API (401): {hint}.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="59" />
+        <location filename="../api/errors.py" line="60" />
         <source>Access was denied (403): the API key has no rights to this data; check the project's APIs on the OS Data Hub and {hint}.</source>
         <translation>Gwrthodwyd mynediad (403): does gan yr allwedd API ddim hawl i'r data hwn; gwiriwch APIs y prosiect ar OS Data Hub a {hint}.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="68" />
+        <location filename="../api/errors.py" line="69" />
         <source>Not found (404): check the product, package, version or file name.</source>
         <translation>Heb ei ganfod (404): gwiriwch enw'r cynnyrch, y pecyn, y fersiwn neu'r ffeil.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="76" />
+        <location filename="../api/errors.py" line="77" />
         <source>The OS Data Hub did not accept the request (400): check the options given.</source>
         <translation>Ni dderbyniodd OS Data Hub y cais (400): gwiriwch yr opsiynau a roddwyd.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="92" />
+        <location filename="../api/errors.py" line="93" />
         <source>The OS Data Hub rate limit was reached (429): wait a minute and try again, or download fewer files at once.</source>
         <translation>Cyrhaeddwyd terfyn cyfradd OS Data Hub (429): arhoswch funud a rhowch gynnig arall arni, neu lawrlwythwch lai o ffeiliau ar y tro.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="101" />
+        <location filename="../api/errors.py" line="102" />
         <source>The OS Data Hub had a server error: try again later.</source>
         <translation>Cafodd OS Data Hub wall gweinydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="110" />
+        <location filename="../api/errors.py" line="111" />
         <source>Could not reach the OS Data Hub: check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
         <translation>Methu cyrraedd OS Data Hub: gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="121" />
+        <location filename="../api/errors.py" line="122" />
         <source>A downloaded file was damaged (size or md5 mismatch): download it again.</source>
         <translation>Roedd ffeil a lawrlwythwyd yn llygredig (nid yw'r maint neu'r md5 yn cyfateb): lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="131" />
+        <location filename="../api/errors.py" line="132" />
         <source>The zip file is damaged or unsafe and was not unpacked: download it again.</source>
         <translation>Mae'r ffeil zip yn llygredig neu'n anniogel ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="141" />
+        <location filename="../api/errors.py" line="142" />
         <source>A file could not be written: check the download folder.</source>
         <translation>Methu ysgrifennu ffeil: gwiriwch y ffolder lawrlwytho.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="144" />
+        <location filename="../api/errors.py" line="145" />
         <source>Could not write {path}: {advice}.</source>
         <translation>Methu ysgrifennu {path}: {advice}.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="145" />
+        <location filename="../api/errors.py" line="146" />
         <source>Could not create the download folder {path}: {advice}.</source>
         <translation>Methu creu'r ffolder lawrlwytho {path}: {advice}.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="152" />
+        <location filename="../api/errors.py" line="153" />
         <source>the disk is full. Free some space or choose another download folder, then download again (what is already downloaded is kept)</source>
         <translation>mae'r ddisg yn llawn. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna lawrlwythwch eto (mae'r hyn sydd eisoes wedi'i lawrlwytho yn cael ei gadw)</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="156" />
+        <location filename="../api/errors.py" line="157" />
         <source>there is no permission to write there. Choose another download folder</source>
         <translation>does dim caniatâd i ysgrifennu yno. Dewiswch ffolder lawrlwytho arall</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="159" />
+        <location filename="../api/errors.py" line="160" />
         <source>{0}. Check the download folder</source>
         <translation>{0}. Gwiriwch y ffolder lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="173" />
+        <location filename="../api/errors.py" line="174" />
         <source>Cancelled.</source>
         <translation>Canslwyd.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="238" />
+        <location filename="../api/errors.py" line="286" />
         <source>The API key was refused (401) for {what}: {hint}.</source>
         <translation>Gwrthodwyd yr allwedd API (401) ar gyfer {what}: {hint}.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="242" />
+        <location filename="../api/errors.py" line="290" />
         <source>Access was denied (403) for {what}: the API key has no rights to it; check the project's APIs on the OS Data Hub and {hint}.</source>
         <translation>Gwrthodwyd mynediad (403) ar gyfer {what}: does gan yr allwedd API ddim hawl i hynny; gwiriwch APIs y prosiect ar OS Data Hub a {hint}.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="247" />
+        <location filename="../api/errors.py" line="295" />
         <source>Not found (404): {what}. Check the product, package, version or file name.</source>
         <translation>Heb ei ganfod (404): {what}. Gwiriwch enw'r cynnyrch, y pecyn, y fersiwn neu'r ffeil.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="251" />
+        <location filename="../api/errors.py" line="299" />
         <source>The OS Data Hub rate limit was reached (429) for {what}: wait a minute and try again, or download fewer files at once.</source>
         <translation>Cyrhaeddwyd terfyn cyfradd OS Data Hub (429) ar gyfer {what}: arhoswch funud a rhowch gynnig arall arni, neu lawrlwythwch lai o ffeiliau ar y tro.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="255" />
+        <location filename="../api/errors.py" line="303" />
         <source>The OS Data Hub had a server error ({status}) for {what}: try again later.</source>
         <translation>Cafodd OS Data Hub wall gweinydd ({status}) ar gyfer {what}: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="259" />
+        <location filename="../api/errors.py" line="307" />
         <source>The OS Data Hub did not accept the request ({status}) for {what}: check the options given.</source>
         <translation>Ni dderbyniodd OS Data Hub y cais ({status}) ar gyfer {what}: gwiriwch yr opsiynau a roddwyd.</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="264" />
+        <location filename="../api/errors.py" line="312" />
         <source>The server said: {0}</source>
         <translation>Dywedodd y gweinydd: {0}</translation>
     </message>
@@ -2168,27 +2168,27 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>{what}: {kind} yn lle arae JSON.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="82" />
+        <location filename="../api/transport.py" line="93" />
         <source>The API address must start with https:// (got '{0}').</source>
         <translation>Rhaid i gyfeiriad yr API ddechrau gyda https:// (cafwyd '{0}').</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="173" />
+        <location filename="../api/transport.py" line="198" />
         <source>Could not ask the OS Data Hub for {0}: {1}</source>
         <translation>Methu anfon cais i OS Data Hub ar gyfer {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="184" />
+        <location filename="../api/transport.py" line="209" />
         <source>{0} redirected to '{1}'.</source>
         <translation>Ailgyfeiriodd {0} i '{1}'.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="187" />
+        <location filename="../api/transport.py" line="217" />
         <source>{0} redirected more than {1} times.</source>
         <translation>Ailgyfeiriodd {0} fwy na {1} o weithiau.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="193" />
+        <location filename="../api/transport.py" line="223" />
         <source>Could not reach the OS Data Hub ({host}) for {what}: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
         <translation>Methu cyrraedd OS Data Hub ({host}) ar gyfer {what}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
@@ -2353,72 +2353,72 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>terfynau matrics teils '{0}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="430" />
+        <location filename="../api/wmts.py" line="431" />
         <source>it is not XML ({0}); a proxy or login page may be in the way</source>
         <translation>nid XML ydyw ({0}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="438" />
+        <location filename="../api/wmts.py" line="439" />
         <source>The OS Maps API answered with an error: {0}.</source>
         <translation>Atebodd OS Maps API gyda gwall: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="438" />
+        <location filename="../api/wmts.py" line="439" />
         <source>no details</source>
         <translation>dim manylion</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="442" />
+        <location filename="../api/wmts.py" line="443" />
         <source>it is a '{0}' document, not WMTS capabilities</source>
         <translation>dogfen '{0}' ydyw, nid galluoedd WMTS</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="446" />
+        <location filename="../api/wmts.py" line="447" />
         <source>it lists no Contents</source>
         <translation>nid yw'n rhestru Contents</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="454" />
+        <location filename="../api/wmts.py" line="455" />
         <source>it lists no layers</source>
         <translation>nid yw'n rhestru unrhyw haenau</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="511" />
+        <location filename="../api/wmts.py" line="512" />
         <source>the OS Maps layer list (WMTS capabilities)</source>
         <translation>rhestr haenau OS Maps (galluoedd WMTS)</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="540" />
+        <location filename="../api/wmts.py" line="541" />
         <source>tile {0}/{1}/{2} of OS Maps layer '{3}'</source>
         <translation>teilsen {0}/{1}/{2} o haen OS Maps '{3}'</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="549" />
+        <location filename="../api/wmts.py" line="550" />
         <source>OS Maps layer '{0}' has no zoom level {1}.</source>
         <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo {1}.</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="562" />
+        <location filename="../api/wmts.py" line="563" />
         <source>OS Maps layer '{0}' has no open zoom level.</source>
         <translation>Does gan haen OS Maps '{0}' ddim lefel chwyddo agored.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="29" />
+        <location filename="../api/auth.py" line="33" />
         <source>check them in Settings → Options → OS Data Hub</source>
         <translation>gwiriwch nhw yn Settings → Options → OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../api/errors.py" line="20" />
+        <location filename="../api/errors.py" line="21" />
         <source>check it in Settings → Options → OS Data Hub</source>
         <translation>gwiriwch hi yn Settings → Options → OS Data Hub</translation>
     </message>
     <message>
-        <location filename="../api/wmts.py" line="501" />
+        <location filename="../api/wmts.py" line="502" />
         <source>OS Maps needs an OS Data Hub API key: add it in Settings → Options → OS Data Hub.</source>
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → Options → OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="207" />
+        <location filename="../api/transport.py" line="237" />
         <source>{0} is larger than {1}.</source>
         <translation>Mae {0} yn fwy na {1}.</translation>
     </message>
@@ -2451,6 +2451,76 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <location filename="../api/importer.py" line="770" />
         <source>no georeferencing: neither the image nor a world file says where it lies</source>
         <translation>dim geogyfeirio: nid yw'r ddelwedd na ffeil byd yn dweud ble mae hi</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="175" />
+        <source>The OAuth 2 address '{0}' is refused: {1}.</source>
+        <translation>Gwrthodir y cyfeiriad OAuth 2 '{0}': {1}.</translation>
+    </message>
+    <message>
+        <location filename="../api/fetch.py" line="260" />
+        <source>The download link of {0} redirected to '{1}', which is refused: {2}. Nothing was sent there.</source>
+        <translation>Ailgyfeiriodd dolen lawrlwytho {0} i '{1}', a wrthodir: {2}. Ni anfonwyd dim yno.</translation>
+    </message>
+    <message>
+        <location filename="../api/fetch.py" line="269" />
+        <source>The download link of {0} leads to '{1}', which is refused: {2}. Nothing was sent there.</source>
+        <translation>Mae dolen lawrlwytho {0} yn arwain at '{1}', a wrthodir: {2}. Ni anfonwyd dim yno.</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="98" />
+        <source>The API address '{0}' is refused: {1}. Write it as https://host[:port]/path.</source>
+        <translation>Gwrthodir cyfeiriad yr API '{0}': {1}. Ysgrifennwch ef fel https://host[:port]/path.</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="170" />
+        <source>the address '{0}' for {1} is refused: {2}.</source>
+        <translation>gwrthodir y cyfeiriad '{0}' ar gyfer {1}: {2}.</translation>
+    </message>
+    <message>
+        <location filename="../api/transport.py" line="213" />
+        <source>{0} redirected to '{1}', which is refused: {2}.</source>
+        <translation>Ailgyfeiriodd {0} i '{1}', a wrthodir: {2}.</translation>
+    </message>
+    <message>
+        <location filename="../api/urls.py" line="57" />
+        <source>it contains spaces or control characters</source>
+        <translation>mae'n cynnwys bylchau neu nodau rheoli</translation>
+    </message>
+    <message>
+        <location filename="../api/urls.py" line="59" />
+        <source>it contains a backslash</source>
+        <translation>mae'n cynnwys ôl-slaes</translation>
+    </message>
+    <message>
+        <location filename="../api/urls.py" line="64" />
+        <source>it cannot be read as a URL</source>
+        <translation>ni ellir ei ddarllen fel URL</translation>
+    </message>
+    <message>
+        <location filename="../api/urls.py" line="66" />
+        <source>it is not an http:// or https:// address</source>
+        <translation>nid yw'n gyfeiriad http:// neu https://</translation>
+    </message>
+    <message>
+        <location filename="../api/urls.py" line="68" />
+        <source>it carries a user name or password (user@host)</source>
+        <translation>mae'n cynnwys enw defnyddiwr neu gyfrinair (user@host)</translation>
+    </message>
+    <message>
+        <location filename="../api/urls.py" line="70" />
+        <source>its host name is ambiguous</source>
+        <translation>mae enw ei westeiwr yn amwys</translation>
+    </message>
+    <message>
+        <location filename="../api/urls.py" line="97" />
+        <source>it leaves https for plain http</source>
+        <translation>mae'n gadael https am http plaen</translation>
+    </message>
+    <message>
+        <location filename="../api/urls.py" line="105" />
+        <source>The API address {0} is plain http://: the API key, the secret and the data go over the network unencrypted. Use https:// unless you trust every network in between.</source>
+        <translation>Mae cyfeiriad yr API {0} yn http:// plaen: mae allwedd yr API, y gyfrinach a'r data yn mynd dros y rhwydwaith heb eu hamgryptio. Defnyddiwch https:// oni bai eich bod yn ymddiried ym mhob rhwydwaith yn y canol.</translation>
     </message>
     <message>
         <location filename="../api/download.py" line="169" />

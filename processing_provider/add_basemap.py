@@ -19,6 +19,7 @@ from ..api.wmts import PREMIUM_UNKNOWN, Capabilities
 from ..core import cache
 from ..core.basemap_layers import add_basemap
 from ..core.basemap_service import CACHE_NAME
+from ..core.i18n import error_text
 from .base import FeedbackCancel, OSDataHubAlgorithm, api_context, processing_error
 
 DEFAULT_LAYER = "Road_27700"
@@ -100,7 +101,7 @@ class AddBasemap(OSDataHubAlgorithm):
                 if not isinstance(saved, dict) or cancel.cancelled:
                     raise processing_error(error) from None
                 feedback.pushWarning(self.tr("Using the saved OS Maps layer list: {0}").format(
-                    error))
+                    error_text(error)))
                 try:
                     return Capabilities.from_json(saved), PREMIUM_UNKNOWN
                 except OSAPIError:

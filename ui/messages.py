@@ -6,6 +6,7 @@ from __future__ import annotations
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..api.errors import redact
 from ..core.downloads import Report, report
 from ..core.log import log
 
@@ -17,7 +18,7 @@ DURATIONS = {Qgis.MessageLevel.Info: 6, Qgis.MessageLevel.Success: 10,
 def notify(iface, text: str, level=Qgis.MessageLevel.Info, details: str = "") -> None:
     """Show `text` in the message bar and write it, with `details`, to the log."""
     title = QCoreApplication.translate("@default", "OS Data Hub")
-    iface.messageBar().pushMessage(title, text, level, DURATIONS.get(level, 10))
+    iface.messageBar().pushMessage(title, redact(text), level, DURATIONS.get(level, 10))
     log(f"{text}\n{details}".strip(), level)
 
 
