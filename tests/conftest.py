@@ -32,6 +32,30 @@ def _make_plugin_importable() -> None:
 _make_plugin_importable()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pytest_qgis_teardown_connection(request):
+    """pytest-qgis connects QgsProject.instance().legendLayersAdded to processEvents and
+    disconnects it at session end; in long sessions that connection is sometimes already gone
+    (the proxy PyQt keeps for it), and the disconnect then fails the last test, whichever
+    folder it is in. Make sure there is exactly one connection for it to remove. (Nothing to
+    do where pytest-qgis is not loaded: `-p no:qgis`.)"""
+    try:
+        app = request.getfixturevalue("qgis_app")
+    except pytest.FixtureLookupError:
+        app = None
+    yield
+    if app is None:
+        return
+    from qgis.core import QgsProject
+
+    signal = QgsProject.instance().legendLayersAdded
+    try:
+        signal.disconnect(app.processEvents)
+    except TypeError:
+        pass
+    signal.connect(app.processEvents)
+
+
 @pytest.fixture(scope="session")
 def recordings() -> Path:
     return RECORDINGS

@@ -116,23 +116,6 @@ def wait_until():
     return wait
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _pytest_qgis_teardown_connection(qgis_app):
-    """pytest-qgis connects QgsProject.instance().legendLayersAdded to processEvents and
-    disconnects it at session end; in long sessions that connection is sometimes already gone
-    (the proxy PyQt keeps for it), and the disconnect then fails the last test. Make sure there
-    is exactly one connection for it to remove."""
-    yield
-    from qgis.core import QgsProject
-
-    signal = QgsProject.instance().legendLayersAdded
-    try:
-        signal.disconnect(qgis_app.processEvents)
-    except TypeError:
-        pass
-    signal.connect(qgis_app.processEvents)
-
-
 @pytest.fixture(autouse=True)
 def _no_task_outlives_its_test():
     """Background tasks a test started (previews, thumbnails, lists) are cancelled and drained
