@@ -6,7 +6,7 @@ that never carry the key, a token or a signed URL's signature.
 
 from __future__ import annotations
 
-from typing import Dict, List, TypeVar, Union
+from typing import Dict, TypeVar, Union
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -25,7 +25,10 @@ from .errors import (
     redact_url,
 )
 from .http import (
+    ANSWER_LIMIT,
     RETRYABLE_STATUSES,
+    AnswerTooLarge,
+    BodyReader,
     HttpSettings,
     RetryPolicy,
     body_excerpt,
@@ -33,6 +36,7 @@ from .http import (
     make_session,
     network_failure_reason,
     parse_retry_after,
+    request_deadline,
 )
 from .models import human_size, unexpected_answer
 from .phrases import QT_TRANSLATE_NOOP
@@ -120,7 +124,7 @@ class ApiClient:
                 if 200 <= status < 300:
                     return response
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                body = body_excerpt(response)
+                body = body_excerpt(response, timeout=self.http.timeout)
                 if (
                     status == 401
                     and not renewed_token
@@ -146,7 +150,8 @@ class ApiClient:
                 raise Cancelled()
 
     def _follow(self, url: str, what: str, params: Params, stream: bool) -> requests.Response:
-        """One try: the request and any redirects, the auth headers only on the API origin."""
+        """One try: the request and any redirects, the auth headers only on the API origin;
+        unless `stream`, a 2xx answer's body read (at most ANSWER_LIMIT, by the deadline)."""
         for _hop in range(MAX_REDIRECTS + 1):
             on_api = url_origin(url) == self.api_origin
             headers = {"Accept": self.ACCEPT} if on_api else {}
@@ -154,6 +159,7 @@ class ApiClient:
                 if self.rate_limiter is not None:
                     self.rate_limiter.acquire(self.cancel)
                 headers.update(self.auth.headers())
+            deadline = request_deadline(self.http.timeout)
             try:
                 response = self._session.get(
                     url,
@@ -161,7 +167,7 @@ class ApiClient:
                     headers=headers,
                     timeout=self.http.timeout,
                     allow_redirects=False,
-                    stream=stream,
+                    stream=True,  # bodies are read here, bounded (api.http.BodyReader)
                 )
             except (
                 requests.ConnectionError,
@@ -175,8 +181,8 @@ class ApiClient:
                     what, redact(str(exc), self.auth.secrets()))
                 ) from exc
             if not response.is_redirect:
-                if not stream:
-                    self._check_complete(response, len(response.content), what)
+                if not stream and 200 <= response.status_code < 300:
+                    self._read_whole(response, ANSWER_LIMIT, what, deadline)
                 return response
             location = urljoin(response.url, response.headers["Location"])
             response.close()
@@ -198,19 +204,30 @@ class ApiClient:
     def _read_limited(self, response: requests.Response, limit: int, what: str) -> bytes:
         """The whole body of a streamed response, refusing one larger than `limit` bytes."""
         with response:
-            chunks: List[bytes] = []
-            total = 0
-            try:
-                for chunk in response.iter_content(64 * 1024):
-                    total += len(chunk)
-                    if total > limit:
-                        raise unexpected_answer(QT_TRANSLATE_NOOP(
-                            "api", "{0} is larger than {1}.").format(what, human_size(limit)))
-                    chunks.append(chunk)
-            except requests.RequestException as exc:
-                raise self._network_error(exc, what, response.url) from exc
-            self._check_complete(response, total, what)
-        return b"".join(chunks)
+            return self._read_whole(response, limit, what, request_deadline(self.http.timeout))
+
+    def _read_whole(
+        self, response: requests.Response, limit: int, what: str, deadline: float
+    ) -> bytes:
+        """The body, at most `limit` bytes once decoded, by `deadline`; kept as the response's
+        `content` too. The response is closed on failure."""
+        try:
+            reader = BodyReader(response, limit, deadline)
+            body = reader.read()
+        except AnswerTooLarge:
+            response.close()
+            raise unexpected_answer(QT_TRANSLATE_NOOP(
+                "api", "{0} is larger than {1}.").format(what, human_size(limit))) from None
+        except OSAPIError:
+            response.close()
+            raise
+        except requests.RequestException as exc:
+            response.close()
+            raise self._network_error(exc, what, response.url) from exc
+        response._content = body
+        response._content_consumed = True
+        self._check_complete(response, reader.received, what)
+        return body
 
     def _check_complete(self, response: requests.Response, received: int, what: str) -> None:
         """A `NetworkError` (response closed) if the body is shorter than announced: urllib3
