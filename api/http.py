@@ -226,7 +226,10 @@ class BodyReader:
             if sock is not None and (timeout is None or timeout > remaining):
                 sock.settimeout(remaining)  # the deadline cuts the wait for bytes short
             if fp is not None and hasattr(fp, "read1"):
-                return fp.read1(_READ_STEP)
+                data = fp.read1(_READ_STEP)
+                if not data:
+                    fp.close()  # as its readinto() would: the connection may be reused
+                return data
             return raw.read(_READ_STEP, decode_content=False) or b""
         except socket.timeout:
             if time.monotonic() >= self.deadline:

@@ -226,6 +226,7 @@ class ApiClient:
             raise self._network_error(exc, what, response.url) from exc
         response._content = body
         response._content_consumed = True
+        response.close()  # the connection goes back to the pool; `content` stays
         self._check_complete(response, reader.received, what)
         return body
 
