@@ -677,7 +677,7 @@ def _read_arrived(raw: Any, view: memoryview) -> int:
     of what is left; a chunked one through `readinto1`."""
     fp = getattr(raw, "fp", None)
     length = getattr(raw, "length", None)
-    if getattr(raw, "chunked", True) or not length or not hasattr(fp, "readinto1"):
+    if fp is None or getattr(raw, "chunked", True) or not length or not hasattr(fp, "readinto1"):
         return int(raw.readinto1(view) if length != 0 else raw.readinto(view))
     count = int(fp.readinto1(view[:length]))
     if not count:

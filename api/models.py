@@ -105,7 +105,7 @@ def _size(data: Dict[str, Any]) -> int | None:
 
 def listing_doubts(data: Dict[str, Any]) -> List[str]:
     """What a file's listing gave that cannot be used, and is therefore not checked."""
-    doubts = []
+    doubts: List[str] = []
     md5 = _text(data, "md5", "")
     if md5 and _md5(data) is None:
         doubts.append(QT_TRANSLATE_NOOP(
