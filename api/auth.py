@@ -35,6 +35,27 @@ SECRET_REFUSED = QT_TRANSLATE_NOOP("api", "The API key or secret was refused (40
     SECRET_HINT)
 
 
+def check_sendable(value: str, what: str) -> str:
+    """`value` (a key or secret, `what` names it) if every character of it can be sent in an
+    HTTP header, else `AuthenticationError` naming the first that cannot: OS keys are plain
+    ASCII letters and digits, so such a character was pasted in (a typographic dash or quote,
+    a no-break space) and the key would fail anyway."""
+    for char in value:
+        if not " " < char < "\x7f":
+            raise AuthenticationError(QT_TRANSLATE_NOOP(
+                "api", "The {what} contains the character '{char}' (U+{code:04X}), which cannot "
+                "be sent: API keys and secrets are plain letters and digits. It was probably "
+                "pasted with typographic characters; type it again or copy it from the OS Data "
+                "Hub, and {hint}.").format(
+                what=what, char=char if char.isprintable() else "?", code=ord(char),
+                hint=SETTINGS_HINT))
+    return value
+
+
+API_KEY = QT_TRANSLATE_NOOP("api", "API key")
+API_SECRET = QT_TRANSLATE_NOOP("api", "API secret")
+
+
 class NoAuth:
     """OpenData endpoints need no key."""
 
@@ -63,8 +84,8 @@ class ApiKeyAuth:
         if not key:
             raise AuthenticationError(
                 QT_TRANSLATE_NOOP("api", "No API key was given: {0}.").format(SETTINGS_HINT))
-        self._key = key
-        remember_secrets(key)
+        self._key = check_sendable(key, API_KEY)
+        remember_secrets(self._key)
 
     def headers(self) -> dict[str, str]:
         return {"key": self._key}
@@ -129,6 +150,8 @@ class OAuth2ClientCredentials:
             raise AuthenticationError(QT_TRANSLATE_NOOP(
                 "api", "OAuth 2 needs both the project's API key and its secret: {0}.").format(
                 SETTINGS_HINT))
+        check_sendable(self._key, API_KEY)
+        check_sendable(self._secret, API_SECRET)
         remember_secrets(self._key, self._secret)
         self.token_url = token_url
         self._http = http or HttpSettings()

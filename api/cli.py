@@ -39,7 +39,7 @@ from .errors import (
 )
 from .http import HttpSettings, RetryPolicy
 from .importer import Imported, Store, gdal_available
-from .models import Product, ProductDownload, human_size
+from .models import PackageDownload, Product, ProductDownload, human_size
 from .pipeline import FileFailure, Order, Pipeline
 from .ratelimit import DEVELOPMENT_PROJECT_RPM, LIVE_PROJECT_RPM, RateLimiter
 from .transport import DEFAULT_BASE_URL
@@ -478,12 +478,20 @@ def _pick_files(
     return picked
 
 
+def _note_doubts(s: Context, downloads: Sequence[ProductDownload | PackageDownload]) -> None:
+    """Say which listed md5s and sizes are unusable (they are treated as unknown)."""
+    for download in downloads:
+        for doubt in download.doubts:
+            s.console.note(f"note: {download.file_name}: {doubt}.")
+
+
 def _cmd_download(s: Context) -> int:
     downloads = _product_downloads(s)
     where = f"product '{s.args.product_id}'"
     hint = "" if s.args.area else " (narrow the list with --area and --format)"
     names = _pick_files([d.file_name for d in downloads], s.args.file, where, hint)
     by_name = {d.file_name: d for d in downloads}
+    _note_doubts(s, [by_name[name] for name in names])
     items = [by_name[name].to_item() for name in names]
     version = s.client.product(s.args.product_id).version if s.args.store else None
     return _run_downloads(s, items, s.args.product_id, version)
@@ -498,6 +506,7 @@ def _cmd_download_package(s: Context) -> int:
         raise NotFoundError(f"{where} has no files to download.")
     names = _pick_files([d.file_name for d in detail.downloads], args.file, where)
     by_name = {d.file_name: d for d in detail.downloads}
+    _note_doubts(s, [by_name[name] for name in names])
     # Resolve `latest` once so that every file comes from the same version.
     items = [by_name[name].to_item(s.client.package_file_url(args.package_id, detail.id, name))
              for name in names]

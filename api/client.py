@@ -152,6 +152,10 @@ class DownloadsClient(ApiClient):
         response = self._get(self.api_url + path, what, params=params)
         try:
             return response.json()
+        except RecursionError:  # nested deeper than Python's parser goes (no real answer is)
+            raise unexpected_answer(QT_TRANSLATE_NOOP(
+                "api", "{0} is not valid JSON (nested too deeply); a proxy or a broken server "
+                "may be sending it.").format(what)) from None
         except ValueError:
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
             if "json" in kind.lower():

@@ -95,6 +95,10 @@ CPUS = os.cpu_count() or 1
 HASH_BUFFERS = 3  # buffers per threaded file: one being read, up to two waiting to be hashed
 DEFAULT_WORKERS = 4  # files downloaded at once
 PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one file; state changes always go out
+# Characters that reorder how a name is shown (U+202E makes "x\u202egpj.exe" look like
+# "xexe.jpg"): a file name from a server never needs them.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
 _WINDOWS_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
 
 
@@ -157,8 +161,12 @@ def check_file_name(name: str) -> str:
         problem = QT_TRANSLATE_NOOP("api", "it contains a folder separator")
     elif ":" in name:
         problem = QT_TRANSLATE_NOOP("api", "it contains ':' (a drive letter or stream name)")
-    elif any(ord(c) < 32 or ord(c) == 127 for c in name):
+    elif any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):  # C0, DEL and C1
         problem = QT_TRANSLATE_NOOP("api", "it contains control characters")
+    elif any(c in _BIDI_CONTROLS for c in name):
+        problem = QT_TRANSLATE_NOOP(
+            "api", "it contains right-to-left or other direction controls, which can make a "
+            "name look like another")
     elif name != name.rstrip(" .") or name != name.lstrip(" "):
         problem = QT_TRANSLATE_NOOP("api", "it starts or ends with a space or ends with a dot")
     elif _WINDOWS_RESERVED.match(name):
@@ -550,8 +558,7 @@ class _FileJob:
         try:
             with open(self.part, "ab" if offset else "wb", buffering=0) as out:
                 for view in self._chunks(response, hasher):
-                    self.cancel.raise_if_cancelled()
-                    _write_all(out, view)
+                    _write_all(out, view)  # what arrived is kept, cancelled or not
                     count = len(view)
                     hasher.update(view)
                     done += count
@@ -560,6 +567,7 @@ class _FileJob:
                     if limit is not None and done > limit:
                         overflow = True  # longer than announced: stop filling the disk
                         break
+                    self.cancel.raise_if_cancelled()
         except OSError as error:  # the network's errors come as Retry: this is the disk's
             write_failed = True
             raise local_file_error(self.part, error) from None
@@ -579,19 +587,32 @@ class _FileJob:
         return digest
 
     def _chunks(self, response: requests.Response, hasher: _Hasher) -> Iterator[memoryview]:
-        """The body in chunks, read into the hasher's reused buffers (no allocation per chunk);
-        a dropped or timed-out connection becomes a retry."""
+        """The body as sent (never decoded), in chunks of what has arrived, read into the
+        hasher's reused buffers; a dropped or timed-out connection becomes a retry."""
         raw = getattr(response.raw, "_fp", None)  # http.client's response, under urllib3's
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            # Asked for as it is (Accept-Encoding: identity): decoding could turn a few KB into
+            # gigabytes, and the raw bytes would not be the file. Nothing is written.
+            raise IntegrityError(QT_TRANSLATE_NOOP(
+                "api", "The server sent {0} compressed (Content-Encoding: {1}) although the file "
+                "was asked for as it is; nothing was written. A proxy may be compressing "
+                "downloads: try another network or ask its administrator.").format(
+                self.item.file_name, encoding[:40]))
         try:
-            if raw is None or not hasattr(raw, "readinto") or encoding not in ("", "identity"):
-                for chunk in response.iter_content(self.engine.chunk_size):
+            if raw is None or not hasattr(raw, "readinto1"):
+                while True:
+                    chunk = response.raw.read(FIRST_READ, decode_content=False)
+                    if not chunk:
+                        return
                     yield memoryview(chunk)
-                return
             size = min(FIRST_READ, self.engine.chunk_size)
             while True:
                 buffer = hasher.buffer()
-                count = raw.readinto(buffer[:size])
+                # What has arrived, up to `size` bytes (one wait for the network at most): a
+                # trickling server's bytes are written as they come, and none are lost to a
+                # cancel or a timeout in the middle of a long read.
+                count = _read_arrived(raw, buffer[:size])
                 if not count:
                     hasher.give_back(buffer)
                     break
@@ -686,6 +707,24 @@ class _FileJob:
 
     def _state(self, state: FileState | None = None, *, bytes_done: int | None = None) -> None:
         self.batch.tracker.update(self.index, bytes_done=bytes_done, state=state)
+
+
+def _read_arrived(raw: Any, view: memoryview) -> int:
+    """Like http.client's `readinto()`, but with what has arrived: at most one wait for the
+    network. A body of known length is read straight into `view` from the socket's buffered
+    reader (http.client's own `readinto1` would copy a `read1()`), keeping http.client's count
+    of what is left; a chunked one through `readinto1`."""
+    fp = getattr(raw, "fp", None)
+    length = getattr(raw, "length", None)
+    if fp is None or getattr(raw, "chunked", True) or not length or not hasattr(fp, "readinto1"):
+        return int(raw.readinto1(view) if length != 0 else raw.readinto(view))
+    count = int(fp.readinto1(view[:length]))
+    if not count:
+        return int(raw.readinto(view))  # the end before the length: http.client closes
+    raw.length = length - count
+    if not raw.length:
+        raw.readinto(view[:0])  # the whole body: http.client releases the connection
+    return count
 
 
 def _content_range(response: requests.Response) -> tuple[int | None, int | None]:

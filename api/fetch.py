@@ -335,17 +335,15 @@ class FileRequest:
     def _read_small(self, response: requests.Response) -> bytes:
         """The start of an error body (for its message); closes the response."""
         self.batch.open_responses.discard(response)
-        return body_excerpt(response, _SMALL_BODY)
+        return body_excerpt(response, _SMALL_BODY, timeout=self.engine.http.timeout)
 
     def drain_and_close(self, response: requests.Response) -> None:
         """Read a small body (so the connection can be reused) and close the response."""
         self.batch.open_responses.discard(response)
         length = body_length(response)
         if length is not None and length <= _SMALL_BODY:
-            try:
-                response.content  # noqa: B018 - reading it frees the connection for reuse
-            except requests.RequestException:
-                pass
+            # Reading it frees the connection for reuse; bounded in time like an error body.
+            body_excerpt(response, _SMALL_BODY, timeout=self.engine.http.timeout)
         response.close()
 
     def close(self, response: requests.Response) -> None:

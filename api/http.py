@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import email.utils
+import http.client
 import random
+import socket
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -12,10 +15,23 @@ import requests
 import requests.adapters
 
 from . import __version__
+from .errors import NetworkError, OSAPIError
 from .phrases import QT_TRANSLATE_NOOP
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 ERROR_BODY_EXCERPT = 64 * 1024  # bytes of an error answer read for its message, at most
+# The most an answer read whole (a listing, a token, capabilities) may hold once decoded.
+ANSWER_LIMIT = 64 * 1024 * 1024
+# A whole answer (its redirects, headers and body) must arrive within this many times the
+# network timeout, which itself bounds each wait for the next bytes: a server trickling one
+# byte a second never times out a read, but it does time out the request. Ten times the
+# default 60 s is ten minutes, enough for a 64 MB listing at 1 Mbit/s. File downloads have no
+# overall deadline (they take hours on a slow line); their bytes are kept as they arrive.
+DEADLINE_FACTOR = 10
+# Compressions an answer may come in (asked for with Accept-Encoding), decoded here with a
+# bound on what they expand to: never by urllib3, which expands a read without limit.
+ANSWER_ENCODINGS = "gzip, deflate"
+_READ_STEP = 64 * 1024
 USER_AGENT = f"OSDataHubLoader/{__version__} python-requests/{requests.__version__}"
 
 
@@ -66,6 +82,7 @@ def make_session(settings: HttpSettings) -> requests.Session:
     for prefix in ("https://", "http://"):
         session.mount(prefix, PoolClosingAdapter())
     session.headers["User-Agent"] = settings.user_agent
+    session.headers["Accept-Encoding"] = ANSWER_ENCODINGS  # what BodyReader decodes
     session.headers.update(settings.extra_headers)
     session.verify = settings.verify
     if settings.proxies is not None:
@@ -85,17 +102,153 @@ def body_length(response: requests.Response) -> int | None:
     return length if length >= 0 else None
 
 
-def body_excerpt(response: requests.Response, limit: int = ERROR_BODY_EXCERPT) -> bytes:
-    """The start of a body, at most `limit` bytes (what an error message needs), and the
-    response closed: an error must not keep the response, and with it a connection, open."""
+def body_excerpt(
+    response: requests.Response, limit: int = ERROR_BODY_EXCERPT, timeout: float | None = None
+) -> bytes:
+    """The start of a body, at most `limit` bytes once decoded (what an error message needs),
+    read for at most `timeout` seconds in all, and the response closed: an error must not keep
+    the response, and with it a connection, open."""
     try:
         if getattr(response, "_content_consumed", False):  # read already (stream=False)
             return (response.content or b"")[:limit]
-        return response.raw.read(limit, decode_content=True) or b""
-    except Exception:  # a body cut off or garbled: the status alone must do
+        deadline = time.monotonic() + (timeout if timeout is not None else 30.0)
+        return BodyReader(response, limit, deadline, excerpt=True).read()
+    except Exception:  # a body cut off, garbled or too slow: the status alone must do
         return b""
     finally:
         response.close()
+
+
+def request_deadline(timeout: float) -> float:
+    """The `time.monotonic()` by which a whole answer must have arrived (DEADLINE_FACTOR)."""
+    return time.monotonic() + DEADLINE_FACTOR * timeout
+
+
+class AnswerTooLarge(OSAPIError):
+    """An answer read whole is larger than its limit once decoded."""
+
+
+class _Decoder:
+    """Undoes the Content-Encoding of a body (gzip or deflate, stacked too) in steps, each
+    step's output bounded, so that a tiny compressed body cannot expand into gigabytes."""
+
+    def __init__(self, encodings: list[str]) -> None:
+        self._stages = []
+        for name in reversed(encodings):  # the last one applied is undone first
+            wbits = 16 + zlib.MAX_WBITS if name in ("gzip", "x-gzip") else zlib.MAX_WBITS
+            self._stages.append(zlib.decompressobj(wbits))
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        """`data` decoded; at most `room` + 1 bytes out of each stage (more is too much)."""
+        for stage in self._stages:
+            out = []
+            size = 0
+            while data and size <= room:
+                piece = stage.decompress(data, room + 1 - size)
+                out.append(piece)
+                size += len(piece)
+                data = stage.unconsumed_tail
+                if not piece and data:
+                    break  # no progress (e.g. data after the end of the stream)
+            data = b"".join(out)
+        return data
+
+
+class BodyReader:
+    """Reads a streamed response's body whole: at most `limit` bytes once decoded, by
+    `deadline` (`time.monotonic()`), each wait for bytes no longer than the socket's timeout.
+
+    Bytes are taken from http.client as they arrive (`read1`), never by urllib3's decoder:
+    a gzip or deflate body (the only ones asked for) is decoded here, step by step, counted
+    against the limit. `excerpt` keeps the first `limit` bytes instead of refusing more.
+    """
+
+    def __init__(
+        self, response: requests.Response, limit: int, deadline: float, *, excerpt: bool = False
+    ) -> None:
+        self.response = response
+        self.limit = limit
+        self.deadline = deadline
+        self.excerpt = excerpt
+        encodings = [
+            e.strip().lower()
+            for e in response.headers.get("Content-Encoding", "").split(",")
+            if e.strip() and e.strip().lower() != "identity"
+        ]
+        unknown = [e for e in encodings if e not in ("gzip", "x-gzip", "deflate")]
+        if unknown:
+            raise OSAPIError(QT_TRANSLATE_NOOP(
+                "api", "The OS Data Hub sent an unexpected answer: it came compressed as '{0}', "
+                "which was not asked for; a proxy may be changing the answers.").format(
+                ", ".join(unknown)))
+        self._decoder = _Decoder(encodings) if encodings else None
+        self.received = 0  # bytes as sent (before decoding)
+
+    def read(self) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            data = self._read_some()
+            if not data:
+                break
+            self.received += len(data)
+            if self._decoder is not None:
+                try:
+                    data = self._decoder.decode(data, self.limit - size)
+                except zlib.error as error:
+                    raise requests.exceptions.ContentDecodingError(str(error)) from None
+            size += len(data)
+            chunks.append(data)
+            if size > self.limit:
+                if self.excerpt:
+                    return b"".join(chunks)[: self.limit]
+                raise AnswerTooLarge(QT_TRANSLATE_NOOP(
+                    "api", "The OS Data Hub sent an unexpected answer: it is larger than {0} MB; "
+                    "a proxy or a broken server may be sending it.").format(
+                    round(self.limit / 1e6)))
+        if getattr(self.response.raw, "_fp", None) is not None:
+            # Read to its end through http.client: closing the response may hand the
+            # connection back to the pool.
+            self.response._content_consumed = True
+        return b"".join(chunks)
+
+    def _read_some(self) -> bytes:
+        """What arrived, up to _READ_STEP bytes (b'' at the end of the body); raises
+        `NetworkError` once the deadline has passed."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._too_slow()
+        raw = self.response.raw
+        fp = getattr(raw, "_fp", None)  # http.client's response, under urllib3's
+        sock = getattr(getattr(raw, "_connection", None), "sock", None)
+        timeout = sock.gettimeout() if sock is not None else None
+        try:
+            if sock is not None and (timeout is None or timeout > remaining):
+                sock.settimeout(remaining)  # the deadline cuts the wait for bytes short
+            if fp is not None and hasattr(fp, "read1"):
+                data = fp.read1(_READ_STEP)
+                if not data:
+                    fp.close()  # as its readinto() would: the connection may be reused
+                return data
+            return raw.read(_READ_STEP, decode_content=False) or b""
+        except socket.timeout:
+            if time.monotonic() >= self.deadline:
+                raise self._too_slow() from None
+            raise requests.exceptions.ReadTimeout("no bytes within the timeout") from None
+        except (OSError, http.client.HTTPException) as error:
+            raise requests.exceptions.ChunkedEncodingError(str(error)) from None
+        finally:
+            if sock is not None and timeout is not None:
+                try:
+                    sock.settimeout(timeout)
+                except OSError:
+                    pass
+
+    def _too_slow(self) -> NetworkError:
+        return NetworkError(QT_TRANSLATE_NOOP(
+            "api", "The answer of the OS Data Hub did not arrive in time: {0} bytes in the "
+            "time allowed; the server or a proxy is too slow. Try again later.").format(
+            self.received))
 
 
 @dataclass(frozen=True)

@@ -86,9 +86,36 @@ def _strings(data: Dict[str, Any], name: str) -> List[str]:
     ]
 
 
+_MD5 = re.compile(r"[0-9a-f]{32}")
+
+
 def _md5(data: Dict[str, Any]) -> str | None:
+    """The md5 as 32 lower-case hex digits; None (unknown, not checked) for anything else: a
+    base64 or garbled value can never match, and would only cost downloads before 'damaged'."""
     value = _text(data, "md5", "")
-    return value.lower() if value else None
+    value = value.lower() if value else None
+    return value if value and _MD5.fullmatch(value) else None
+
+
+def _size(data: Dict[str, Any]) -> int | None:
+    """The size in bytes; None (unknown) when missing or below zero."""
+    value = _integer(data, "size")
+    return value if value is not None and value >= 0 else None
+
+
+def listing_doubts(data: Dict[str, Any]) -> List[str]:
+    """What a file's listing gave that cannot be used, and is therefore not checked."""
+    doubts: List[str] = []
+    md5 = _text(data, "md5", "")
+    if md5 and _md5(data) is None:
+        doubts.append(QT_TRANSLATE_NOOP(
+            "api", "its md5 '{0}' is not 32 hexadecimal digits, so it is treated as unknown "
+            "and the download is not checked against it").format(md5[:60]))
+    size = _integer(data, "size")
+    if size is not None and size < 0:
+        doubts.append(QT_TRANSLATE_NOOP(
+            "api", "its size {0} is below zero, so it is treated as unknown").format(size))
+    return doubts
 
 
 def _objects(data: Dict[str, Any], name: str) -> List[Dict[str, Any]]:
@@ -202,7 +229,7 @@ class ProductDownload:
         return cls(
             url=_text(data, "url", A_PRODUCT_DOWNLOAD, required=True) or "",
             file_name=_text(data, "fileName", A_PRODUCT_DOWNLOAD, required=True) or "",
-            size=_integer(data, "size"),
+            size=_size(data),
             md5=_md5(data),
             format=_text(data, "format", ""),
             subformat=_text(data, "subformat", ""),
@@ -218,6 +245,11 @@ class ProductDownload:
             return self.url
         separator = "&" if "?" in self.url else "?"
         return f"{self.url}{separator}fileName={quote(self.file_name, safe='')}"
+
+    @property
+    def doubts(self) -> List[str]:
+        """What the listing gave for this file that is not used (see `listing_doubts`)."""
+        return listing_doubts(self.raw)
 
     def to_item(self) -> DownloadItem:
         """What the download engine fetches for this file."""
@@ -240,10 +272,15 @@ class PackageDownload:
         return cls(
             url=_text(data, "url", "") or "",
             file_name=_text(data, "fileName", A_PACKAGE_FILE, required=True) or "",
-            size=_integer(data, "size"),
+            size=_size(data),
             md5=_md5(data),
             raw=data,
         )
+
+    @property
+    def doubts(self) -> List[str]:
+        """What the listing gave for this file that is not used (see `listing_doubts`)."""
+        return listing_doubts(self.raw)
 
     def to_item(self, url: str | None = None) -> DownloadItem:
         """What the download engine fetches for this file: from `url` (the client's
@@ -340,6 +377,7 @@ __all__ = [
     "Product",
     "ProductDownload",
     "ProductFormat",
+    "listing_doubts",
     "md5_equal",
     "parse_list",
     "safe_name",

@@ -7,7 +7,7 @@ that never carry the key, a token or a signed URL's signature.
 from __future__ import annotations
 
 import http.cookiejar
-from typing import Any, Dict, List, TypeVar, Union
+from typing import Any, Dict, TypeVar, Union
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -27,7 +27,10 @@ from .errors import (
 )
 from .fetch import API_AUTH, FOREIGN_AUTH
 from .http import (
+    ANSWER_LIMIT,
     RETRYABLE_STATUSES,
+    AnswerTooLarge,
+    BodyReader,
     HttpSettings,
     RetryPolicy,
     body_excerpt,
@@ -35,6 +38,7 @@ from .http import (
     make_session,
     network_failure_reason,
     parse_retry_after,
+    request_deadline,
 )
 from .models import human_size, unexpected_answer
 from .phrases import QT_TRANSLATE_NOOP
@@ -137,7 +141,7 @@ class ApiClient:
                 if 200 <= status < 300:
                     return response
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                body = body_excerpt(response)
+                body = body_excerpt(response, timeout=self.http.timeout)
                 if (
                     status == 401
                     and not renewed_token
@@ -163,7 +167,8 @@ class ApiClient:
                 raise Cancelled()
 
     def _follow(self, url: str, what: str, params: Params, stream: bool) -> requests.Response:
-        """One try: the request and any redirects, the auth headers only on the API origin."""
+        """One try: the request and any redirects, the auth headers only on the API origin;
+        unless `stream`, a 2xx answer's body read (at most ANSWER_LIMIT, by the deadline)."""
         for _hop in range(MAX_REDIRECTS + 1):
             refused = unsafe_reason(url)
             if refused is not None:  # e.g. a listing's link to `http://evil\\@api-host/`
@@ -176,6 +181,7 @@ class ApiClient:
                 if self.rate_limiter is not None:
                     self.rate_limiter.acquire(self.cancel)
                 headers.update(self.auth.headers())
+            deadline = request_deadline(self.http.timeout)
             try:
                 response = self._session.get(
                     url,
@@ -183,7 +189,7 @@ class ApiClient:
                     headers=headers,
                     timeout=self.http.timeout,
                     allow_redirects=False,
-                    stream=stream,
+                    stream=True,  # bodies are read here, bounded (api.http.BodyReader)
                     # Off the API's origin no Cookie, key or Authorization header (the session's
                     # merged cookie jar ignores the policy's return_ok); never ~/.netrc.
                     auth=API_AUTH if on_api else FOREIGN_AUTH,
@@ -200,8 +206,8 @@ class ApiClient:
                     what, redact(str(exc), self.auth.secrets()))
                 ) from exc
             if not response.is_redirect:
-                if not stream:
-                    self._check_complete(response, len(response.content), what)
+                if not stream and 200 <= response.status_code < 300:
+                    self._read_whole(response, ANSWER_LIMIT, what, deadline)
                 return response
             location = urljoin(response.url, response.headers["Location"])
             response.close()
@@ -228,19 +234,31 @@ class ApiClient:
     def _read_limited(self, response: requests.Response, limit: int, what: str) -> bytes:
         """The whole body of a streamed response, refusing one larger than `limit` bytes."""
         with response:
-            chunks: List[bytes] = []
-            total = 0
-            try:
-                for chunk in response.iter_content(64 * 1024):
-                    total += len(chunk)
-                    if total > limit:
-                        raise unexpected_answer(QT_TRANSLATE_NOOP(
-                            "api", "{0} is larger than {1}.").format(what, human_size(limit)))
-                    chunks.append(chunk)
-            except requests.RequestException as exc:
-                raise self._network_error(exc, what, response.url) from exc
-            self._check_complete(response, total, what)
-        return b"".join(chunks)
+            return self._read_whole(response, limit, what, request_deadline(self.http.timeout))
+
+    def _read_whole(
+        self, response: requests.Response, limit: int, what: str, deadline: float
+    ) -> bytes:
+        """The body, at most `limit` bytes once decoded, by `deadline`; kept as the response's
+        `content` too. The response is closed on failure."""
+        try:
+            reader = BodyReader(response, limit, deadline)
+            body = reader.read()
+        except AnswerTooLarge:
+            response.close()
+            raise unexpected_answer(QT_TRANSLATE_NOOP(
+                "api", "{0} is larger than {1}.").format(what, human_size(limit))) from None
+        except OSAPIError:
+            response.close()
+            raise
+        except requests.RequestException as exc:
+            response.close()
+            raise self._network_error(exc, what, response.url) from exc
+        response._content = body
+        response._content_consumed = True
+        response.close()  # the connection goes back to the pool; `content` stays
+        self._check_complete(response, reader.received, what)
+        return body
 
     def _check_complete(self, response: requests.Response, received: int, what: str) -> None:
         """A `NetworkError` (response closed) if the body is shorter than announced: urllib3

@@ -40,6 +40,8 @@ GB = 1024 * MB
 CHUNK_SIZE = 1 * MB
 PROGRESS_INTERVAL = 0.1
 TEMP_SUFFIX = ".unpacking"
+# File systems take names of up to 255 bytes; a member is written first as <name>.unpacking.
+MAX_NAME_BYTES = 255 - len(TEMP_SUFFIX)
 _SUPPORTED_METHODS = {
     zipfile.ZIP_STORED: "stored",
     zipfile.ZIP_DEFLATED: "deflate",
@@ -177,6 +179,11 @@ class _Unpacker:
                 self.meter.grow(sum(m.info.file_size for m in members))
                 written = self._extract(archive, folders, members, label)
         except _DAMAGE as error:
+            if depth > 0:  # inside a verified download: fetching it again cannot help
+                raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
+                    "api", "{0} is named as a zip but is not one ({1}), so it was not unpacked; "
+                    "the download around it was verified, so downloading again will not help: "
+                    "tell Ordnance Survey about the file.").format(label, error)) from None
             raise _damaged(label, error) from None
         except FileNotFoundError:
             raise LocalFileError(
@@ -362,6 +369,11 @@ def _member_path(name: str, root: Path, label: str) -> Path | None:
     if _DRIVE.match(path) or any(":" in part for part in path.split("/")):
         raise refuse(
             QT_TRANSLATE_NOOP("api", "contains ':' (a drive letter or a Windows stream name)"))
+    longest = max((len(part.encode("utf-8")) for part in path.split("/")), default=0)
+    if longest > MAX_NAME_BYTES:
+        raise refuse(QT_TRANSLATE_NOOP(
+            "api", "has a name of {0} bytes, longer than file systems take ({1} with the "
+            "unpacker's temporary suffix)").format(longest, MAX_NAME_BYTES))
     normal = posixpath.normpath(path)
     if normal == ".." or normal.startswith("../"):
         raise refuse(QT_TRANSLATE_NOOP("api", "would be written outside the target folder ('..')"))

@@ -1753,42 +1753,42 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Gwrthodwyd yr allwedd API neu'r gyfrinach (401): {0}</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="64" />
+        <location filename="../api/auth.py" line="85" />
         <source>No API key was given: {0}.</source>
         <translation>Ni roddwyd allwedd API: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="129" />
+        <location filename="../api/auth.py" line="150" />
         <source>OAuth 2 needs both the project's API key and its secret: {0}.</source>
         <translation>Mae angen allwedd API y prosiect a'i gyfrinach ar OAuth 2: {0}.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="181" />
+        <location filename="../api/auth.py" line="204" />
         <source>an OAuth 2 token</source>
         <translation>tocyn OAuth 2</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="192" />
+        <location filename="../api/auth.py" line="215" />
         <source>The OS Data Hub did not answer in time when asked for {0}: check the internet connection and the proxy settings, then try again.</source>
         <translation>Ni atebodd OS Data Hub mewn pryd i'r cais ar gyfer {0}: gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="197" />
+        <location filename="../api/auth.py" line="220" />
         <source>Could not reach the OS Data Hub for {0}: check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
         <translation>Methu cyrraedd OS Data Hub ar gyfer {0}: gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="217" />
+        <location filename="../api/auth.py" line="240" />
         <source>The OS Data Hub sent an unexpected answer when asked for an OAuth 2 token: no access_token.</source>
         <translation>Anfonodd OS Data Hub ateb annisgwyl i'r cais am docyn OAuth 2: dim access_token.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="223" />
+        <location filename="../api/auth.py" line="246" />
         <source>The OS Data Hub sent an empty OAuth 2 token.</source>
         <translation>Anfonodd OS Data Hub docyn OAuth 2 gwag.</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="249" />
+        <location filename="../api/auth.py" line="272" />
         <source>An API secret was given without its API key: {0}.</source>
         <translation>Rhoddwyd cyfrinach API heb ei hallwedd API: {0}.</translation>
     </message>
@@ -1838,67 +1838,67 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>fersiwn '{0}' o becyn data '{1}'</translation>
     </message>
     <message>
-        <location filename="../api/client.py" line="158" />
+        <location filename="../api/client.py" line="162" />
         <source>{0} arrived damaged (cut short or garbled JSON): try again; if it keeps happening, a proxy may be changing the answers.</source>
         <translation>Cyrhaeddodd {0} yn llygredig (JSON wedi'i dorri'n fyr neu'n annealladwy): rhowch gynnig arall arni; os yw'n dal i ddigwydd, efallai fod dirprwy'n newid yr atebion.</translation>
     </message>
     <message>
-        <location filename="../api/client.py" line="162" />
+        <location filename="../api/client.py" line="166" />
         <source>{0} did not come as JSON ({1}); a proxy or login page may be in the way.</source>
         <translation>Ni ddaeth {0} fel JSON ({1}); efallai fod dirprwy neu dudalen fewngofnodi yn y ffordd.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="155" />
+        <location filename="../api/download.py" line="159" />
         <source>it is empty or a folder reference</source>
         <translation>mae'n wag neu'n gyfeiriad at ffolder</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="157" />
+        <location filename="../api/download.py" line="161" />
         <source>it contains a folder separator</source>
         <translation>mae'n cynnwys gwahanydd ffolderi</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="159" />
+        <location filename="../api/download.py" line="163" />
         <source>it contains ':' (a drive letter or stream name)</source>
         <translation>mae'n cynnwys ':' (llythyren gyriant neu enw ffrwd)</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="161" />
+        <location filename="../api/download.py" line="165" />
         <source>it contains control characters</source>
         <translation>mae'n cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="163" />
+        <location filename="../api/download.py" line="171" />
         <source>it starts or ends with a space or ends with a dot</source>
         <translation>mae'n dechrau neu'n gorffen gyda bwlch neu'n gorffen gyda dot</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="165" />
+        <location filename="../api/download.py" line="173" />
         <source>it is a reserved device name on Windows</source>
         <translation>mae'n enw dyfais sydd wedi'i gadw yn Windows</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="167" />
+        <location filename="../api/download.py" line="175" />
         <source>it is too long</source>
         <translation>mae'n rhy hir</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="172" />
+        <location filename="../api/download.py" line="180" />
         <source>Refused to save a download named {name!r}: {problem}. The server sent an unsafe file name; nothing was written.</source>
         <translation>Gwrthodwyd cadw lawrlwythiad o'r enw {name!r}: {problem}. Anfonodd y gweinydd enw ffeil anniogel; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="447" />
+        <location filename="../api/download.py" line="455" />
         <source>Downloading {0} failed unexpectedly: {1}</source>
         <translation>Methodd lawrlwytho {0} yn annisgwyl: {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="454" />
+        <location filename="../api/download.py" line="462" />
         <source>Cancelled: {0} was not finished; what was downloaded is kept and the next download resumes from there.</source>
         <translation>Canslwyd: ni orffennwyd {0}; mae'r hyn a lawrlwythwyd yn cael ei gadw a bydd y lawrlwythiad nesaf yn parhau o'r fan honno.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="518" />
+        <location filename="../api/download.py" line="526" />
         <source>The server sent the wrong part of {0}; starting that file again.</source>
         <translation>Anfonodd y gweinydd y rhan anghywir o {0}; yn dechrau'r ffeil honno eto.</translation>
     </message>
@@ -1938,37 +1938,37 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Gwrthododd y gweinydd storio ddolen lawrlwytho lofnodedig {0} (403) dro ar ôl tro, hyd yn oed rhai newydd: rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="574" />
+        <location filename="../api/download.py" line="582" />
         <source>The connection dropped while downloading {0} ({1} bytes so far, kept to resume).</source>
         <translation>Torrodd y cysylltiad wrth lawrlwytho {0} ({1} beit hyd yma, wedi'u cadw i barhau).</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="618" />
+        <location filename="../api/download.py" line="639" />
         <source>{0} changed while resuming.</source>
         <translation>Newidiodd {0} wrth barhau.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="631" />
+        <location filename="../api/download.py" line="652" />
         <source>The server refused to resume {0}.</source>
         <translation>Gwrthododd y gweinydd ailddechrau lawrlwytho {0}.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="645" />
+        <location filename="../api/download.py" line="666" />
         <source>size {0} bytes instead of {1}</source>
         <translation>maint {0} beit yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="648" />
+        <location filename="../api/download.py" line="669" />
         <source>md5 {0} instead of {1}</source>
         <translation>md5 {0} yn lle {1}</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="660" />
+        <location filename="../api/download.py" line="681" />
         <source>{0} arrived damaged ({1}) even after downloading it again; nothing was kept. Try again later.</source>
         <translation>Cyrhaeddodd {0} yn llygredig ({1}) hyd yn oed ar ôl ei lawrlwytho eto; ni chadwyd dim. Rhowch gynnig arall arni yn nes ymlaen.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="669" />
+        <location filename="../api/download.py" line="690" />
         <source>{name} was downloaded and verified but could not replace the file already in {folder} ({error}): close it in QGIS or other programs and download again (the verified download is kept as {part}).</source>
         <translation>Cafodd {name} ei lawrlwytho a'i gwirio, ond nid oedd modd iddi ddisodli'r ffeil sydd eisoes yn {folder} ({error}): caewch hi yn QGIS neu raglenni eraill a lawrlwythwch eto (mae'r lawrlwythiad a wiriwyd yn cael ei gadw fel {part}).</translation>
     </message>
@@ -2098,22 +2098,22 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Dywedodd y gweinydd: {0}</translation>
     </message>
     <message>
-        <location filename="../api/http.py" line="142" />
+        <location filename="../api/http.py" line="295" />
         <source>the proxy refused the connection</source>
         <translation>gwrthododd y dirprwy y cysylltiad</translation>
     </message>
     <message>
-        <location filename="../api/http.py" line="144" />
+        <location filename="../api/http.py" line="297" />
         <source>the secure connection failed (behind a proxy that inspects TLS, add its CA certificate in QGIS: Settings → Options → Authentication)</source>
         <translation>methodd y cysylltiad diogel (y tu ôl i ddirprwy sy'n archwilio TLS, ychwanegwch ei dystysgrif CA yn QGIS: Settings → Options → Authentication)</translation>
     </message>
     <message>
-        <location filename="../api/http.py" line="148" />
+        <location filename="../api/http.py" line="301" />
         <source>no answer within {0:g} s</source>
         <translation>dim ateb o fewn {0:g} eiliad</translation>
     </message>
     <message>
-        <location filename="../api/http.py" line="149" />
+        <location filename="../api/http.py" line="302" />
         <source>the connection failed or was dropped</source>
         <translation>methodd y cysylltiad neu cafodd ei dorri</translation>
     </message>
@@ -2163,147 +2163,147 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>{what} heb '{name}'.</translation>
     </message>
     <message>
-        <location filename="../api/models.py" line="111" />
+        <location filename="../api/models.py" line="138" />
         <source>{what} is not a JSON array but {kind}.</source>
         <translation>{what}: {kind} yn lle arae JSON.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="93" />
+        <location filename="../api/transport.py" line="97" />
         <source>The API address must start with https:// (got '{0}').</source>
         <translation>Rhaid i gyfeiriad yr API ddechrau gyda https:// (cafwyd '{0}').</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="198" />
+        <location filename="../api/transport.py" line="204" />
         <source>Could not ask the OS Data Hub for {0}: {1}</source>
         <translation>Methu anfon cais i OS Data Hub ar gyfer {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="209" />
+        <location filename="../api/transport.py" line="215" />
         <source>{0} redirected to '{1}'.</source>
         <translation>Ailgyfeiriodd {0} i '{1}'.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="217" />
+        <location filename="../api/transport.py" line="223" />
         <source>{0} redirected more than {1} times.</source>
         <translation>Ailgyfeiriodd {0} fwy na {1} o weithiau.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="223" />
+        <location filename="../api/transport.py" line="229" />
         <source>Could not reach the OS Data Hub ({host}) for {what}: {reason}. Check the internet connection and the proxy settings (QGIS: Settings → Options → Network), then try again.</source>
         <translation>Methu cyrraedd OS Data Hub ({host}) ar gyfer {what}: {reason}. Gwiriwch y cysylltiad rhyngrwyd a'r gosodiadau dirprwy (QGIS: Settings → Options → Network), yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="113" />
+        <location filename="../api/unpack.py" line="115" />
         <source>{0} unpacks to more than {1}, the limit: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn dadbacio i fwy na {1}, y terfyn: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="170" />
+        <location filename="../api/unpack.py" line="172" />
         <source>The zip file {0} is empty (0 bytes): there is nothing to unpack. If the OS Data Hub lists it with a size of 0, the file itself is empty; ask Ordnance Survey about it.</source>
         <translation>Mae'r ffeil zip {0} yn wag (0 beit): does dim i'w ddadbacio. Os yw OS Data Hub yn ei rhestru gyda maint 0, mae'r ffeil ei hun yn wag; gofynnwch i Ordnance Survey amdani.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="182" />
+        <location filename="../api/unpack.py" line="189" />
         <source>The zip file {0} does not exist.</source>
         <translation>Nid yw'r ffeil zip {0} yn bodoli.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="188" />
+        <location filename="../api/unpack.py" line="195" />
         <source>{0} (inside {1})</source>
         <translation>{0} (y tu mewn i {1})</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="214" />
+        <location filename="../api/unpack.py" line="221" />
         <source>{0} has {1} members, more than the limit of {2}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae gan {0} {1} eitem, mwy na'r terfyn o {2}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="243" />
+        <location filename="../api/unpack.py" line="250" />
         <source>{0} holds '{1}' twice: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae {0} yn cynnwys '{1}' ddwywaith: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="252" />
+        <location filename="../api/unpack.py" line="259" />
         <source>{0} has '{1}' both as a file and as a folder: the zip is malformed and was not unpacked. Download it again.</source>
         <translation>Mae gan {0} '{1}' fel ffeil ac fel ffolder: mae'r ffeil zip wedi'i chamffurfio ac ni chafodd ei dadbacio. Lawrlwythwch hi eto.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="259" />
+        <location filename="../api/unpack.py" line="266" />
         <source>{0} would expand {1:.0f} times (more than {2:.0f}) to {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Byddai {0} yn ehangu {1:.0f} gwaith (mwy na {2:.0f}) i {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="264" />
+        <location filename="../api/unpack.py" line="271" />
         <source>{0} declares {1} of files, which would make {2} unpacked in all, more than the limit of {3}: it looks like a zip bomb and was not unpacked.</source>
         <translation>Mae {0} yn datgan {1} o ffeiliau, a fyddai'n golygu {2} wedi'u dadbacio i gyd, mwy na'r terfyn o {3}: mae'n edrych fel bom zip ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="271" />
+        <location filename="../api/unpack.py" line="278" />
         <source>Not enough disk space to unpack {0}: it needs {1}, {2} are free in {3}. Free some space or choose another download folder, then try again.</source>
         <translation>Dim digon o le ar y ddisg i ddadbacio {0}: mae angen {1}, ac mae {2} yn rhydd yn {3}. Rhyddhewch rywfaint o le neu dewiswch ffolder lawrlwytho arall, yna rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="317" />
+        <location filename="../api/unpack.py" line="324" />
         <source>'{0}' in {1} holds more than the {2} bytes it declares: the zip is hostile or damaged and was not unpacked.</source>
         <translation>Mae '{0}' yn {1} yn cynnwys mwy na'r {2} beit y mae'n eu datgan: mae'r ffeil zip yn faleisus neu'n llygredig ac ni chafodd ei dadbacio.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="353" />
+        <location filename="../api/unpack.py" line="360" />
         <source>{label} was not unpacked: its member {name!r} {why}. The zip is unsafe or damaged; nothing was written.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}. Mae'r ffeil zip yn anniogel neu'n llygredig; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="358" />
+        <location filename="../api/unpack.py" line="365" />
         <source>contains control characters</source>
         <translation>yn cynnwys nodau rheoli</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="361" />
+        <location filename="../api/unpack.py" line="368" />
         <source>is an absolute or network (UNC) path</source>
         <translation>yn llwybr absoliwt neu rwydwaith (UNC)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="363" />
+        <location filename="../api/unpack.py" line="370" />
         <source>contains ':' (a drive letter or a Windows stream name)</source>
         <translation>yn cynnwys ':' (llythyren gyriant neu enw ffrwd Windows)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="367" />
+        <location filename="../api/unpack.py" line="379" />
         <source>would be written outside the target folder ('..')</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed ('..')</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="372" />
+        <location filename="../api/unpack.py" line="384" />
         <source>would be written outside the target folder (through a link)</source>
         <translation>yn mynd i gael ei hysgrifennu y tu allan i'r ffolder targed (drwy ddolen)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="379" />
+        <location filename="../api/unpack.py" line="391" />
         <source>{label} was not unpacked: its member {name!r} {why}.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} {why}.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="385" />
+        <location filename="../api/unpack.py" line="397" />
         <source>is a symbolic link, which is refused</source>
         <translation>yn ddolen symbolaidd, sy'n cael ei gwrthod</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="387" />
+        <location filename="../api/unpack.py" line="399" />
         <source>is encrypted (password-protected zips are not supported)</source>
         <translation>wedi'i hamgryptio (nid yw ffeiliau zip wedi'u diogelu gan gyfrinair yn cael eu cefnogi)</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="390" />
+        <location filename="../api/unpack.py" line="402" />
         <source>uses compression method {0}, which cannot be unpacked here (Deflate64 is 9); unpack it with another tool</source>
         <translation>yn defnyddio dull cywasgu {0}, nad oes modd ei ddadbacio yma (Deflate64 yw 9); dadbaciwch hi gydag offeryn arall</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="395" />
+        <location filename="../api/unpack.py" line="407" />
         <source>expands {0:.0f} times (more than {1:.0f}): it looks like a zip bomb</source>
         <translation>yn ehangu {0:.0f} gwaith (mwy na {1:.0f}): mae'n edrych fel bom zip</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="408" />
+        <location filename="../api/unpack.py" line="420" />
         <source>The zip file {0} is damaged ({1}) and was not unpacked: download it again.</source>
         <translation>Mae'r ffeil zip {0} yn llygredig ({1}) ac ni chafodd ei dadbacio: lawrlwythwch hi eto.</translation>
     </message>
@@ -2418,7 +2418,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Mae angen allwedd API OS Data Hub ar OS Maps: ychwanegwch hi yn Settings → Options → OS Data Hub.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="237" />
+        <location filename="../api/transport.py" line="249" />
         <source>{0} is larger than {1}.</source>
         <translation>Mae {0} yn fwy na {1}.</translation>
     </message>
@@ -2453,7 +2453,7 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>dim geogyfeirio: nid yw'r ddelwedd na ffeil byd yn dweud ble mae hi</translation>
     </message>
     <message>
-        <location filename="../api/auth.py" line="175" />
+        <location filename="../api/auth.py" line="198" />
         <source>The OAuth 2 address '{0}' is refused: {1}.</source>
         <translation>Gwrthodir y cyfeiriad OAuth 2 '{0}': {1}.</translation>
     </message>
@@ -2468,17 +2468,17 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Mae dolen lawrlwytho {0} yn arwain at '{1}', a wrthodir: {2}. Ni anfonwyd dim yno.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="98" />
+        <location filename="../api/transport.py" line="102" />
         <source>The API address '{0}' is refused: {1}. Write it as https://host[:port]/path.</source>
         <translation>Gwrthodir cyfeiriad yr API '{0}': {1}. Ysgrifennwch ef fel https://host[:port]/path.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="170" />
+        <location filename="../api/transport.py" line="175" />
         <source>the address '{0}' for {1} is refused: {2}.</source>
         <translation>gwrthodir y cyfeiriad '{0}' ar gyfer {1}: {2}.</translation>
     </message>
     <message>
-        <location filename="../api/transport.py" line="213" />
+        <location filename="../api/transport.py" line="219" />
         <source>{0} redirected to '{1}', which is refused: {2}.</source>
         <translation>Ailgyfeiriodd {0} i '{1}', a wrthodir: {2}.</translation>
     </message>
@@ -2523,29 +2523,94 @@ Allbynnau: FILES (y ffeiliau a lawrlwythwyd), LAYERS (yr haenau a lwythwyd) a FO
         <translation>Mae cyfeiriad yr API {0} yn http:// plaen: mae allwedd yr API, y gyfrinach a'r data yn mynd dros y rhwydwaith heb eu hamgryptio. Defnyddiwch https:// oni bai eich bod yn ymddiried ym mhob rhwydwaith yn y canol.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="169" />
+        <location filename="../api/download.py" line="177" />
         <source>it ends in '.part' or '.part.lock', the names given to unfinished downloads</source>
         <translation>mae'n gorffen gyda '.part' neu '.part.lock', yr enwau a roddir i lawrlwythiadau anorffenedig</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="228" />
+        <location filename="../api/download.py" line="236" />
         <source>Another download of {name} into {folder} is running (in another QGIS window, Processing or the command line) and did not finish within {minutes} minutes; this one was left out so as not to spoil it. Download again once it is done: the file will then be found verified and kept.</source>
         <translation>Mae lawrlwythiad arall o {name} i {folder} ar waith (mewn ffenestr QGIS arall, Processing neu'r llinell orchymyn) ac ni orffennodd o fewn {minutes} munud; gadawyd hwn allan rhag ei ddifetha. Lawrlwythwch eto pan fydd wedi gorffen: bydd y ffeil wedyn yn cael ei chanfod wedi'i gwirio a'i chadw.</translation>
     </message>
     <message>
-        <location filename="../api/download.py" line="655" />
+        <location filename="../api/download.py" line="676" />
         <source>md5 {0} on disk instead of {1}: something else wrote to {2} while it was downloaded</source>
         <translation>md5 {0} ar y ddisg yn lle {1}: ysgrifennodd rhywbeth arall at {2} tra oedd yn cael ei lawrlwytho</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="231" />
+        <location filename="../api/unpack.py" line="238" />
         <source>{label} was not unpacked: its member {name!r} ends in '{suffix}', the name given to files while they are unpacked. The zip is unsafe or damaged; nothing was written.</source>
         <translation>Ni chafodd {label} ei dadbacio: mae ei heitem {name!r} yn gorffen gyda '{suffix}', yr enw a roddir i ffeiliau tra maent yn cael eu dadbacio. Mae'r ffeil zip yn anniogel neu'n llygredig; ni ysgrifennwyd dim.</translation>
     </message>
     <message>
-        <location filename="../api/unpack.py" line="238" />
+        <location filename="../api/unpack.py" line="245" />
         <source>{label} was not unpacked: its member {name!r} would overwrite {path}, which the zip around it holds. The zip is malformed; nothing of it was kept.</source>
         <translation>Ni chafodd {label} ei dadbacio: byddai ei heitem {name!r} yn trosysgrifo {path}, sydd yn y ffeil zip o'i chwmpas. Mae'r ffeil zip wedi'i chamffurfio; ni chadwyd dim ohoni.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="45" />
+        <source>The {what} contains the character '{char}' (U+{code:04X}), which cannot be sent: API keys and secrets are plain letters and digits. It was probably pasted with typographic characters; type it again or copy it from the OS Data Hub, and {hint}.</source>
+        <translation>Mae'r {what} yn cynnwys y nod '{char}' (U+{code:04X}), na ellir ei anfon: llythrennau a digidau plaen yw allweddi a chyfrinachau API. Mae'n debyg iddo gael ei ludo gyda nodau teipograffyddol; teipiwch ef eto neu copïwch ef o'r OS Data Hub, a {hint}.</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="55" />
+        <source>API key</source>
+        <translation>allwedd API</translation>
+    </message>
+    <message>
+        <location filename="../api/auth.py" line="56" />
+        <source>API secret</source>
+        <translation>cyfrinach API</translation>
+    </message>
+    <message>
+        <location filename="../api/client.py" line="156" />
+        <source>{0} is not valid JSON (nested too deeply); a proxy or a broken server may be sending it.</source>
+        <translation>Nid yw {0} yn JSON dilys (wedi'i nythu'n rhy ddwfn); efallai fod dirprwy neu weinydd diffygiol yn ei anfon.</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="167" />
+        <source>it contains right-to-left or other direction controls, which can make a name look like another</source>
+        <translation>mae'n cynnwys nodau cyfeiriad (o'r dde i'r chwith neu eraill), a all wneud i enw edrych fel un arall</translation>
+    </message>
+    <message>
+        <location filename="../api/download.py" line="597" />
+        <source>The server sent {0} compressed (Content-Encoding: {1}) although the file was asked for as it is; nothing was written. A proxy may be compressing downloads: try another network or ask its administrator.</source>
+        <translation>Anfonodd y gweinydd {0} wedi'i chywasgu (Content-Encoding: {1}) er i'r ffeil gael ei gofyn fel y mae; ni ysgrifennwyd dim. Efallai fod dirprwy yn cywasgu lawrlwythiadau: rhowch gynnig ar rwydwaith arall neu gofynnwch i'w weinyddwr.</translation>
+    </message>
+    <message>
+        <location filename="../api/http.py" line="180" />
+        <source>The OS Data Hub sent an unexpected answer: it came compressed as '{0}', which was not asked for; a proxy may be changing the answers.</source>
+        <translation>Anfonodd yr OS Data Hub ateb annisgwyl: daeth wedi'i gywasgu fel '{0}', na ofynnwyd amdano; efallai fod dirprwy yn newid yr atebion.</translation>
+    </message>
+    <message>
+        <location filename="../api/http.py" line="205" />
+        <source>The OS Data Hub sent an unexpected answer: it is larger than {0} MB; a proxy or a broken server may be sending it.</source>
+        <translation>Anfonodd yr OS Data Hub ateb annisgwyl: mae'n fwy na {0} MB; efallai fod dirprwy neu weinydd diffygiol yn ei anfon.</translation>
+    </message>
+    <message>
+        <location filename="../api/http.py" line="248" />
+        <source>The answer of the OS Data Hub did not arrive in time: {0} bytes in the time allowed; the server or a proxy is too slow. Try again later.</source>
+        <translation>Ni chyrhaeddodd ateb yr OS Data Hub mewn pryd: {0} beit yn yr amser a ganiateir; mae'r gweinydd neu ddirprwy yn rhy araf. Rhowch gynnig arall arni yn nes ymlaen.</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="111" />
+        <source>its md5 '{0}' is not 32 hexadecimal digits, so it is treated as unknown and the download is not checked against it</source>
+        <translation>nid yw ei md5 '{0}' yn 32 digid hecsadegol, felly caiff ei drin fel un anhysbys ac ni chaiff y lawrlwythiad ei wirio yn ei erbyn</translation>
+    </message>
+    <message>
+        <location filename="../api/models.py" line="116" />
+        <source>its size {0} is below zero, so it is treated as unknown</source>
+        <translation>mae ei maint {0} yn llai na sero, felly caiff ei drin fel un anhysbys</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="183" />
+        <source>{0} is named as a zip but is not one ({1}), so it was not unpacked; the download around it was verified, so downloading again will not help: tell Ordnance Survey about the file.</source>
+        <translation>{0}: mae wedi'i henwi fel ffeil zip ond nid yw'n un ({1}), felly ni chafodd ei dadbacio; cafodd y lawrlwythiad o'i chwmpas ei wirio, felly ni fydd lawrlwytho eto'n helpu: rhowch wybod i Ordnance Survey am y ffeil.</translation>
+    </message>
+    <message>
+        <location filename="../api/unpack.py" line="374" />
+        <source>has a name of {0} bytes, longer than file systems take ({1} with the unpacker's temporary suffix)</source>
+        <translation>mae ganddi enw o {0} beit, yn hwy nag y mae systemau ffeiliau'n ei dderbyn ({1} gydag ôl-ddodiad dros dro y dadbaciwr)</translation>
     </message>
 </context>
 </TS>
