@@ -179,7 +179,7 @@ class _Unpacker:
                 self.meter.grow(sum(m.info.file_size for m in members))
                 written = self._extract(archive, folders, members, label)
         except _DAMAGE as error:
-            if depth > 0:  # inside a verified download: fetching it again cannot help
+            if depth > 1:  # inside a verified download: fetching it again cannot help
                 raise UnsafeArchiveError(QT_TRANSLATE_NOOP(
                     "api", "{0} is named as a zip but is not one ({1}), so it was not unpacked; "
                     "the download around it was verified, so downloading again will not help: "
