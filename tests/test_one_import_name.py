@@ -5,27 +5,18 @@ tests/bench/suite.py runs outside pytest, from the repo root.)"""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from testsupport import imported_names
 
 TESTS = Path(__file__).resolve().parent
 PACKAGES = {"api", "core", "ui", "browser", "processing_provider", "plugin"}
 
 
-def top_level_names(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
-    return names
-
-
 def test_the_tests_import_the_plugin_as_os_data_hub_loader_only():
     offenders = {
-        str(path.relative_to(TESTS)): sorted(top_level_names(path) & PACKAGES)
+        str(path.relative_to(TESTS)): sorted(imported_names(path) & PACKAGES)
         for path in sorted(TESTS.rglob("*.py"))
-        if path.name != "suite.py" and top_level_names(path) & PACKAGES
+        if path.name != "suite.py" and imported_names(path) & PACKAGES
     }
     assert offenders == {}

@@ -98,3 +98,35 @@ def garbage_collection_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def load_download_server():
+    """tests/api/download_server.py (the API and storage servers of the engine's tests), loaded
+    once under one module name whichever test folder asks for it."""
+    import importlib.util
+
+    name = "osdh_test_download_server"
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().parent / "api" / "download_server.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def imported_names(path: Path, top_level: bool = False) -> set:
+    """The top packages a Python file imports (absolute imports only); `top_level`: only the
+    module's own statements, not imports inside functions."""
+    import ast
+
+    names = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body if top_level else ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names

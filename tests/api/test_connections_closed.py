@@ -15,8 +15,6 @@ are read from /proc (Linux).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,7 +38,7 @@ from os_data_hub_loader.api.errors import (
 )
 from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
 from os_data_hub_loader.api.wmts import MapsClient
-from testsupport import garbage_collection_paused, open_connections_to
+from testsupport import garbage_collection_paused, load_download_server, open_connections_to
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/net/tcp").exists(), reason="reads the open sockets from Linux's /proc"
@@ -209,20 +207,7 @@ def test_oauth2_closes_its_connections(scripted, case):
 # --- the download engine ------------------------------------------------------------------------
 
 
-def _load_server_module():
-    name = "osdh_test_download_server"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(
-        "download_server.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-download_server = _load_server_module()
+download_server = load_download_server()
 
 
 @pytest.fixture

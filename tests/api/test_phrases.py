@@ -3,7 +3,6 @@ stays free of Qt and QGIS."""
 
 from __future__ import annotations
 
-import ast
 import errno
 import os
 import pickle
@@ -19,6 +18,7 @@ from os_data_hub_loader.api.errors import (
     local_file_error,
 )
 from os_data_hub_loader.api.phrases import QT_TRANSLATE_NOOP, Phrase, join
+from testsupport import imported_names
 
 API = Path(__file__).resolve().parents[2] / "api"
 
@@ -63,15 +63,7 @@ def test_error_messages_are_phrases_and_read_as_before():
     assert full.args[0].kwargs["advice"].source.startswith("the disk is full.")
 
 
-def _imports(path: Path, top_level: bool = False) -> set[str]:
-    names = set()
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in tree.body if top_level else ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
-    return names
+_imports = imported_names
 
 
 def test_api_imports_neither_qt_nor_qgis():

@@ -17,7 +17,6 @@ Each case records itself in the hostile tally (tests/faults/conftest.py).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import socket
 import subprocess
@@ -34,25 +33,14 @@ from os_data_hub_loader.api.download import DownloadEngine, DownloadItem
 from os_data_hub_loader.api.errors import LocalFileError, UnsafeArchiveError
 from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
 from os_data_hub_loader.api.unpack import TEMP_SUFFIX, safe_unpack
-from testsupport import REPO_ROOT
+from testsupport import REPO_ROOT, load_download_server
 
 from local_os_api import DEMO_KEY
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 
 
-def _load_download_server():
-    path = Path(__file__).parents[1] / "api" / "download_server.py"
-    spec = importlib.util.spec_from_file_location("osdh_test_download_server", path)
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
-    if spec.name not in sys.modules:
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-download_server = _load_download_server()
+download_server = load_download_server()
 
 
 @pytest.fixture
