@@ -48,7 +48,6 @@ from qgis.core import (  # noqa: E402
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize  # noqa: E402
-
 from qgis_probe import StallMeter, run_task  # noqa: E402
 
 
