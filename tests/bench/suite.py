@@ -13,8 +13,9 @@ every raw timing and ratio). Exits 1 if a row missed its target or a benchmark b
 Timings are wall-clock seconds of whole processes (interpreter start-up included), best of
 `--repeat` runs (`--slow-repeat`, default 2, for the sides that take minutes: the 5 M-row
 CSV's), ours and the reference taking turns; CPU seconds and peak RSS come from wait4(). The
-loading benchmarks time inside QGIS (tests/bench/loading_probe.py), after its start-up. The server runs in a process of its own (tests/bench/serve.py). A ratio is the
-reference's time over ours: above 1, ours is faster.
+loading benchmarks time inside QGIS (tests/bench/loading_probe.py), after its start-up. The
+server runs in a process of its own (tests/bench/serve.py). A ratio is the reference's time
+over ours: above 1, ours is faster.
 """
 
 from __future__ import annotations
