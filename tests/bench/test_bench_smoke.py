@@ -59,6 +59,10 @@ def test_every_benchmark_reports_a_figure(tiny_results):
         "unpack": 2,
         "QGIS responsive": 2,
         "catalogue": 2,
+        # issue 15: zip -> usable layer, stall, open again, import memory
+        "OS Open UPRN": 4,
+        "OpenMap Local": 3,  # layers produced, time to loaded, main-thread time
+        "Terrain 50": 2,  # drawn with overviews vs the bare VRT, the import
     }
     for bench, count in expected.items():
         found = rows(tiny_results, bench)
@@ -71,7 +75,8 @@ def test_every_benchmark_reports_a_figure(tiny_results):
 
 def test_timings_and_machine_are_recorded(tiny_results):
     raw = tiny_results["raw"]
-    for name in ("large", "memory", "many_small", "many_medium", "resume", "qgis"):
+    for name in ("large", "memory", "many_small", "many_medium", "resume", "qgis", "uprn",
+                 "openmap", "terrain"):
         assert name in raw, name
     assert raw["large"]["ours"]["wall"] > 0 and raw["large"]["ours"]["max_rss_mib"] > 0
     assert tiny_results["machine"]["cpus"] >= 1
@@ -81,3 +86,16 @@ def test_timings_and_machine_are_recorded(tiny_results):
 def test_resuming_fetched_nothing_again(tiny_results):
     (row,) = rows(tiny_results, "resume")
     assert row["verdict"] == "PASS" and row["value"] == 0, row
+
+
+def test_loading_benchmarks_loaded_what_they_timed(tiny_results):
+    raw = tiny_results["raw"]
+    uprn = raw["uprn"]
+    assert uprn["ours"]["features"] == uprn["delimitedtext"]["features"] > 0
+    assert uprn["open_again"]["features"] == uprn["ours"]["features"]
+    assert uprn["ours"]["layers"] == 1
+    (layers,) = [r for r in rows(tiny_results, "OpenMap Local")
+                 if "layers produced" in r["measure"]]
+    assert layers["verdict"] == "PASS" and layers["value"] == 20, layers
+    assert raw["openmap"]["shapefiles"]["layers"] == 40  # 2 squares x 20 themes
+    assert raw["terrain"]["tiles"] == 12
