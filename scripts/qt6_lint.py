@@ -125,7 +125,7 @@ class ModuleChecker(ast.NodeVisitor):
     # --- imports ------------------------------------------------------------------------------
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
-        if node.level or not module.startswith(QT_ROOTS):
+        if node.level or module.split(".")[0] not in QT_ROOTS:
             return
         if module.startswith(("PyQt5", "PyQt6")):
             self.add(node, f"import from qgis.PyQt, not {module}")
@@ -156,7 +156,7 @@ class ModuleChecker(ast.NodeVisitor):
         for alias in node.names:
             if alias.name.startswith(("PyQt5", "PyQt6")):
                 self.add(node, f"import qgis.PyQt, not {alias.name}")
-            elif alias.name.startswith("qgis") and alias.asname:
+            elif alias.name.split(".")[0] == "qgis" and alias.asname:
                 try:
                     self.names[alias.asname] = importlib.import_module(alias.name)
                 except ImportError:
