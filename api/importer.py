@@ -106,7 +106,6 @@ class VectorLayer:
     layer: str
     geometry: Geometry
     features: int
-    theme: str
 
 
 @dataclass(frozen=True)
@@ -249,7 +248,7 @@ class _Source:
     theme: str
     open_options: Tuple[str, ...] = ()
     select: str | None = None  # an OGR SQL SELECT renaming header-less CSV columns
-    geometry: Geometry = Geometry.MIXED
+    geom_type: int | None = None  # the layer's OGR geometry type, when it was opened to list it
 
 
 @dataclass
@@ -391,7 +390,7 @@ def _vector_sources(files: List[Path], left_out: List[Tuple[Path, Phrase]]) -> L
                 continue
             single = dataset.GetLayerCount() == 1 and suffix != ".gpkg"
             theme = theme_of(path.stem if single else name) or theme_of(name) or name
-            sources.append(_Source(path, name, theme))
+            sources.append(_Source(path, name, theme, geom_type=layer.GetGeomType()))
         dataset = None
     return sources
 
@@ -562,22 +561,14 @@ class Importer:
         that does not say (a CSV's WKT column) is judged by its first features."""
         kinds, multi = set(), False
         for source in theme.sources:
-            dataset = self._open_source(source)
-            layer = dataset.GetLayerByName(source.layer) if dataset is not None else None
-            if layer is None and dataset is not None:
-                layer = dataset.GetLayer(0)
-            if layer is None:
-                continue
-            types = [layer.GetGeomType()]
-            if ogr.GT_Flatten(types[0]) == ogr.wkbUnknown:
-                types = [f.GetGeometryRef().GetGeometryType() for f, _n in
-                         zip(layer, range(SAMPLED_FEATURES)) if f.GetGeometryRef() is not None]
-                layer.ResetReading()
+            listed = source.geom_type
+            known = listed is not None and ogr.GT_Flatten(listed) != ogr.wkbUnknown
+            types = [listed] if listed is not None and known else \
+                self._sampled_types(ogr, source)
             for geom_type in types:
                 kinds.add(_geometry_of(ogr, geom_type))
                 multi = multi or ogr.GT_Flatten(geom_type) in (
                     ogr.wkbMultiPoint, ogr.wkbMultiLineString, ogr.wkbMultiPolygon)
-            dataset = None
         kinds.discard(Geometry.NONE)
         if len(kinds) != 1:
             return "GEOMETRY" if kinds else "NONE"
@@ -586,6 +577,21 @@ class Importer:
             return "MULTIPOINT" if multi else "POINT"
         return {Geometry.LINE: "MULTILINESTRING", Geometry.POLYGON: "MULTIPOLYGON"}.get(
             kind, "GEOMETRY")
+
+    def _sampled_types(self, ogr: Any, source: _Source) -> list[int]:
+        """The geometry types of a layer that was not opened yet (a CSV) or does not say
+        (a CSV's WKT column, some GML): its own, else those of its first features."""
+        dataset = self._open_source(source)
+        layer = dataset.GetLayerByName(source.layer) if dataset is not None else None
+        if layer is None and dataset is not None:
+            layer = dataset.GetLayer(0)
+        if layer is None:
+            return []
+        types = [layer.GetGeomType()]
+        if ogr.GT_Flatten(types[0]) == ogr.wkbUnknown:
+            types = [f.GetGeometryRef().GetGeometryType() for f, _n in
+                     zip(layer, range(SAMPLED_FEATURES)) if f.GetGeometryRef() is not None]
+        return types
 
     def _callback(self, done: int, total: int) -> Callable[..., int]:
         def callback(fraction: float, _message: Any, _data: Any) -> int:
@@ -655,7 +661,7 @@ class Importer:
                               "ORDER BY fid").fetchall()
             kinds = dict(db.execute("SELECT table_name, geometry_type_name FROM "
                                     "gpkg_geometry_columns").fetchall())
-        return [VectorLayer(theme, path, table, _kind_of_name(kinds.get(table)), count, theme)
+        return [VectorLayer(theme, path, table, _kind_of_name(kinds.get(table)), count)
                 for theme, table, count in rows]
 
     def _display(self, theme: str) -> str:
@@ -678,13 +684,12 @@ class Importer:
                     continue
                 imported.vectors.append(VectorLayer(
                     self._display(theme.theme), source.path, source.layer,
-                    _geometry_of(ogr, layer.GetGeomType()), int(layer.GetFeatureCount()),
-                    theme.theme))
+                    _geometry_of(ogr, layer.GetGeomType()), int(layer.GetFeatureCount())))
                 continue
             vrt = self.folder / f"{self.name}_{theme.table}.vrt"
             geometry, count = self._write_union(vrt, theme)
             imported.vectors.append(VectorLayer(self._display(theme.theme), vrt, theme.table,
-                                                geometry, count, theme.theme))
+                                                geometry, count))
 
     def _write_union(self, vrt: Path, theme: _Theme) -> Tuple[Geometry, int]:
         """An OGR VRT union of the theme's files, its feature count and extent written in so
@@ -703,12 +708,13 @@ class Importer:
                      dataset.GetLayerByName(source.layer))
             if layer is None:
                 continue
-            count += layer.GetFeatureCount()
+            features = layer.GetFeatureCount()  # a CSV is read through for it: once
+            count += features
             kinds.add(_geometry_of(ogr, layer.GetGeomType()))
-            xmin, xmax, ymin, ymax = layer.GetExtent(force=1) if layer.GetFeatureCount() else (
-                extent[0], extent[2], extent[1], extent[3])
-            extent = [min(extent[0], xmin), min(extent[1], ymin), max(extent[2], xmax),
-                      max(extent[3], ymax)]
+            if features:
+                xmin, xmax, ymin, ymax = layer.GetExtent(force=1)
+                extent = [min(extent[0], xmin), min(extent[1], ymin), max(extent[2], xmax),
+                          max(extent[3], ymax)]
             members.append(self._vrt_member(source))
             if source.select:
                 dataset.ReleaseResultSet(layer)

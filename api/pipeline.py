@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -31,20 +30,19 @@ PACKAGES_FOLDER = "data-packages"  # beside the OpenData products' folders
 
 
 # One folder name made of API-given names (product id, version, package name).
-folder_name = safe_name
 
 
 def product_folder(base: Path, product_id: str, version: str | None) -> Path:
     """Where an OS OpenData product's files go: `<base>/<product>/<version>`."""
-    return Path(base) / folder_name(product_id) / folder_name(version or "latest")
+    return Path(base) / safe_name(product_id) / safe_name(version or "latest")
 
 
 def package_folder(base: Path, package_id: str, package_name: str | None, version_id: str,
                    product_version: str | None) -> Path:
     """Where a data package version's files go:
     `<base>/data-packages/<id name>/<version id product version>`."""
-    return (Path(base) / PACKAGES_FOLDER / folder_name(package_id, package_name)
-            / folder_name(version_id, product_version or ""))
+    return (Path(base) / PACKAGES_FOLDER / safe_name(package_id, package_name)
+            / safe_name(version_id, product_version or ""))
 
 
 # ----- the "already unpacked" record ------------------------------------------------------------
@@ -99,8 +97,8 @@ class Order:
     @property
     def import_name(self) -> str:
         """`<product>_<version>`: the name of the product's GeoPackage and VRTs."""
-        version = folder_name(self.version or "latest")
-        return f"{folder_name(self.dataset_id or self.title)}_{version}"
+        version = safe_name(self.version or "latest")
+        return f"{safe_name(self.dataset_id or self.title)}_{version}"
 
     @property
     def group_name(self) -> str:
@@ -122,14 +120,6 @@ class Ready:
 class FileFailure:
     file_name: str
     error: OSAPIError
-
-
-class Level(Enum):
-    """How an outcome is reported (the QGIS message bar's levels)."""
-
-    SUCCESS = "success"
-    WARNING = "warning"
-    CRITICAL = "critical"
 
 
 @dataclass
@@ -156,11 +146,6 @@ class Delivery:
         else:
             self.failures.append(FileFailure(file_name, error))
 
-    @property
-    def level(self) -> Level:
-        if self.cancelled or self.failures:
-            return Level.WARNING if self.cancelled else Level.CRITICAL
-        return Level.SUCCESS
 
 
 # ----- the pipeline -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..api.cancel import CancelToken
 from ..api.client import DownloadsClient
 from ..api.clients import RETRY_QUICK, ApiConnection
 from ..api.download import DownloadItem
-from ..api.pipeline import folder_name
+from ..api.models import safe_name
 from ..api.wmts import PREMIUM_UNKNOWN, Capabilities, MapsClient
 from ..core.basemap_layers import add_basemap
 from ..core.basemap_service import saved_capabilities
@@ -147,7 +147,7 @@ class BrowserSession:
     def default_folder(self, job: FileJob) -> Path:
         # The parts come from a dropped URI too: each is made a plain folder name.
         return Path(self.context.settings.download_folder).joinpath(
-            *(folder_name(part) for part in job.folder))
+            *(safe_name(part) for part in job.folder))
 
     def download(self, jobs: list[FileJob], folder: Path | None = None) -> DownloadTask | None:
         """Download, unpack and load files in a background task (the dock's own pipeline)."""

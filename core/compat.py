@@ -17,7 +17,7 @@ except ImportError:
 __all__ = ["HAS_API_HEADER_AUTH", "LABEL_OVER_POINT", "QGIS_VERSION_INT", "QAction",
            "set_layer_attribution", "string_field"]
 
-QGIS_VERSION_INT: int = Qgis.QGIS_VERSION_INT
+QGIS_VERSION_INT: int = Qgis.versionInt()
 
 # The API-header auth method (QGIS >= 3.24) sends the OS Maps key as a header, so it is in no
 # layer URL; on 3.22 the key has to sit in the WMTS layer's URL.

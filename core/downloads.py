@@ -114,11 +114,6 @@ def starting_message(order: Order) -> str:
             tr("Downloading {0} files to {1}…")).format(count, order.folder)
 
 
-def cancelled_message() -> str:
-    return tr("Download cancelled. Partly downloaded files are kept and resume when you download "
-              "again.")
-
-
 def report(outcome: DownloadOutcome, loaded: bool = True) -> Report:
     """What to tell the user: a message for the message bar, its level, and the details for
     the log. `loaded`: adding the data as layers was asked for."""
@@ -134,7 +129,8 @@ def report(outcome: DownloadOutcome, loaded: bool = True) -> Report:
         *errors, *notes,
     ])
     if outcome.cancelled:
-        return Report(cancelled_message(), Qgis.MessageLevel.Warning, details)
+        return Report(tr("Download cancelled. Partly downloaded files are kept and resume when "
+                         "you download again."), Qgis.MessageLevel.Warning, details)
     if errors:
         message = tr("{0} of {1} files failed: {2}").format(
             len(errors), max(len(order.items), len(errors)), errors[0])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsLayerTreeGroup,
@@ -15,17 +12,11 @@ from qgis.core import (
     QgsVectorTileLayer,
 )
 
+from ..api.importer import attribution_for
 from .compat import set_layer_attribution
 from .layer_plan import LayerKind, LayerSpec
 
-ATTRIBUTION = "Contains OS data © Crown copyright and database right {year}"
-
-
-def attribution_for(version: str | None) -> str:
-    """The OS attribution with the data's year (`2021-04`, `E37 December 2015 Update`), else
-    this year."""
-    match = re.search(r"\b((?:19|20)\d{2})\b", version or "")
-    return ATTRIBUTION.format(year=match.group(1) if match else date.today().year)
+__all__ = ["add_layers", "attribution_for", "make_layer", "set_attribution"]
 
 
 def make_layer(spec: LayerSpec) -> QgsMapLayer | None:

@@ -40,7 +40,7 @@ class SafeTask(QgsTask):
     def __init__(
         self,
         description: str,
-        flags: QgsTask.Flags = QgsTask.Flag.CanCancel,
+        flags: QgsTask.Flag = QgsTask.Flag.CanCancel,
         cancel_token: CancelToken | None = None,
     ) -> None:
         super().__init__(description, flags)
@@ -93,7 +93,7 @@ class ApiTask(SafeTask):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
         cancel_token: CancelToken | None = None,
-        flags: QgsTask.Flags = QgsTask.Flag.CanCancel,
+        flags: QgsTask.Flag = QgsTask.Flag.CanCancel,
     ) -> None:
         super().__init__(description, flags, cancel_token)
         self._work = work

@@ -222,7 +222,7 @@ def started_done() -> bool:
 def started_check() -> str:
     loaded_from = Path(sys.modules[PLUGIN].__file__).resolve().parent
     assert loaded_from == PLUGIN_DIR.resolve(), f"plugin loaded from {loaded_from}"
-    return f"QGIS {Qgis.QGIS_VERSION}; plugin loaded from the installed zip ({loaded_from})"
+    return f"QGIS {Qgis.version()}; plugin loaded from the installed zip ({loaded_from})"
 
 
 # 2. The toolbar button opens the dock; the products are listed.

@@ -307,7 +307,7 @@ if [ -z "$ready" ]; then
   flock -s 9  # back to sharing it with other runs
 fi
 
-qgis_version=$(in_chroot /usr/bin/python3 -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)' 2>/dev/null) \
+qgis_version=$(in_chroot /usr/bin/python3 -c 'from qgis.core import Qgis; print(Qgis.version())' 2>/dev/null) \
   || die "QGIS does not import in the $NAME chroot"
 # shellcheck disable=SC2016  # dpkg-query's format, not the shell's
 package_version=$(in_chroot dpkg-query -W -f '${Version}' qgis)

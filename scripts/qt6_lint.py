@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         findings = check(paths)
     for finding in findings:
         print(finding)
-    print(f"qt6-lint (QGIS {Qgis.QGIS_VERSION}): {len(findings)} finding(s)", file=sys.stderr)
+    print(f"qt6-lint (QGIS {Qgis.version()}): {len(findings)} finding(s)", file=sys.stderr)
     return 1 if findings else 0
 
 

@@ -27,8 +27,9 @@ from ..api.models import (
     DataPackageVersionDetail,
     human_size,
     newest_first,
+    safe_name,
 )
-from ..api.pipeline import PACKAGES_FOLDER, folder_name, package_folder
+from ..api.pipeline import PACKAGES_FOLDER, package_folder
 from ..core.context import ApiContext
 from ..core.i18n import error_text
 from ..core.tasks import ApiTask, TaskRegistry, cancel_task, closing
@@ -370,7 +371,7 @@ class PackagesTab(QWidget):
             title += " " + self.tr("(change-only update)")
         return self.controls.start(title, version.product_version or version.id, items,
                                    self.destination(), self.context.auth(),
-                                   dataset_id=folder_name(package.id, package.name))
+                                   dataset_id=safe_name(package.id, package.name))
 
     def open_settings(self) -> None:
         open_settings(self.iface)

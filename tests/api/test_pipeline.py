@@ -12,10 +12,10 @@ from os_data_hub_loader.api.client import DownloadsClient
 from os_data_hub_loader.api.download import DownloadEngine, DownloadItem
 from os_data_hub_loader.api.errors import LocalFileError
 from os_data_hub_loader.api.http import HttpSettings, RetryPolicy
+from os_data_hub_loader.api.models import safe_name
 from os_data_hub_loader.api.pipeline import (
     Order,
     Pipeline,
-    folder_name,
     is_unpacked,
     package_folder,
     product_folder,
@@ -102,7 +102,7 @@ def test_one_folder_layout():
         "2024-04"
     assert package_folder(base, "0040154231", "My package", "120045", "2021-01") == \
         base / "data-packages" / "0040154231_My_package" / "120045_2021-01"
-    assert folder_name("..", None) == "download"
+    assert safe_name("..", None) == "download"
 
 
 def test_the_cli_unpacks_once(os_api, tmp_path: Path):

@@ -828,7 +828,7 @@ def machine(python: str) -> dict:
         "requests (osdatahub)": version_of(
             "import requests, urllib3; print(requests.__version__, urllib3.__version__)",
             sys.executable),
-        "qgis": version_of("from qgis.core import Qgis; print(Qgis.QGIS_VERSION)", python),
+        "qgis": version_of("from qgis.core import Qgis; print(Qgis.version())", python),
         "curl": curl.splitlines()[0] if curl else "",
         "unzip": unzip.splitlines()[0] if unzip else "",
     }
