@@ -27,17 +27,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-_LINK = Path(tempfile.mkdtemp(prefix="osdh-bench-plugin-"))
-(_LINK / "os_data_hub_loader").symlink_to(REPO_ROOT, target_is_directory=True)
-sys.path.insert(0, str(_LINK))
 sys.path.insert(0, str(HERE))
 
+# qgis_probe makes the plugin importable as `os_data_hub_loader` (its link to the checkout).
 from qgis.core import (  # noqa: E402
     QgsApplication,
     QgsMapLayer,
